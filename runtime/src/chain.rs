@@ -1,0 +1,350 @@
+//! A chain over a [`ChainStore`]: opens or creates genesis, produces blocks from
+//! transactions, imports blocks from others, and answers state queries at any
+//! retained root.
+
+use crate::account::AccountInfo;
+use crate::block::{extrinsics_root, receipts_root, Block, Header};
+use crate::executive::{apply_transaction, ContractVm, ExecContext};
+use crate::gas::Weight;
+use crate::genesis::Genesis;
+use crate::primitives::{AccountId, Hash, Timestamp};
+use crate::receipt::Receipt;
+use crate::schedule::ChainConfig;
+use crate::state::{StateDb, StateError, StateExt};
+use crate::store::{BlockCommit, ChainStore, StoreError};
+use crate::transaction::SignedTransaction;
+use crate::trie::proof::Proof;
+use crate::trie::{Trie, TrieError};
+use crate::validity::{verify_signatures, TxError};
+
+/// Why a chain operation failed. Nothing was committed.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ChainError {
+    /// The store failed.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    /// State could not be read.
+    #[error(transparent)]
+    State(#[from] StateError),
+    /// The trie could not be read.
+    #[error(transparent)]
+    Trie(#[from] TrieError),
+    /// The store holds another chain.
+    #[error("store holds chain {stored}, not the requested genesis {expected}")]
+    GenesisMismatch {
+        /// The stored genesis hash.
+        stored: Hash,
+        /// The genesis asked for.
+        expected: Hash,
+    },
+    /// The store's head block is missing: the database is damaged.
+    #[error("head block {0} is missing from the store")]
+    MissingHead(Hash),
+    /// A block's timestamp is before its parent's.
+    #[error("timestamp {got} is before the parent's {parent}")]
+    TimestampBeforeParent {
+        /// The parent's timestamp.
+        parent: Timestamp,
+        /// The block's.
+        got: Timestamp,
+    },
+    /// An imported block is not the child of the head.
+    #[error("block does not extend the head")]
+    NotChild,
+    /// An imported block carries an invalid transaction.
+    #[error("transaction {index} is invalid: {error}")]
+    InvalidTransaction {
+        /// Its index in the block.
+        index: usize,
+        /// Why.
+        error: TxError,
+    },
+    /// An imported block's header disagrees with re-execution.
+    #[error("{what} mismatch: header says {claimed}, execution gives {computed}")]
+    RootMismatch {
+        /// Which root.
+        what: &'static str,
+        /// In the header.
+        claimed: Hash,
+        /// Recomputed.
+        computed: Hash,
+    },
+}
+
+/// A transaction left out of a produced block, and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Rejected {
+    /// The transaction's hash.
+    pub tx_hash: Hash,
+    /// Why it was left out.
+    pub error: TxError,
+}
+
+/// A block this node produced and committed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Produced {
+    /// The block.
+    pub block: Block,
+    /// One receipt per included transaction.
+    pub receipts: Vec<Receipt>,
+    /// Transactions that were left out; none of them changed state.
+    pub rejected: Vec<Rejected>,
+}
+
+/// The chain: a store plus its genesis hash and head.
+pub struct Chain<S: ChainStore> {
+    store: S,
+    genesis_hash: Hash,
+    head: Header,
+    config: ChainConfig,
+}
+
+impl<S: ChainStore> Chain<S> {
+    /// Opens the chain in `store`, writing `genesis` first if the store is empty.
+    ///
+    /// # Errors
+    /// [`ChainError::GenesisMismatch`] if the store holds another chain, or a store error.
+    pub fn open(mut store: S, genesis: &Genesis) -> Result<Self, ChainError> {
+        let commit = genesis.build();
+        let expected = commit.block.header.hash();
+        if store.head()?.is_none() {
+            store.commit_block(commit)?;
+        }
+        let stored = store
+            .block_hash(0)?
+            .ok_or(ChainError::MissingHead(expected))?;
+        if stored != expected {
+            return Err(ChainError::GenesisMismatch { stored, expected });
+        }
+        let head_hash = store.head()?.ok_or(ChainError::MissingHead(expected))?;
+        let head = store
+            .header(&head_hash)?
+            .ok_or(ChainError::MissingHead(head_hash))?;
+        let config = StateDb::new(&store, head.state_root).config()?;
+        Ok(Chain {
+            store,
+            genesis_hash: expected,
+            head,
+            config,
+        })
+    }
+
+    /// The genesis block's hash, which every transaction must carry.
+    pub fn genesis_hash(&self) -> Hash {
+        self.genesis_hash
+    }
+
+    /// The best block's header.
+    pub fn head(&self) -> &Header {
+        &self.head
+    }
+
+    /// The chain configuration.
+    pub fn config(&self) -> &ChainConfig {
+        &self.config
+    }
+
+    /// The store, for reads.
+    pub fn store(&self) -> &S {
+        &self.store
+    }
+
+    /// Gives the store back.
+    pub fn into_store(self) -> S {
+        self.store
+    }
+
+    /// The value at `key` under `state_root` (any retained root).
+    ///
+    /// # Errors
+    /// [`ChainError::Trie`] if the root's nodes are not retained.
+    pub fn storage_at(&self, state_root: &Hash, key: &[u8]) -> Result<Option<Vec<u8>>, ChainError> {
+        Ok(Trie::new(&self.store).get(state_root, key)?)
+    }
+
+    /// A proof of `key` under `state_root`.
+    ///
+    /// # Errors
+    /// [`ChainError::Trie`] if the root's nodes are not retained.
+    pub fn prove_at(&self, state_root: &Hash, key: &[u8]) -> Result<Proof, ChainError> {
+        Ok(Trie::new(&self.store).prove(state_root, key)?)
+    }
+
+    /// An account as of the head.
+    ///
+    /// # Errors
+    /// [`ChainError::State`] on a read failure.
+    pub fn account(&self, who: &AccountId) -> Result<AccountInfo, ChainError> {
+        Ok(StateDb::new(&self.store, self.head.state_root).account(who)?)
+    }
+
+    /// Builds, executes and commits a block on the head from `transactions`, in order.
+    /// Invalid transactions (bad signature, wrong chain, stale or future nonce, over
+    /// the gas limits) are left out and reported; they change nothing.
+    ///
+    /// # Errors
+    /// [`ChainError`] on a store or state failure, or a timestamp before the head's;
+    /// then nothing is committed.
+    pub fn produce_block(
+        &mut self,
+        transactions: Vec<SignedTransaction>,
+        timestamp: Timestamp,
+        vm: &dyn ContractVm,
+    ) -> Result<Produced, ChainError> {
+        self.check_timestamp(timestamp)?;
+        let bad_signatures = verify_signatures(&transactions).err().unwrap_or_default();
+        let number = self.head.number.saturating_add(1);
+        let ctx = ExecContext {
+            block_number: number,
+            timestamp,
+            config: &self.config,
+        };
+        let mut state = StateDb::new(&self.store, self.head.state_root);
+        let mut included = Vec::with_capacity(transactions.len());
+        let mut receipts = Vec::with_capacity(transactions.len());
+        let mut rejected = Vec::new();
+        let mut block_gas = Weight::ZERO;
+        for (index, tx) in transactions.into_iter().enumerate() {
+            let applied = if bad_signatures.binary_search(&index).is_ok() {
+                Err(TxError::BadSignature)
+            } else if block_gas
+                .saturating_add(tx.transaction.gas_limit)
+                .any_gt(self.config.schedule.limits.max_block_gas)
+            {
+                Err(TxError::BlockFull)
+            } else {
+                apply_transaction(&mut state, &ctx, &self.genesis_hash, &tx, vm)
+            };
+            match applied {
+                Ok(receipt) => {
+                    block_gas = block_gas.saturating_add(receipt.gas_used);
+                    receipts.push(receipt);
+                    included.push(tx);
+                }
+                Err(TxError::State(e)) => return Err(e.into()),
+                Err(error) => rejected.push(Rejected {
+                    tx_hash: tx.hash(),
+                    error,
+                }),
+            }
+        }
+        let update = state.into_update()?;
+        let header = Header {
+            parent_hash: self.head.hash(),
+            number,
+            timestamp,
+            state_root: update.root,
+            extrinsics_root: extrinsics_root(&included),
+            receipts_root: receipts_root(&receipts),
+        };
+        let block = Block {
+            header,
+            extrinsics: included,
+        };
+        self.commit(BlockCommit {
+            block: block.clone(),
+            receipts: receipts.clone(),
+            nodes: update.nodes,
+        })?;
+        Ok(Produced {
+            block,
+            receipts,
+            rejected,
+        })
+    }
+
+    /// Re-executes a block produced elsewhere and commits it if every transaction is
+    /// valid and every root in its header matches.
+    ///
+    /// # Errors
+    /// [`ChainError`] naming the first problem; nothing is committed.
+    pub fn import_block(
+        &mut self,
+        block: Block,
+        vm: &dyn ContractVm,
+    ) -> Result<Vec<Receipt>, ChainError> {
+        let header = &block.header;
+        if header.parent_hash != self.head.hash()
+            || Some(header.number) != self.head.number.checked_add(1)
+        {
+            return Err(ChainError::NotChild);
+        }
+        self.check_timestamp(header.timestamp)?;
+        if let Err(bad) = verify_signatures(&block.extrinsics) {
+            let index = bad.first().copied().unwrap_or_default();
+            return Err(ChainError::InvalidTransaction {
+                index,
+                error: TxError::BadSignature,
+            });
+        }
+        let ctx = ExecContext {
+            block_number: header.number,
+            timestamp: header.timestamp,
+            config: &self.config,
+        };
+        let mut state = StateDb::new(&self.store, self.head.state_root);
+        let mut receipts = Vec::with_capacity(block.extrinsics.len());
+        let mut block_gas = Weight::ZERO;
+        for (index, tx) in block.extrinsics.iter().enumerate() {
+            if block_gas
+                .saturating_add(tx.transaction.gas_limit)
+                .any_gt(self.config.schedule.limits.max_block_gas)
+            {
+                return Err(ChainError::InvalidTransaction {
+                    index,
+                    error: TxError::BlockFull,
+                });
+            }
+            let receipt = apply_transaction(&mut state, &ctx, &self.genesis_hash, tx, vm)
+                .map_err(|error| ChainError::InvalidTransaction { index, error })?;
+            block_gas = block_gas.saturating_add(receipt.gas_used);
+            receipts.push(receipt);
+        }
+        let update = state.into_update()?;
+        let checks = [
+            ("state root", header.state_root, update.root),
+            (
+                "extrinsics root",
+                header.extrinsics_root,
+                extrinsics_root(&block.extrinsics),
+            ),
+            (
+                "receipts root",
+                header.receipts_root,
+                receipts_root(&receipts),
+            ),
+        ];
+        for (what, claimed, computed) in checks {
+            if claimed != computed {
+                return Err(ChainError::RootMismatch {
+                    what,
+                    claimed,
+                    computed,
+                });
+            }
+        }
+        self.commit(BlockCommit {
+            block,
+            receipts: receipts.clone(),
+            nodes: update.nodes,
+        })?;
+        Ok(receipts)
+    }
+
+    fn check_timestamp(&self, timestamp: Timestamp) -> Result<(), ChainError> {
+        if timestamp < self.head.timestamp {
+            return Err(ChainError::TimestampBeforeParent {
+                parent: self.head.timestamp,
+                got: timestamp,
+            });
+        }
+        Ok(())
+    }
+
+    fn commit(&mut self, commit: BlockCommit) -> Result<(), ChainError> {
+        let header = commit.block.header.clone();
+        self.store.commit_block(commit)?;
+        self.head = header;
+        Ok(())
+    }
+}

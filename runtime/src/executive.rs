@@ -1,0 +1,301 @@
+//! Applies transactions to state: the only code that sequences validity, nonce,
+//! dispatch and receipt.
+//!
+//! Each valid transaction first uses its nonce (in the block layer, so even a failed
+//! call cannot be replayed), then dispatches inside a checkpoint that is committed on
+//! success and rolled back on revert or failure. Contract work goes through the
+//! [`ContractVm`] trait, which `host` implements with wasmtime; transfers and code
+//! storage need no VM.
+
+use crate::account::{transfer, TransferError};
+use crate::contract::code_hash;
+use crate::gas::Weight;
+use crate::primitives::{AccountId, Balance, BlockNumber, CodeHash, Hash, Timestamp};
+use crate::receipt::{DispatchError, Event, Outcome, Receipt};
+use crate::schedule::ChainConfig;
+use crate::state::{code_key, StateAccess, StateError, StateExt};
+use crate::transaction::{Call, SignedTransaction};
+use crate::validity::{check_stateful, TxError};
+
+/// What a contract may learn about the block it runs in.
+#[derive(Debug, Clone)]
+pub struct ExecContext<'a> {
+    /// The block being built.
+    pub block_number: BlockNumber,
+    /// The block's timestamp (from the producer, never the machine clock).
+    pub timestamp: Timestamp,
+    /// Chain parameters and the gas schedule.
+    pub config: &'a ChainConfig,
+}
+
+/// A contract entry the VM runs.
+#[derive(Debug, Clone, Copy)]
+pub enum ContractCall<'a> {
+    /// Run the constructor of uploaded code, creating a contract.
+    Instantiate {
+        /// The code.
+        code_hash: CodeHash,
+        /// Endowment.
+        value: Balance,
+        /// Constructor input.
+        data: &'a [u8],
+        /// Salt for the address.
+        salt: &'a [u8],
+    },
+    /// Call an existing contract.
+    Call {
+        /// The contract.
+        dest: AccountId,
+        /// Value transferred.
+        value: Balance,
+        /// Message input.
+        data: &'a [u8],
+    },
+}
+
+/// What the VM reports back for one top-level call.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ExecOutcome {
+    /// The call's result: return data (maybe with REVERT), or why it failed.
+    pub result: Result<ExecReturn, DispatchError>,
+    /// Gas used, never above the limit given.
+    pub gas_used: Weight,
+    /// Events emitted by frames that were not rolled back.
+    pub events: Vec<Event>,
+}
+
+/// A completed call's return.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct ExecReturn {
+    /// The contract returned with pallet-contracts' REVERT flag.
+    pub reverted: bool,
+    /// The returned bytes.
+    pub data: Vec<u8>,
+    /// For an instantiation, the new contract's address.
+    pub instantiated: Option<AccountId>,
+}
+
+/// The seam between the runtime and a contract VM.
+pub trait ContractVm {
+    /// Accepts or rejects code at upload (pallet-contracts' `prepare`).
+    ///
+    /// # Errors
+    /// [`DispatchError::CodeRejected`] naming the offending part.
+    fn validate_code(&self, code: &[u8], config: &ChainConfig) -> Result<(), DispatchError>;
+
+    /// Runs one top-level call against `state`. The VM must leave `state` with the same
+    /// number of open checkpoints it found; the executive rolls back the whole call
+    /// when the result is an error or a revert.
+    fn execute(
+        &self,
+        ctx: &ExecContext<'_>,
+        state: &mut dyn StateAccess,
+        origin: &AccountId,
+        gas_limit: Weight,
+        call: ContractCall<'_>,
+    ) -> ExecOutcome;
+}
+
+/// The VM of a node built without one: contract calls fail, nothing else is affected.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct NoVm;
+
+impl ContractVm for NoVm {
+    fn validate_code(&self, _code: &[u8], _config: &ChainConfig) -> Result<(), DispatchError> {
+        Err(DispatchError::NoVm)
+    }
+
+    fn execute(
+        &self,
+        _ctx: &ExecContext<'_>,
+        _state: &mut dyn StateAccess,
+        _origin: &AccountId,
+        _gas_limit: Weight,
+        _call: ContractCall<'_>,
+    ) -> ExecOutcome {
+        ExecOutcome {
+            result: Err(DispatchError::NoVm),
+            gas_used: Weight::ZERO,
+            events: Vec::new(),
+        }
+    }
+}
+
+/// Checks `tx` against `state` and, if valid, applies it and returns its receipt.
+/// A signature check is the caller's job (done per block, as a batch).
+///
+/// # Errors
+/// [`TxError`] when the transaction is invalid; then `state` is unchanged.
+pub fn apply_transaction(
+    state: &mut dyn StateAccess,
+    ctx: &ExecContext<'_>,
+    genesis_hash: &Hash,
+    tx: &SignedTransaction,
+    vm: &dyn ContractVm,
+) -> Result<Receipt, TxError> {
+    check_stateful(tx, genesis_hash, ctx.config, state)?;
+    let t = &tx.transaction;
+    let mut signer = state.account(&t.signer)?;
+    signer.nonce = signer.nonce.saturating_add(1);
+    state.put_account(&t.signer, &signer);
+
+    state.checkpoint();
+    let dispatched = dispatch(state, ctx, tx, vm);
+    let keep = matches!(dispatched, Ok(ref d) if d.outcome == Outcome::Success);
+    let closed = if keep {
+        state.commit_checkpoint()
+    } else {
+        state.rollback_checkpoint()
+    };
+    closed?;
+    let mut d = dispatched?;
+    if !keep {
+        d.events.clear();
+        d.instantiated = None;
+    }
+    Ok(Receipt {
+        tx_hash: tx.hash(),
+        outcome: d.outcome,
+        gas_used: d.gas_used,
+        output: d.output,
+        events: d.events,
+        instantiated: d.instantiated,
+    })
+}
+
+struct Dispatched {
+    outcome: Outcome,
+    gas_used: Weight,
+    output: Vec<u8>,
+    events: Vec<Event>,
+    instantiated: Option<AccountId>,
+}
+
+impl Dispatched {
+    fn fixed(result: Result<Vec<u8>, DispatchError>, gas_used: Weight) -> Self {
+        let (outcome, output) = match result {
+            Ok(output) => (Outcome::Success, output),
+            Err(e) => (Outcome::Failed(e), Vec::new()),
+        };
+        Dispatched {
+            outcome,
+            gas_used,
+            output,
+            events: Vec::new(),
+            instantiated: None,
+        }
+    }
+}
+
+fn dispatch(
+    state: &mut dyn StateAccess,
+    ctx: &ExecContext<'_>,
+    tx: &SignedTransaction,
+    vm: &dyn ContractVm,
+) -> Result<Dispatched, StateError> {
+    let t = &tx.transaction;
+    let costs = &ctx.config.schedule.costs;
+    let base = costs.transaction;
+    let fixed_cost = match &t.call {
+        Call::Transfer { .. } => base.saturating_add(costs.transfer),
+        Call::UploadCode { code } => {
+            base.saturating_add(costs.upload_per_byte.saturating_mul(code.len() as u64))
+        }
+        Call::Instantiate { .. } | Call::Call { .. } => base,
+    };
+    if fixed_cost.any_gt(t.gas_limit) {
+        return Ok(Dispatched::fixed(Err(DispatchError::OutOfGas), t.gas_limit));
+    }
+    match &t.call {
+        Call::Transfer { dest, value } => {
+            let ed = ctx.config.existential_deposit;
+            let result = match transfer(state, &t.signer, dest, *value, ed) {
+                Ok(()) => Ok(Vec::new()),
+                Err(TransferError::Dispatch(e)) => Err(e),
+                Err(TransferError::State(e)) => return Err(e),
+            };
+            Ok(Dispatched::fixed(result, fixed_cost))
+        }
+        Call::UploadCode { code } => {
+            let result = store_code(state, ctx.config, code, vm);
+            Ok(Dispatched::fixed(result.map(|h| h.0.to_vec()), fixed_cost))
+        }
+        Call::Instantiate {
+            code_hash,
+            value,
+            data,
+            salt,
+        } => {
+            let call = ContractCall::Instantiate {
+                code_hash: *code_hash,
+                value: *value,
+                data,
+                salt,
+            };
+            Ok(run_contract(state, ctx, tx, vm, call, base))
+        }
+        Call::Call { dest, value, data } => {
+            let call = ContractCall::Call {
+                dest: *dest,
+                value: *value,
+                data,
+            };
+            Ok(run_contract(state, ctx, tx, vm, call, base))
+        }
+    }
+}
+
+fn store_code(
+    state: &mut dyn StateAccess,
+    config: &ChainConfig,
+    code: &[u8],
+    vm: &dyn ContractVm,
+) -> Result<CodeHash, DispatchError> {
+    let max = config.schedule.limits.max_code_len;
+    if code.len() > max as usize {
+        return Err(DispatchError::CodeRejected(format!(
+            "code is {} bytes; the maximum is {max}",
+            code.len()
+        )));
+    }
+    vm.validate_code(code, config)?;
+    let hash = code_hash(code);
+    state.set(code_key(&hash), code.to_vec());
+    Ok(hash)
+}
+
+fn run_contract(
+    state: &mut dyn StateAccess,
+    ctx: &ExecContext<'_>,
+    tx: &SignedTransaction,
+    vm: &dyn ContractVm,
+    call: ContractCall<'_>,
+    base: Weight,
+) -> Dispatched {
+    let t = &tx.transaction;
+    let available = Weight::new(
+        t.gas_limit.ref_time.saturating_sub(base.ref_time),
+        t.gas_limit.proof_size.saturating_sub(base.proof_size),
+    );
+    let out = vm.execute(ctx, state, &t.signer, available, call);
+    // A VM may not report more gas than it was given.
+    let used = Weight::new(
+        out.gas_used.ref_time.min(available.ref_time),
+        out.gas_used.proof_size.min(available.proof_size),
+    );
+    let gas_used = base.saturating_add(used);
+    match out.result {
+        Ok(ret) => Dispatched {
+            outcome: if ret.reverted {
+                Outcome::Reverted
+            } else {
+                Outcome::Success
+            },
+            gas_used,
+            output: ret.data,
+            events: out.events,
+            instantiated: ret.instantiated,
+        },
+        Err(e) => Dispatched::fixed(Err(e), gas_used),
+    }
+}

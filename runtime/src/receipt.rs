@@ -1,0 +1,94 @@
+//! Receipts: what a transaction did, as recorded in its block.
+
+use parity_scale_codec::{Decode, Encode};
+
+use crate::gas::Weight;
+use crate::primitives::{AccountId, BlockNumber, Hash};
+
+/// An event emitted by a contract (pallet-contracts' `ContractEmitted` with topics).
+#[derive(Debug, Clone, PartialEq, Eq, Encode, Decode)]
+pub struct Event {
+    /// The contract that emitted it.
+    pub emitter: AccountId,
+    /// Up to four 32-byte topics, indexed by the store.
+    pub topics: Vec<Hash>,
+    /// SCALE-encoded event data.
+    pub data: Vec<u8>,
+}
+
+/// Why a dispatched call failed. Its state changes were rolled back; the nonce stays used.
+#[derive(Debug, Clone, PartialEq, Eq, Encode, Decode, thiserror::Error)]
+pub enum DispatchError {
+    /// The sender's free balance is below what the call moves.
+    #[error("insufficient balance")]
+    InsufficientBalance,
+    /// The transfer would leave the sender with a dust balance (above 0, below the minimum).
+    #[error("transfer would leave the sender below the existential deposit")]
+    WouldLeaveDust,
+    /// A new account would receive less than the existential deposit.
+    #[error("transfer to a new account is below the existential deposit")]
+    BelowExistentialDeposit,
+    /// A balance would overflow `u128`.
+    #[error("balance overflow")]
+    Overflow,
+    /// This node runs without a contract VM.
+    #[error("contract calls need a VM and this node has none")]
+    NoVm,
+    /// Code was rejected at upload; the reason names the offending part.
+    #[error("code rejected: {0}")]
+    CodeRejected(String),
+    /// No code is stored under that hash.
+    #[error("code not found")]
+    CodeNotFound,
+    /// No contract lives at that address.
+    #[error("contract not found")]
+    ContractNotFound,
+    /// A contract already lives at the derived address.
+    #[error("a contract already exists at that address")]
+    DuplicateContract,
+    /// The call used all its gas.
+    #[error("out of gas")]
+    OutOfGas,
+    /// Any other VM failure, named as pallet-contracts names it.
+    #[error("contract execution failed: {0}")]
+    Module(String),
+}
+
+/// A transaction's outcome.
+#[derive(Debug, Clone, PartialEq, Eq, Encode, Decode)]
+pub enum Outcome {
+    /// Completed; its changes are in the state.
+    Success,
+    /// The contract returned with the REVERT flag; its changes were rolled back.
+    Reverted,
+    /// Failed; its changes were rolled back.
+    Failed(DispatchError),
+}
+
+/// The record of one applied transaction.
+#[derive(Debug, Clone, PartialEq, Eq, Encode, Decode)]
+pub struct Receipt {
+    /// The transaction's hash.
+    pub tx_hash: Hash,
+    /// What happened.
+    pub outcome: Outcome,
+    /// Gas charged, both dimensions.
+    pub gas_used: Weight,
+    /// The contract's return data (empty for non-contract calls).
+    pub output: Vec<u8>,
+    /// Events emitted (none unless the outcome is a success).
+    pub events: Vec<Event>,
+    /// For a successful instantiation, the new contract's address.
+    pub instantiated: Option<AccountId>,
+}
+
+/// Where an event is: block, transaction index, event index.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Encode, Decode)]
+pub struct EventRef {
+    /// Block number.
+    pub block: BlockNumber,
+    /// Index of the transaction (and its receipt) in the block.
+    pub tx_index: u32,
+    /// Index of the event in the receipt.
+    pub event_index: u32,
+}

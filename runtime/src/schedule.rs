@@ -1,0 +1,83 @@
+//! The one versioned table of every limit and cost the runtime charges.
+//!
+//! The VM adds its instruction and host-function costs here in later versions; every
+//! number that decides a transaction's outcome or gas lives in this struct, which is
+//! stored in genesis state so that it is covered by the state root.
+
+use parity_scale_codec::{Decode, Encode};
+
+use crate::gas::Weight;
+use crate::primitives::Balance;
+
+/// Limits and costs. Changing any field is a consensus change: bump `version`.
+#[derive(Debug, Clone, PartialEq, Eq, Encode, Decode)]
+pub struct Schedule {
+    /// Bumped with every change to a field's meaning or value.
+    pub version: u32,
+    /// Hard limits.
+    pub limits: Limits,
+    /// Base costs of the runtime's own calls.
+    pub costs: BaseCosts,
+}
+
+/// Hard limits checked before or during execution.
+#[derive(Debug, Clone, PartialEq, Eq, Encode, Decode)]
+pub struct Limits {
+    /// The most gas one transaction may ask for.
+    pub max_tx_gas: Weight,
+    /// The most gas all transactions of a block may use together.
+    pub max_block_gas: Weight,
+    /// Largest accepted contract code, in bytes (pallet-contracts default: 123 KiB).
+    pub max_code_len: u32,
+    /// Largest accepted encoded transaction, in bytes.
+    pub max_tx_len: u32,
+}
+
+/// Costs of the runtime's own calls, charged whether or not a VM runs.
+#[derive(Debug, Clone, PartialEq, Eq, Encode, Decode)]
+pub struct BaseCosts {
+    /// Every transaction: signature check, nonce, receipt.
+    pub transaction: Weight,
+    /// A balance transfer, on top of `transaction`.
+    pub transfer: Weight,
+    /// Storing uploaded code, per byte, on top of `transaction`.
+    pub upload_per_byte: Weight,
+}
+
+impl Default for Schedule {
+    fn default() -> Self {
+        Schedule {
+            version: 1,
+            limits: Limits {
+                max_tx_gas: Weight::new(500_000_000_000, 5 * 1024 * 1024),
+                max_block_gas: Weight::new(2_000_000_000_000, 20 * 1024 * 1024),
+                max_code_len: 123 * 1024,
+                max_tx_len: 256 * 1024,
+            },
+            costs: BaseCosts {
+                // Substrate's sr25519 verify weight (40.6 us) plus bookkeeping.
+                transaction: Weight::new(60_000_000, 1_000),
+                transfer: Weight::new(30_000_000, 200),
+                upload_per_byte: Weight::new(30_000, 1),
+            },
+        }
+    }
+}
+
+/// Chain-wide parameters fixed at genesis and kept in state.
+#[derive(Debug, Clone, PartialEq, Eq, Encode, Decode)]
+pub struct ChainConfig {
+    /// The smallest balance an account may hold (Substrate's existential deposit).
+    pub existential_deposit: Balance,
+    /// Limits and costs.
+    pub schedule: Schedule,
+}
+
+impl Default for ChainConfig {
+    fn default() -> Self {
+        ChainConfig {
+            existential_deposit: 1_000_000_000,
+            schedule: Schedule::default(),
+        }
+    }
+}

@@ -1,0 +1,215 @@
+//! Storage traits the runtime reads and commits through, and the in-memory store.
+//!
+//! The runtime never names a database: `host` implements these traits over redb.
+//! [`ChainStore::commit_block`] is the one write path, and it must be atomic: a
+//! block's trie nodes, header, body, receipts, topic index and the new head land
+//! together or not at all, so a crash never leaves a head pointing at missing nodes.
+
+use std::collections::{BTreeMap, HashMap};
+
+use crate::block::{Block, Header};
+use crate::primitives::{BlockNumber, Hash};
+use crate::receipt::{EventRef, Receipt};
+
+/// A storage backend failure, described by the backend.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum StoreError {
+    /// The backend (disk, database) failed.
+    #[error("storage backend: {0}")]
+    Backend(String),
+    /// Stored bytes do not decode: the database is damaged or from another version.
+    #[error("corrupt {what} in store: {reason}")]
+    Corrupt {
+        /// What was being read.
+        what: &'static str,
+        /// The decoder's complaint.
+        reason: String,
+    },
+    /// A commit that does not extend the current head.
+    #[error("block {number} does not extend the stored head")]
+    NotExtendingHead {
+        /// The rejected block's number.
+        number: BlockNumber,
+    },
+}
+
+/// Content-addressed trie nodes.
+pub trait NodeStore {
+    /// The SCALE-encoded node with this hash, if stored.
+    ///
+    /// # Errors
+    /// [`StoreError`] if the backend fails.
+    fn node(&self, hash: &Hash) -> Result<Option<Vec<u8>>, StoreError>;
+}
+
+impl<T: NodeStore + ?Sized> NodeStore for &T {
+    fn node(&self, hash: &Hash) -> Result<Option<Vec<u8>>, StoreError> {
+        (**self).node(hash)
+    }
+}
+
+/// Everything one block adds to the store, committed atomically.
+#[derive(Debug, Clone)]
+pub struct BlockCommit {
+    /// The block.
+    pub block: Block,
+    /// Its receipts, one per transaction.
+    pub receipts: Vec<Receipt>,
+    /// New trie nodes of its state root.
+    pub nodes: Vec<(Hash, Vec<u8>)>,
+}
+
+/// Blocks, receipts, the event index and the head, on top of the trie nodes.
+pub trait ChainStore: NodeStore {
+    /// Hash of the best block, or `None` for an empty store.
+    ///
+    /// # Errors
+    /// [`StoreError`] if the backend fails.
+    fn head(&self) -> Result<Option<Hash>, StoreError>;
+    /// A block by hash.
+    ///
+    /// # Errors
+    /// [`StoreError`] if the backend fails or the block is corrupt.
+    fn block(&self, hash: &Hash) -> Result<Option<Block>, StoreError>;
+    /// A header by hash.
+    ///
+    /// # Errors
+    /// [`StoreError`] if the backend fails or the header is corrupt.
+    fn header(&self, hash: &Hash) -> Result<Option<Header>, StoreError>;
+    /// The hash of the canonical block at `number`.
+    ///
+    /// # Errors
+    /// [`StoreError`] if the backend fails.
+    fn block_hash(&self, number: BlockNumber) -> Result<Option<Hash>, StoreError>;
+    /// A block's receipts.
+    ///
+    /// # Errors
+    /// [`StoreError`] if the backend fails or the receipts are corrupt.
+    fn receipts(&self, hash: &Hash) -> Result<Option<Vec<Receipt>>, StoreError>;
+    /// Every event carrying `topic`, oldest first.
+    ///
+    /// # Errors
+    /// [`StoreError`] if the backend fails.
+    fn events_by_topic(&self, topic: &Hash) -> Result<Vec<EventRef>, StoreError>;
+    /// Atomically stores a block with its receipts and nodes and makes it the head.
+    /// The block must be the child of the current head (or genesis in an empty store).
+    ///
+    /// # Errors
+    /// [`StoreError`]; on error nothing of the block is stored.
+    fn commit_block(&mut self, commit: BlockCommit) -> Result<(), StoreError>;
+}
+
+/// The topic index entries of a block's receipts, in order.
+pub fn topic_entries(
+    number: BlockNumber,
+    receipts: &[Receipt],
+) -> impl Iterator<Item = (Hash, EventRef)> + '_ {
+    receipts.iter().enumerate().flat_map(move |(tx, receipt)| {
+        receipt
+            .events
+            .iter()
+            .enumerate()
+            .flat_map(move |(ev, event)| {
+                let at = EventRef {
+                    block: number,
+                    tx_index: u32::try_from(tx).unwrap_or(u32::MAX),
+                    event_index: u32::try_from(ev).unwrap_or(u32::MAX),
+                };
+                event.topics.iter().map(move |topic| (*topic, at))
+            })
+    })
+}
+
+/// Whether `block` may follow `head` (an empty store accepts only block 0).
+///
+/// # Errors
+/// [`StoreError::NotExtendingHead`] otherwise.
+pub fn check_extends(head: Option<&Header>, block: &Block) -> Result<(), StoreError> {
+    let ok = match head {
+        None => block.header.number == 0,
+        Some(h) => {
+            block.header.parent_hash == h.hash()
+                && Some(block.header.number) == h.number.checked_add(1)
+        }
+    };
+    if ok {
+        Ok(())
+    } else {
+        Err(StoreError::NotExtendingHead {
+            number: block.header.number,
+        })
+    }
+}
+
+/// A store in memory, for tests, proofs of ordered lists and throwaway chains.
+#[derive(Debug, Default, Clone)]
+pub struct MemoryStore {
+    // Looked up by key only, never iterated, so HashMap order cannot reach state.
+    nodes: HashMap<Hash, Vec<u8>>,
+    blocks: HashMap<Hash, (Block, Vec<Receipt>)>,
+    numbers: BTreeMap<BlockNumber, Hash>,
+    topics: BTreeMap<Hash, Vec<EventRef>>,
+    head: Option<Hash>,
+}
+
+impl MemoryStore {
+    /// Adds trie nodes outside any block (for trie-only use such as benchmarks).
+    pub fn insert_nodes(&mut self, nodes: impl IntoIterator<Item = (Hash, Vec<u8>)>) {
+        self.nodes.extend(nodes);
+    }
+
+    /// How many trie nodes are stored.
+    pub fn node_count(&self) -> usize {
+        self.nodes.len()
+    }
+}
+
+impl NodeStore for MemoryStore {
+    fn node(&self, hash: &Hash) -> Result<Option<Vec<u8>>, StoreError> {
+        Ok(self.nodes.get(hash).cloned())
+    }
+}
+
+impl ChainStore for MemoryStore {
+    fn head(&self) -> Result<Option<Hash>, StoreError> {
+        Ok(self.head)
+    }
+
+    fn block(&self, hash: &Hash) -> Result<Option<Block>, StoreError> {
+        Ok(self.blocks.get(hash).map(|(b, _)| b.clone()))
+    }
+
+    fn header(&self, hash: &Hash) -> Result<Option<Header>, StoreError> {
+        Ok(self.blocks.get(hash).map(|(b, _)| b.header.clone()))
+    }
+
+    fn block_hash(&self, number: BlockNumber) -> Result<Option<Hash>, StoreError> {
+        Ok(self.numbers.get(&number).copied())
+    }
+
+    fn receipts(&self, hash: &Hash) -> Result<Option<Vec<Receipt>>, StoreError> {
+        Ok(self.blocks.get(hash).map(|(_, r)| r.clone()))
+    }
+
+    fn events_by_topic(&self, topic: &Hash) -> Result<Vec<EventRef>, StoreError> {
+        Ok(self.topics.get(topic).cloned().unwrap_or_default())
+    }
+
+    fn commit_block(&mut self, commit: BlockCommit) -> Result<(), StoreError> {
+        let head = self
+            .head
+            .and_then(|h| self.blocks.get(&h))
+            .map(|(b, _)| &b.header);
+        check_extends(head, &commit.block)?;
+        let hash = commit.block.header.hash();
+        let number = commit.block.header.number;
+        for (topic, at) in topic_entries(number, &commit.receipts) {
+            self.topics.entry(topic).or_default().push(at);
+        }
+        self.nodes.extend(commit.nodes);
+        self.numbers.insert(number, hash);
+        self.blocks.insert(hash, (commit.block, commit.receipts));
+        self.head = Some(hash);
+        Ok(())
+    }
+}
