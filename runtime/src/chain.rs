@@ -203,17 +203,14 @@ impl<S: ChainStore> Chain<S> {
         let mut included = Vec::with_capacity(transactions.len());
         let mut receipts = Vec::with_capacity(transactions.len());
         let mut rejected = Vec::new();
+        let max_block_gas = self.config.schedule.limits.max_block_gas;
         let mut block_gas = Weight::ZERO;
         for (index, tx) in transactions.into_iter().enumerate() {
             let applied = if bad_signatures.binary_search(&index).is_ok() {
                 Err(TxError::BadSignature)
-            } else if block_gas
-                .saturating_add(tx.transaction.gas_limit)
-                .any_gt(self.config.schedule.limits.max_block_gas)
-            {
-                Err(TxError::BlockFull)
             } else {
-                apply_transaction(&mut state, &ctx, &self.genesis_hash, &tx, vm)
+                let left = max_block_gas.saturating_sub(block_gas);
+                apply_transaction(&mut state, &ctx, &self.genesis_hash, &tx, left, vm)
             };
             match applied {
                 Ok(receipt) => {
@@ -284,18 +281,11 @@ impl<S: ChainStore> Chain<S> {
         };
         let mut state = StateDb::new(&self.store, self.head.state_root);
         let mut receipts = Vec::with_capacity(block.extrinsics.len());
+        let max_block_gas = self.config.schedule.limits.max_block_gas;
         let mut block_gas = Weight::ZERO;
         for (index, tx) in block.extrinsics.iter().enumerate() {
-            if block_gas
-                .saturating_add(tx.transaction.gas_limit)
-                .any_gt(self.config.schedule.limits.max_block_gas)
-            {
-                return Err(ChainError::InvalidTransaction {
-                    index,
-                    error: TxError::BlockFull,
-                });
-            }
-            let receipt = apply_transaction(&mut state, &ctx, &self.genesis_hash, tx, vm)
+            let left = max_block_gas.saturating_sub(block_gas);
+            let receipt = apply_transaction(&mut state, &ctx, &self.genesis_hash, tx, left, vm)
                 .map_err(|error| ChainError::InvalidTransaction { index, error })?;
             block_gas = block_gas.saturating_add(receipt.gas_used);
             receipts.push(receipt);

@@ -121,19 +121,24 @@ impl ContractVm for NoVm {
     }
 }
 
-/// Checks `tx` against `state` and, if valid, applies it and returns its receipt.
-/// A signature check is the caller's job (done per block, as a batch).
+/// Checks `tx` against `state` and, if valid and its gas limit fits in
+/// `block_gas_left`, applies it and returns its receipt. The signature check is the
+/// caller's job (done per block, as a batch).
 ///
 /// # Errors
-/// [`TxError`] when the transaction is invalid; then `state` is unchanged.
+/// [`TxError`] when the transaction is invalid or does not fit; then `state` is unchanged.
 pub fn apply_transaction(
     state: &mut dyn StateAccess,
     ctx: &ExecContext<'_>,
     genesis_hash: &Hash,
     tx: &SignedTransaction,
+    block_gas_left: Weight,
     vm: &dyn ContractVm,
 ) -> Result<Receipt, TxError> {
     check_stateful(tx, genesis_hash, ctx.config, state)?;
+    if tx.transaction.gas_limit.any_gt(block_gas_left) {
+        return Err(TxError::BlockFull);
+    }
     let t = &tx.transaction;
     let mut signer = state.account(&t.signer)?;
     signer.nonce = signer.nonce.saturating_add(1);

@@ -37,6 +37,14 @@ impl Weight {
         }
     }
 
+    /// Component-wise difference, saturating at zero.
+    pub const fn saturating_sub(self, other: Weight) -> Weight {
+        Weight {
+            ref_time: self.ref_time.saturating_sub(other.ref_time),
+            proof_size: self.proof_size.saturating_sub(other.proof_size),
+        }
+    }
+
     /// Component-wise product with a scalar, saturating.
     pub const fn saturating_mul(self, n: u64) -> Weight {
         Weight {

@@ -1,0 +1,5 @@
+//! Persistence backends for the runtime's store traits.
+
+mod redb;
+
+pub use self::redb::RedbStore;

@@ -1,0 +1,149 @@
+//! Shared helpers for the integration tests: dev keys, transaction building, the
+//! compiled contract artifacts, and [`ScriptVm`], a test-only VM.
+//!
+//! `ScriptVm` exists so the executive's contract path (checkpoints, revert, failure,
+//! events, gas) can be tested before and independently of the wasmtime VM. Its "code"
+//! is a SCALE-encoded list of [`Op`]s; it never runs in the product.
+
+use std::path::PathBuf;
+
+use carechain_runtime::{
+    code_key, contract_address, contract_info_key, contract_storage_key, AccountId, Call,
+    ChainConfig, ContractCall, ContractInfo, ContractVm, DispatchError, Event, ExecContext,
+    ExecOutcome, ExecReturn, Hash, Keypair, SignedTransaction, StateAccess, StateExt, Transaction,
+    Weight,
+};
+use parity_scale_codec::{Decode, Encode};
+
+/// A dev account's key (`//Alice`, `//Bob`, ...).
+pub fn dev(name: &str) -> Keypair {
+    match Keypair::from_uri(&format!("//{name}")) {
+        Ok(key) => key,
+        Err(e) => panic!("dev URI //{name} must derive: {e}"),
+    }
+}
+
+/// A generous gas limit for tests.
+pub const GAS: Weight = Weight::new(10_000_000_000, 1_000_000);
+
+/// Builds and signs a transaction.
+pub fn signed(
+    key: &Keypair,
+    genesis_hash: Hash,
+    nonce: u64,
+    gas_limit: Weight,
+    call: Call,
+) -> SignedTransaction {
+    Transaction { genesis_hash, signer: key.account_id(), nonce, gas_limit, call }.sign(key)
+}
+
+/// The workspace root (parent of this crate).
+pub fn workspace_root() -> PathBuf {
+    let here = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    here.parent().map_or(here.clone(), PathBuf::from)
+}
+
+/// Path of a contract artifact built by `scripts/build-contracts.sh`:
+/// `target/ink/<name>/<name>.<ext>`. Panics with the fix if it is missing.
+pub fn ink_artifact(name: &str, ext: &str) -> PathBuf {
+    let path = workspace_root().join("target/ink").join(name).join(format!("{name}.{ext}"));
+    assert!(
+        path.exists(),
+        "{} is missing: run ./scripts/build-contracts.sh (./scripts/test.sh does it for you)",
+        path.display()
+    );
+    path
+}
+
+/// One step of a [`ScriptVm`] program.
+#[derive(Debug, Clone, Encode, Decode)]
+pub enum Op {
+    /// Write a contract storage entry.
+    Set(Vec<u8>, Vec<u8>),
+    /// Emit an event with these topics and data.
+    Emit(Vec<Hash>, Vec<u8>),
+    /// Use this much gas; running past the limit fails with `OutOfGas`.
+    Burn(Weight),
+    /// Stop and return this data with the REVERT flag.
+    Revert(Vec<u8>),
+    /// Stop with a trap.
+    Trap,
+    /// Stop and return this data.
+    Return(Vec<u8>),
+}
+
+/// The test VM: code is `Vec<Op>` SCALE-encoded; a contract's input picks nothing, it
+/// simply runs its code's ops. Instantiation runs them too, then records the contract.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct ScriptVm;
+
+impl ScriptVm {
+    /// Encodes a program as uploadable code.
+    pub fn code(ops: &[Op]) -> Vec<u8> {
+        ops.to_vec().encode()
+    }
+}
+
+impl ContractVm for ScriptVm {
+    fn validate_code(&self, code: &[u8], _config: &ChainConfig) -> Result<(), DispatchError> {
+        Vec::<Op>::decode(&mut &code[..])
+            .map(|_| ())
+            .map_err(|e| DispatchError::CodeRejected(format!("not a script: {e}")))
+    }
+
+    fn execute(
+        &self,
+        _ctx: &ExecContext<'_>,
+        state: &mut dyn StateAccess,
+        origin: &AccountId,
+        gas_limit: Weight,
+        call: ContractCall<'_>,
+    ) -> ExecOutcome {
+        let fail = |e: DispatchError, gas_used| ExecOutcome { result: Err(e), gas_used, events: vec![] };
+        let (address, code_hash, created) = match call {
+            ContractCall::Instantiate { code_hash, data, salt, .. } => {
+                (contract_address(origin, &code_hash, data, salt), code_hash, true)
+            }
+            ContractCall::Call { dest, .. } => match state.contract_info(&dest) {
+                Ok(Some(info)) => (dest, info.code_hash, false),
+                Ok(None) => return fail(DispatchError::ContractNotFound, Weight::ZERO),
+                Err(e) => return fail(DispatchError::Module(e.to_string()), Weight::ZERO),
+            },
+        };
+        let ops = match state.get_decoded::<Vec<Op>>(&code_key(&code_hash)) {
+            Ok(Some(ops)) => ops,
+            Ok(None) => return fail(DispatchError::CodeNotFound, Weight::ZERO),
+            Err(e) => return fail(DispatchError::Module(e.to_string()), Weight::ZERO),
+        };
+        if created {
+            let info = ContractInfo { code_hash, deployer: *origin };
+            state.set(contract_info_key(&address), info.encode());
+        }
+        let mut used = Weight::ZERO;
+        let mut events = Vec::new();
+        let mut ret = ExecReturn { instantiated: created.then_some(address), ..Default::default() };
+        for op in ops {
+            match op {
+                Op::Set(k, v) => state.set(contract_storage_key(&address, &k), v),
+                Op::Emit(topics, data) => events.push(Event { emitter: address, topics, data }),
+                Op::Burn(w) => {
+                    used = used.saturating_add(w);
+                    if used.any_gt(gas_limit) {
+                        return fail(DispatchError::OutOfGas, gas_limit);
+                    }
+                }
+                Op::Revert(data) => {
+                    ret.reverted = true;
+                    ret.data = data;
+                    break;
+                }
+                Op::Trap => return fail(DispatchError::Module("ContractTrapped".into()), used),
+                Op::Return(data) => {
+                    ret.data = data;
+                    break;
+                }
+            }
+        }
+        ExecOutcome { result: Ok(ret), gas_used: used, events }
+    }
+}
