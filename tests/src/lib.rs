@@ -34,7 +34,14 @@ pub fn signed(
     gas_limit: Weight,
     call: Call,
 ) -> SignedTransaction {
-    Transaction { genesis_hash, signer: key.account_id(), nonce, gas_limit, call }.sign(key)
+    Transaction {
+        genesis_hash,
+        signer: key.account_id(),
+        nonce,
+        gas_limit,
+        call,
+    }
+    .sign(key)
 }
 
 /// The workspace root (parent of this crate).
@@ -46,7 +53,10 @@ pub fn workspace_root() -> PathBuf {
 /// Path of a contract artifact built by `scripts/build-contracts.sh`:
 /// `target/ink/<name>/<name>.<ext>`. Panics with the fix if it is missing.
 pub fn ink_artifact(name: &str, ext: &str) -> PathBuf {
-    let path = workspace_root().join("target/ink").join(name).join(format!("{name}.{ext}"));
+    let path = workspace_root()
+        .join("target/ink")
+        .join(name)
+        .join(format!("{name}.{ext}"));
     assert!(
         path.exists(),
         "{} is missing: run ./scripts/build-contracts.sh (./scripts/test.sh does it for you)",
@@ -99,11 +109,22 @@ impl ContractVm for ScriptVm {
         gas_limit: Weight,
         call: ContractCall<'_>,
     ) -> ExecOutcome {
-        let fail = |e: DispatchError, gas_used| ExecOutcome { result: Err(e), gas_used, events: vec![] };
+        let fail = |e: DispatchError, gas_used| ExecOutcome {
+            result: Err(e),
+            gas_used,
+            events: vec![],
+        };
         let (address, code_hash, created) = match call {
-            ContractCall::Instantiate { code_hash, data, salt, .. } => {
-                (contract_address(origin, &code_hash, data, salt), code_hash, true)
-            }
+            ContractCall::Instantiate {
+                code_hash,
+                data,
+                salt,
+                ..
+            } => (
+                contract_address(origin, &code_hash, data, salt),
+                code_hash,
+                true,
+            ),
             ContractCall::Call { dest, .. } => match state.contract_info(&dest) {
                 Ok(Some(info)) => (dest, info.code_hash, false),
                 Ok(None) => return fail(DispatchError::ContractNotFound, Weight::ZERO),
@@ -116,16 +137,26 @@ impl ContractVm for ScriptVm {
             Err(e) => return fail(DispatchError::Module(e.to_string()), Weight::ZERO),
         };
         if created {
-            let info = ContractInfo { code_hash, deployer: *origin };
+            let info = ContractInfo {
+                code_hash,
+                deployer: *origin,
+            };
             state.set(contract_info_key(&address), info.encode());
         }
         let mut used = Weight::ZERO;
         let mut events = Vec::new();
-        let mut ret = ExecReturn { instantiated: created.then_some(address), ..Default::default() };
+        let mut ret = ExecReturn {
+            instantiated: created.then_some(address),
+            ..Default::default()
+        };
         for op in ops {
             match op {
                 Op::Set(k, v) => state.set(contract_storage_key(&address, &k), v),
-                Op::Emit(topics, data) => events.push(Event { emitter: address, topics, data }),
+                Op::Emit(topics, data) => events.push(Event {
+                    emitter: address,
+                    topics,
+                    data,
+                }),
                 Op::Burn(w) => {
                     used = used.saturating_add(w);
                     if used.any_gt(gas_limit) {
@@ -144,6 +175,10 @@ impl ContractVm for ScriptVm {
                 }
             }
         }
-        ExecOutcome { result: Ok(ret), gas_used: used, events }
+        ExecOutcome {
+            result: Ok(ret),
+            gas_used: used,
+            events,
+        }
     }
 }

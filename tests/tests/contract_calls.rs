@@ -7,27 +7,56 @@ use carechain_runtime::{
 };
 use carechain_tests::{dev, signed, Op, ScriptVm, GAS};
 
-fn storage(chain: &Chain<MemoryStore>, contract: &carechain_runtime::AccountId, key: &[u8]) -> Option<Vec<u8>> {
-    chain.storage_at(&chain.head().state_root, &contract_storage_key(contract, key)).expect("read")
+fn storage(
+    chain: &Chain<MemoryStore>,
+    contract: &carechain_runtime::AccountId,
+    key: &[u8],
+) -> Option<Vec<u8>> {
+    chain
+        .storage_at(
+            &chain.head().state_root,
+            &contract_storage_key(contract, key),
+        )
+        .expect("read")
 }
 
 #[test]
 fn outcomes_roll_back_exactly_as_they_should() {
-    let mut chain = Chain::open(MemoryStore::default(), &Genesis::dev().expect("genesis")).expect("open");
+    let mut chain =
+        Chain::open(MemoryStore::default(), &Genesis::dev().expect("genesis")).expect("open");
     let alice = dev("Alice");
     let g = chain.genesis_hash();
     let topic = Hash([0xee; 32]);
     let programs = [
-        vec![Op::Set(b"k".to_vec(), b"ok".to_vec()), Op::Emit(vec![topic], b"hi".to_vec()), Op::Return(b"done".to_vec())],
-        vec![Op::Set(b"k".to_vec(), b"reverted".to_vec()), Op::Emit(vec![topic], vec![]), Op::Revert(b"no".to_vec())],
+        vec![
+            Op::Set(b"k".to_vec(), b"ok".to_vec()),
+            Op::Emit(vec![topic], b"hi".to_vec()),
+            Op::Return(b"done".to_vec()),
+        ],
+        vec![
+            Op::Set(b"k".to_vec(), b"reverted".to_vec()),
+            Op::Emit(vec![topic], vec![]),
+            Op::Revert(b"no".to_vec()),
+        ],
         vec![Op::Set(b"k".to_vec(), b"trapped".to_vec()), Op::Trap],
-        vec![Op::Set(b"k".to_vec(), b"greedy".to_vec()), Op::Burn(Weight::new(u64::MAX / 2, 0))],
+        vec![
+            Op::Set(b"k".to_vec(), b"greedy".to_vec()),
+            Op::Burn(Weight::new(u64::MAX / 2, 0)),
+        ],
     ];
     let codes: Vec<Vec<u8>> = programs.iter().map(|p| ScriptVm::code(p)).collect();
     let uploads = codes
         .iter()
         .enumerate()
-        .map(|(i, code)| signed(&alice, g, i as u64, GAS, Call::UploadCode { code: code.clone() }))
+        .map(|(i, code)| {
+            signed(
+                &alice,
+                g,
+                i as u64,
+                GAS,
+                Call::UploadCode { code: code.clone() },
+            )
+        })
         .collect();
     let produced = chain.produce_block(uploads, 1, &ScriptVm).expect("uploads");
     for (receipt, code) in produced.receipts.iter().zip(&codes) {
@@ -36,11 +65,28 @@ fn outcomes_roll_back_exactly_as_they_should() {
     }
 
     let instantiate = |nonce: u64, code: &[u8]| {
-        signed(&alice, g, nonce, GAS, Call::Instantiate { code_hash: code_hash(code), value: 0, data: vec![], salt: vec![] })
+        signed(
+            &alice,
+            g,
+            nonce,
+            GAS,
+            Call::Instantiate {
+                code_hash: code_hash(code),
+                value: 0,
+                data: vec![],
+                salt: vec![],
+            },
+        )
     };
-    let txs = (0..4).map(|i| instantiate(4 + i as u64, &codes[i])).collect();
+    let txs = (0..4)
+        .map(|i| instantiate(4 + i as u64, &codes[i]))
+        .collect();
     let produced = chain.produce_block(txs, 2, &ScriptVm).expect("instantiate");
-    let outcomes: Vec<_> = produced.receipts.iter().map(|r| r.outcome.clone()).collect();
+    let outcomes: Vec<_> = produced
+        .receipts
+        .iter()
+        .map(|r| r.outcome.clone())
+        .collect();
     assert_eq!(
         outcomes,
         vec![
@@ -61,7 +107,8 @@ fn outcomes_roll_back_exactly_as_they_should() {
     // Out of gas charges everything the transaction offered.
     assert_eq!(produced.receipts[3].gas_used, GAS);
     // Nothing of the failed ones reached state.
-    let reverted = carechain_runtime::contract_address(&alice.account_id(), &code_hash(&codes[1]), &[], &[]);
+    let reverted =
+        carechain_runtime::contract_address(&alice.account_id(), &code_hash(&codes[1]), &[], &[]);
     assert_eq!(storage(&chain, &reverted, b"k"), None);
     let state = StateDb::new(chain.store(), chain.head().state_root);
     assert_eq!(state.contract_info(&reverted).expect("read"), None);
@@ -70,28 +117,80 @@ fn outcomes_roll_back_exactly_as_they_should() {
     // Events are indexed by topic.
     let refs = chain.store().events_by_topic(&topic).expect("index");
     assert_eq!(refs.len(), 1);
-    assert_eq!((refs[0].block, refs[0].tx_index, refs[0].event_index), (2, 0, 0));
+    assert_eq!(
+        (refs[0].block, refs[0].tx_index, refs[0].event_index),
+        (2, 0, 0)
+    );
 
     // Calling the live contract again works; calling a missing one fails cleanly.
-    let call = signed(&alice, g, 8, GAS, Call::Call { dest: ok, value: 0, data: vec![] });
-    let missing = signed(&alice, g, 9, GAS, Call::Call { dest: reverted, value: 0, data: vec![] });
-    let produced = chain.produce_block(vec![call, missing], 3, &ScriptVm).expect("calls");
+    let call = signed(
+        &alice,
+        g,
+        8,
+        GAS,
+        Call::Call {
+            dest: ok,
+            value: 0,
+            data: vec![],
+        },
+    );
+    let missing = signed(
+        &alice,
+        g,
+        9,
+        GAS,
+        Call::Call {
+            dest: reverted,
+            value: 0,
+            data: vec![],
+        },
+    );
+    let produced = chain
+        .produce_block(vec![call, missing], 3, &ScriptVm)
+        .expect("calls");
     assert_eq!(produced.receipts[0].outcome, Outcome::Success);
-    assert_eq!(produced.receipts[1].outcome, Outcome::Failed(DispatchError::ContractNotFound));
-    assert_eq!(chain.store().events_by_topic(&topic).expect("index").len(), 2);
+    assert_eq!(
+        produced.receipts[1].outcome,
+        Outcome::Failed(DispatchError::ContractNotFound)
+    );
+    assert_eq!(
+        chain.store().events_by_topic(&topic).expect("index").len(),
+        2
+    );
 }
 
 #[test]
 fn without_a_vm_contract_calls_fail_but_transfers_work() {
-    let mut chain = Chain::open(MemoryStore::default(), &Genesis::dev().expect("genesis")).expect("open");
+    let mut chain =
+        Chain::open(MemoryStore::default(), &Genesis::dev().expect("genesis")).expect("open");
     let alice = dev("Alice");
     let g = chain.genesis_hash();
     let txs = vec![
-        signed(&alice, g, 0, GAS, Call::UploadCode { code: b"\0asm".to_vec() }),
-        signed(&alice, g, 1, GAS, Call::Transfer { dest: dev("Bob").account_id(), value: 5_000_000_000 }),
+        signed(
+            &alice,
+            g,
+            0,
+            GAS,
+            Call::UploadCode {
+                code: b"\0asm".to_vec(),
+            },
+        ),
+        signed(
+            &alice,
+            g,
+            1,
+            GAS,
+            Call::Transfer {
+                dest: dev("Bob").account_id(),
+                value: 5_000_000_000,
+            },
+        ),
     ];
     let produced = chain.produce_block(txs, 1, &NoVm).expect("block");
-    assert_eq!(produced.receipts[0].outcome, Outcome::Failed(DispatchError::NoVm));
+    assert_eq!(
+        produced.receipts[0].outcome,
+        Outcome::Failed(DispatchError::NoVm)
+    );
     assert_eq!(produced.receipts[1].outcome, Outcome::Success);
     assert_ne!(chain.head().state_root, EMPTY_ROOT);
 }

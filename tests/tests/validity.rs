@@ -7,11 +7,18 @@ use carechain_runtime::{
 use carechain_tests::{dev, signed, GAS};
 
 fn chain() -> Chain<MemoryStore> {
-    Chain::open(MemoryStore::default(), &Genesis::dev().expect("dev genesis")).expect("open")
+    Chain::open(
+        MemoryStore::default(),
+        &Genesis::dev().expect("dev genesis"),
+    )
+    .expect("open")
 }
 
 fn transfer(to: &str, value: u128) -> Call {
-    Call::Transfer { dest: dev(to).account_id(), value }
+    Call::Transfer {
+        dest: dev(to).account_id(),
+        value,
+    }
 }
 
 #[test]
@@ -21,7 +28,9 @@ fn each_invalid_transaction_is_rejected_with_its_own_error_and_changes_nothing()
     let g = chain.genesis_hash();
     // Use nonce 0 so that a replay of it is possible.
     let first = signed(&alice, g, 0, GAS, transfer("Bob", 10_000_000_000));
-    chain.produce_block(vec![first.clone()], 1_000, &NoVm).expect("block 1");
+    chain
+        .produce_block(vec![first.clone()], 1_000, &NoVm)
+        .expect("block 1");
 
     let mut bad_sig = signed(&alice, g, 1, GAS, transfer("Bob", 1));
     bad_sig.signature = Signature([7; 64]);
@@ -30,24 +39,53 @@ fn each_invalid_transaction_is_rejected_with_its_own_error_and_changes_nothing()
     let cases = [
         (bad_sig, TxError::BadSignature),
         (tampered, TxError::BadSignature),
-        (signed(&alice, Hash([9; 32]), 1, GAS, transfer("Bob", 1)), TxError::WrongGenesis { expected: g, got: Hash([9; 32]) }),
-        (first, TxError::StaleNonce { expected: 1, got: 0 }),
-        (signed(&alice, g, 5, GAS, transfer("Bob", 1)), TxError::FutureNonce { expected: 1, got: 5 }),
+        (
+            signed(&alice, Hash([9; 32]), 1, GAS, transfer("Bob", 1)),
+            TxError::WrongGenesis {
+                expected: g,
+                got: Hash([9; 32]),
+            },
+        ),
+        (
+            first,
+            TxError::StaleNonce {
+                expected: 1,
+                got: 0,
+            },
+        ),
+        (
+            signed(&alice, g, 5, GAS, transfer("Bob", 1)),
+            TxError::FutureNonce {
+                expected: 1,
+                got: 5,
+            },
+        ),
         (
             signed(&alice, g, 1, Weight::new(u64::MAX, 1), transfer("Bob", 1)),
-            TxError::GasLimitTooHigh { requested: Weight::new(u64::MAX, 1), max: chain.config().schedule.limits.max_tx_gas },
+            TxError::GasLimitTooHigh {
+                requested: Weight::new(u64::MAX, 1),
+                max: chain.config().schedule.limits.max_tx_gas,
+            },
         ),
     ];
     for (tx, expected) in cases {
         let before = chain.head().clone();
         let alice_before = chain.account(&alice.account_id()).expect("read");
-        let produced = chain.produce_block(vec![tx.clone()], before.timestamp + 1, &NoVm).expect("block");
+        let produced = chain
+            .produce_block(vec![tx.clone()], before.timestamp + 1, &NoVm)
+            .expect("block");
         assert_eq!(produced.rejected.len(), 1, "{expected:?}");
         assert_eq!(produced.rejected[0].error, expected);
         assert_eq!(produced.rejected[0].tx_hash, tx.hash());
         assert!(produced.block.extrinsics.is_empty());
-        assert_eq!(produced.block.header.state_root, before.state_root, "{expected:?} changed state");
-        assert_eq!(chain.account(&alice.account_id()).expect("read"), alice_before);
+        assert_eq!(
+            produced.block.header.state_root, before.state_root,
+            "{expected:?} changed state"
+        );
+        assert_eq!(
+            chain.account(&alice.account_id()).expect("read"),
+            alice_before
+        );
     }
 }
 
@@ -59,18 +97,36 @@ fn a_failed_transfer_uses_the_nonce_and_moves_nothing() {
     let balance = chain.account(&alice.account_id()).expect("read").balance;
     let tx = signed(&alice, g, 0, GAS, transfer("Bob", balance + 1));
     let produced = chain.produce_block(vec![tx], 1, &NoVm).expect("block");
-    assert_eq!(produced.receipts[0].outcome, Outcome::Failed(DispatchError::InsufficientBalance));
+    assert_eq!(
+        produced.receipts[0].outcome,
+        Outcome::Failed(DispatchError::InsufficientBalance)
+    );
     let after = chain.account(&alice.account_id()).expect("read");
     assert_eq!(after.nonce, 1);
     assert_eq!(after.balance, balance);
-    assert_eq!(chain.account(&bob.account_id()).expect("read").balance, 1 << 60);
+    assert_eq!(
+        chain.account(&bob.account_id()).expect("read").balance,
+        1 << 60
+    );
 
     // Dust rules: a new account must receive at least the existential deposit.
     let ed = chain.config().existential_deposit;
     let nobody = carechain_runtime::Keypair::from_uri("//Nobody").expect("uri");
-    let tx = signed(&alice, g, 1, GAS, Call::Transfer { dest: nobody.account_id(), value: ed - 1 });
+    let tx = signed(
+        &alice,
+        g,
+        1,
+        GAS,
+        Call::Transfer {
+            dest: nobody.account_id(),
+            value: ed - 1,
+        },
+    );
     let produced = chain.produce_block(vec![tx], 2, &NoVm).expect("block");
-    assert_eq!(produced.receipts[0].outcome, Outcome::Failed(DispatchError::BelowExistentialDeposit));
+    assert_eq!(
+        produced.receipts[0].outcome,
+        Outcome::Failed(DispatchError::BelowExistentialDeposit)
+    );
 }
 
 #[test]
@@ -78,9 +134,18 @@ fn a_gas_limit_below_the_fixed_cost_fails_with_out_of_gas_and_charges_the_limit(
     let mut chain = chain();
     let alice = dev("Alice");
     let tiny = Weight::new(1, 1);
-    let tx = signed(&alice, chain.genesis_hash(), 0, tiny, transfer("Bob", 10_000_000_000));
+    let tx = signed(
+        &alice,
+        chain.genesis_hash(),
+        0,
+        tiny,
+        transfer("Bob", 10_000_000_000),
+    );
     let produced = chain.produce_block(vec![tx], 1, &NoVm).expect("block");
-    assert_eq!(produced.receipts[0].outcome, Outcome::Failed(DispatchError::OutOfGas));
+    assert_eq!(
+        produced.receipts[0].outcome,
+        Outcome::Failed(DispatchError::OutOfGas)
+    );
     assert_eq!(produced.receipts[0].gas_used, tiny);
     assert_eq!(chain.account(&alice.account_id()).expect("read").nonce, 1);
 }
@@ -91,27 +156,51 @@ fn blocks_import_on_a_second_node_and_tampering_is_caught() {
     let mut b = chain();
     let alice = dev("Alice");
     let g = a.genesis_hash();
-    let txs = (0..20).map(|n| signed(&alice, g, n, GAS, transfer("Bob", 1_000_000_000 + u128::from(n)))).collect();
+    let txs = (0..20)
+        .map(|n| {
+            signed(
+                &alice,
+                g,
+                n,
+                GAS,
+                transfer("Bob", 1_000_000_000 + u128::from(n)),
+            )
+        })
+        .collect();
     let produced = a.produce_block(txs, 6_000, &NoVm).expect("block");
     assert!(produced.rejected.is_empty());
 
     let mut bad_root = produced.block.clone();
     bad_root.header.state_root = Hash([1; 32]);
-    assert!(matches!(b.import_block(bad_root, &NoVm), Err(ChainError::RootMismatch { what: "state root", .. })));
+    assert!(matches!(
+        b.import_block(bad_root, &NoVm),
+        Err(ChainError::RootMismatch {
+            what: "state root",
+            ..
+        })
+    ));
 
     let mut bad_tx = produced.block.clone();
     bad_tx.extrinsics[3].signature.0[10] ^= 1;
     assert!(matches!(
         b.import_block(bad_tx, &NoVm),
-        Err(ChainError::InvalidTransaction { index: 3, error: TxError::BadSignature })
+        Err(ChainError::InvalidTransaction {
+            index: 3,
+            error: TxError::BadSignature
+        })
     ));
 
     let mut reordered = produced.block.clone();
     reordered.extrinsics.swap(0, 1);
-    assert!(matches!(b.import_block(reordered, &NoVm), Err(ChainError::InvalidTransaction { index: 0, .. })));
+    assert!(matches!(
+        b.import_block(reordered, &NoVm),
+        Err(ChainError::InvalidTransaction { index: 0, .. })
+    ));
 
     // Nothing above was committed: the honest block still imports, with equal receipts.
-    let receipts = b.import_block(produced.block.clone(), &NoVm).expect("import");
+    let receipts = b
+        .import_block(produced.block.clone(), &NoVm)
+        .expect("import");
     assert_eq!(receipts, produced.receipts);
     assert_eq!(b.head(), a.head());
 }
@@ -122,6 +211,9 @@ fn timestamps_may_not_go_backwards() {
     chain.produce_block(vec![], 5_000, &NoVm).expect("block");
     assert!(matches!(
         chain.produce_block(vec![], 4_999, &NoVm),
-        Err(ChainError::TimestampBeforeParent { parent: 5_000, got: 4_999 })
+        Err(ChainError::TimestampBeforeParent {
+            parent: 5_000,
+            got: 4_999
+        })
     ));
 }
