@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Sets up the machine, builds the contracts, then runs every test: the contracts' ink!
+# unit tests and the main workspace's unit, property, integration and doc tests, with
+# formatting and clippy as gates.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+./scripts/setup.sh
+./scripts/build-contracts.sh
+
+echo "[test] contracts: ink! unit tests"
+(cd contracts && cargo fmt --all -- --check && cargo test --locked --quiet)
+
+echo "[test] workspace: fmt, clippy"
+cargo fmt --all -- --check
+cargo clippy --workspace --all-targets --locked --quiet -- -D warnings
+
+echo "[test] workspace: tests"
+cargo test --workspace --locked
+echo "[test] all green"
