@@ -5,7 +5,6 @@ use carechain_runtime::trie::Node;
 use carechain_runtime::{
     Block, BlockCommit, ChainStore, Hash, Header, MemoryStore, NodeStore, Trie, EMPTY_ROOT,
 };
-use parity_scale_codec::Decode;
 
 /// The `i`th benchmark key: 32 bytes, like an account or storage key.
 pub fn key(i: u64) -> Vec<u8> {
@@ -43,7 +42,7 @@ pub fn memory_trie(n: u64) -> (MemoryStore, Hash) {
 
 /// Commits `nodes` with root `root` as the next block of `store`, so that a trie can
 /// live in any [`ChainStore`] without transactions.
-pub fn commit_root<S: ChainStore>(store: &mut S, root: Hash, nodes: Vec<(Hash, Vec<u8>)>) {
+pub fn commit_root<S: ChainStore>(store: &mut S, root: Hash, nodes: Vec<(Hash, Node)>) {
     let head = match store.head() {
         Ok(Some(h)) => store.header(&h).ok().flatten(),
         _ => None,
@@ -77,15 +76,15 @@ pub fn persist<S: ChainStore>(from: &MemoryStore, root: Hash, to: &mut S) {
         if h == EMPTY_ROOT {
             continue;
         }
-        let bytes = match from.node(&h) {
-            Ok(Some(b)) => b,
+        let node = match from.node(&h) {
+            Ok(Some(node)) => node,
             _ => panic!("node {h} missing while copying the benchmark trie"),
         };
-        if let Ok(Node::Branch { left, right }) = Node::decode(&mut bytes.as_slice()) {
-            stack.push(left);
-            stack.push(right);
+        if let Node::Branch { left, right } = &node {
+            stack.push(*left);
+            stack.push(*right);
         }
-        nodes.push((h, bytes));
+        nodes.push((h, node));
     }
     commit_root(to, root, nodes);
 }

@@ -6,10 +6,12 @@
 //! together or not at all, so a crash never leaves a head pointing at missing nodes.
 
 use std::collections::{BTreeMap, HashMap};
+use std::hash::{BuildHasherDefault, Hasher};
 
 use crate::block::{Block, Header};
 use crate::primitives::{BlockNumber, Hash};
 use crate::receipt::{EventRef, Receipt};
+use crate::trie::Node;
 
 /// A storage backend failure, described by the backend.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -35,15 +37,15 @@ pub enum StoreError {
 
 /// Content-addressed trie nodes.
 pub trait NodeStore {
-    /// The SCALE-encoded node with this hash, if stored.
+    /// The node with this hash, if stored.
     ///
     /// # Errors
-    /// [`StoreError`] if the backend fails.
-    fn node(&self, hash: &Hash) -> Result<Option<Vec<u8>>, StoreError>;
+    /// [`StoreError`] if the backend fails or the stored node does not decode.
+    fn node(&self, hash: &Hash) -> Result<Option<Node>, StoreError>;
 }
 
 impl<T: NodeStore + ?Sized> NodeStore for &T {
-    fn node(&self, hash: &Hash) -> Result<Option<Vec<u8>>, StoreError> {
+    fn node(&self, hash: &Hash) -> Result<Option<Node>, StoreError> {
         (**self).node(hash)
     }
 }
@@ -56,7 +58,7 @@ pub struct BlockCommit {
     /// Its receipts, one per transaction.
     pub receipts: Vec<Receipt>,
     /// New trie nodes of its state root.
-    pub nodes: Vec<(Hash, Vec<u8>)>,
+    pub nodes: Vec<(Hash, Node)>,
 }
 
 /// Blocks, receipts, the event index and the head, on top of the trie nodes.
@@ -141,11 +143,34 @@ pub fn check_extends(head: Option<&Header>, block: &Block) -> Result<(), StoreEr
     }
 }
 
+/// Hashes a node key by its first eight bytes: the keys are already SHA-256 outputs,
+/// so running them through SipHash again only costs time.
+#[derive(Default)]
+struct NodeKeyHasher(u64);
+
+impl Hasher for NodeKeyHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for chunk in bytes.chunks(8).take(1) {
+            let mut word = [0u8; 8];
+            word[..chunk.len()].copy_from_slice(chunk);
+            self.0 ^= u64::from_le_bytes(word);
+        }
+    }
+
+    fn write_usize(&mut self, _length_prefix: usize) {}
+}
+
 /// A store in memory, for tests, proofs of ordered lists and throwaway chains.
 #[derive(Debug, Default, Clone)]
 pub struct MemoryStore {
     // Looked up by key only, never iterated, so HashMap order cannot reach state.
-    nodes: HashMap<Hash, Vec<u8>>,
+    // Nodes are kept decoded: a branch then lives inline in the map, with no heap
+    // allocation of its own and nothing to decode on every read.
+    nodes: HashMap<Hash, Node, BuildHasherDefault<NodeKeyHasher>>,
     blocks: HashMap<Hash, (Block, Vec<Receipt>)>,
     numbers: BTreeMap<BlockNumber, Hash>,
     topics: BTreeMap<Hash, Vec<EventRef>>,
@@ -154,7 +179,7 @@ pub struct MemoryStore {
 
 impl MemoryStore {
     /// Adds trie nodes outside any block (for trie-only use such as benchmarks).
-    pub fn insert_nodes(&mut self, nodes: impl IntoIterator<Item = (Hash, Vec<u8>)>) {
+    pub fn insert_nodes(&mut self, nodes: impl IntoIterator<Item = (Hash, Node)>) {
         self.nodes.extend(nodes);
     }
 
@@ -165,7 +190,7 @@ impl MemoryStore {
 }
 
 impl NodeStore for MemoryStore {
-    fn node(&self, hash: &Hash) -> Result<Option<Vec<u8>>, StoreError> {
+    fn node(&self, hash: &Hash) -> Result<Option<Node>, StoreError> {
         Ok(self.nodes.get(hash).cloned())
     }
 }

@@ -7,7 +7,8 @@
 
 use std::path::Path;
 
-use ::redb::{Database, MultimapTableDefinition, ReadableDatabase, TableDefinition};
+use ::redb::{Database, MultimapTableDefinition, ReadOnlyTable, ReadableDatabase, TableDefinition};
+use carechain_runtime::trie::Node;
 use carechain_runtime::{
     check_extends, topic_entries, Block, BlockCommit, BlockNumber, ChainStore, EventRef, Hash,
     Header, NodeStore, Receipt, StoreError,
@@ -35,6 +36,10 @@ const HEAD: &str = "head";
 /// A chain store in one redb file.
 pub struct RedbStore {
     db: Database,
+    /// The node table as of the last commit. Trie reads are the hot path (a block reads
+    /// thousands of nodes), so they share one read transaction instead of opening one
+    /// each; it is replaced after every commit.
+    nodes: ReadOnlyTable<&'static [u8; 32], &'static [u8]>,
 }
 
 fn backend(e: impl std::fmt::Display) -> StoreError {
@@ -86,13 +91,22 @@ impl RedbStore {
             std::fs::create_dir_all(parent)?;
         }
         let db = Database::create(path).map_err(|e| open_error(&e))?;
-        let store = RedbStore { db };
-        store.create_tables().map_err(|e| open_error(&e))?;
-        Ok(store)
+        Self::create_tables(&db).map_err(|e| open_error(&e))?;
+        let nodes = Self::open_nodes(&db).map_err(|e| open_error(&e))?;
+        Ok(RedbStore { db, nodes })
     }
 
-    fn create_tables(&self) -> Result<(), StoreError> {
-        let tx = self.db.begin_write().map_err(backend)?;
+    fn open_nodes(
+        db: &Database,
+    ) -> Result<ReadOnlyTable<&'static [u8; 32], &'static [u8]>, StoreError> {
+        db.begin_read()
+            .map_err(backend)?
+            .open_table(NODES)
+            .map_err(backend)
+    }
+
+    fn create_tables(db: &Database) -> Result<(), StoreError> {
+        let tx = db.begin_write().map_err(backend)?;
         tx.open_table(NODES).map_err(backend)?;
         tx.open_table(BLOCKS).map_err(backend)?;
         tx.open_table(RECEIPTS).map_err(backend)?;
@@ -115,8 +129,9 @@ impl RedbStore {
 }
 
 impl NodeStore for RedbStore {
-    fn node(&self, hash: &Hash) -> Result<Option<Vec<u8>>, StoreError> {
-        self.read_bytes(NODES, hash)
+    fn node(&self, hash: &Hash) -> Result<Option<Node>, StoreError> {
+        let value = self.nodes.get(&hash.0).map_err(backend)?;
+        value.map(|v| decode("trie node", v.value())).transpose()
     }
 }
 
@@ -178,7 +193,10 @@ impl ChainStore for RedbStore {
         let tx = self.db.begin_write().map_err(backend)?;
         {
             let mut nodes = tx.open_table(NODES).map_err(backend)?;
-            for (node_hash, bytes) in &commit.nodes {
+            let mut bytes = Vec::new();
+            for (node_hash, node) in &commit.nodes {
+                bytes.clear();
+                node.encode_to(&mut bytes);
                 nodes
                     .insert(&node_hash.0, bytes.as_slice())
                     .map_err(backend)?;
@@ -204,7 +222,9 @@ impl ChainStore for RedbStore {
                 .map_err(backend)?;
         }
         // Dropping `tx` without this commit aborts it: nothing of the block is stored.
-        tx.commit().map_err(backend)
+        tx.commit().map_err(backend)?;
+        self.nodes = Self::open_nodes(&self.db)?;
+        Ok(())
     }
 }
 

@@ -8,9 +8,7 @@
 mod node;
 pub mod proof;
 
-use std::collections::BTreeMap;
-
-use parity_scale_codec::{Decode, Encode};
+use parity_scale_codec::Encode;
 
 use node::{path_bit, BRANCH_TAG};
 pub use node::{Node, EMPTY_ROOT, MAX_DEPTH};
@@ -25,8 +23,8 @@ use crate::store::{NodeStore, StoreError};
 pub struct TrieUpdate {
     /// The new state root.
     pub root: Hash,
-    /// New nodes as `(hash, SCALE encoding)`, children before parents.
-    pub nodes: Vec<(Hash, Vec<u8>)>,
+    /// New nodes with their hashes, children before parents.
+    pub nodes: Vec<(Hash, Node)>,
 }
 
 /// What went wrong reading the trie.
@@ -35,9 +33,6 @@ pub enum TrieError {
     /// A node the root refers to is not in the store (pruned, or a foreign root).
     #[error("trie node {0} is missing from the store")]
     MissingNode(Hash),
-    /// A stored node does not decode.
-    #[error("trie node {0} is corrupt: {1}")]
-    CorruptNode(Hash, String),
     /// The store itself failed.
     #[error(transparent)]
     Store(#[from] StoreError),
@@ -77,12 +72,7 @@ impl<'s, S: NodeStore + ?Sized> Trie<'s, S> {
     }
 
     fn load(&self, hash: &Hash) -> Result<Node, TrieError> {
-        let bytes = self
-            .store
-            .node(hash)?
-            .ok_or(TrieError::MissingNode(*hash))?;
-        Node::decode(&mut bytes.as_slice())
-            .map_err(|e| TrieError::CorruptNode(*hash, e.to_string()))
+        self.store.node(hash)?.ok_or(TrieError::MissingNode(*hash))
     }
 
     /// The value of `key` under `root`, if any.
@@ -150,11 +140,15 @@ impl<'s, S: NodeStore + ?Sized> Trie<'s, S> {
         K: AsRef<[u8]>,
         I: IntoIterator<Item = (K, Option<Vec<u8>>)>,
     {
-        let by_path: BTreeMap<Hash, Option<Vec<u8>>> = changes
+        let mut changes: Vec<Change> = changes
             .into_iter()
             .map(|(k, v)| (sha256(k.as_ref()), v))
             .collect();
-        let changes: Vec<Change> = by_path.into_iter().collect();
+        // A stable sort keeps same-key changes in order; keep the last of each run.
+        changes.sort_by_key(|c| c.0);
+        changes.reverse();
+        changes.dedup_by(|later, earlier| later.0 == earlier.0);
+        changes.reverse();
         let mut nodes = Vec::new();
         let subtree = self.update_at(*root, 0, &changes, &mut nodes)?;
         Ok(TrieUpdate {
@@ -169,7 +163,7 @@ impl<'s, S: NodeStore + ?Sized> Trie<'s, S> {
         hash: Hash,
         depth: usize,
         changes: &[Change],
-        out: &mut Vec<(Hash, Vec<u8>)>,
+        out: &mut Vec<(Hash, Node)>,
     ) -> Result<Subtree, TrieError> {
         if changes.is_empty() {
             return Ok(if hash == EMPTY_ROOT {
@@ -219,7 +213,7 @@ impl<'s, S: NodeStore + ?Sized> Trie<'s, S> {
         &self,
         left: Subtree,
         right: Subtree,
-        out: &mut Vec<(Hash, Vec<u8>)>,
+        out: &mut Vec<(Hash, Node)>,
     ) -> Result<Subtree, TrieError> {
         let lone = match (left, right) {
             (Subtree::Empty, Subtree::Empty) => return Ok(Subtree::Empty),
@@ -240,7 +234,7 @@ impl<'s, S: NodeStore + ?Sized> Trie<'s, S> {
 }
 
 /// Builds the canonical subtree holding exactly `entries` (sorted, distinct paths).
-fn build(depth: usize, entries: &[(&Hash, &[u8])], out: &mut Vec<(Hash, Vec<u8>)>) -> Subtree {
+fn build(depth: usize, entries: &[(&Hash, &[u8])], out: &mut Vec<(Hash, Node)>) -> Subtree {
     match entries {
         [] => Subtree::Empty,
         [(path, value)] => {
@@ -249,7 +243,7 @@ fn build(depth: usize, entries: &[(&Hash, &[u8])], out: &mut Vec<(Hash, Vec<u8>)
                 value: value.to_vec(),
             };
             let hash = node.hash();
-            out.push((hash, node.encode()));
+            out.push((hash, node));
             Subtree::Leaf(hash)
         }
         _ => {
@@ -264,10 +258,10 @@ fn build(depth: usize, entries: &[(&Hash, &[u8])], out: &mut Vec<(Hash, Vec<u8>)
     }
 }
 
-fn push_branch(left: Hash, right: Hash, out: &mut Vec<(Hash, Vec<u8>)>) -> Subtree {
+fn push_branch(left: Hash, right: Hash, out: &mut Vec<(Hash, Node)>) -> Subtree {
     let node = Node::Branch { left, right };
     let hash = sha256_tagged(BRANCH_TAG, &[&left.0, &right.0]);
-    out.push((hash, node.encode()));
+    out.push((hash, node));
     Subtree::Branch(hash)
 }
 
@@ -336,6 +330,29 @@ mod tests {
             vec![(b"b".to_vec(), Some(b"2".to_vec()))],
         );
         assert_eq!(r4, only_b);
+    }
+
+    #[test]
+    fn the_last_change_to_a_key_in_one_update_wins() {
+        let mut store = MemoryStore::default();
+        let changes = vec![
+            (b"k".to_vec(), Some(b"1".to_vec())),
+            (b"j".to_vec(), Some(b"x".to_vec())),
+            (b"k".to_vec(), None),
+            (b"k".to_vec(), Some(b"3".to_vec())),
+        ];
+        let root = apply(&mut store, EMPTY_ROOT, changes);
+        assert_eq!(Trie::new(&store).get(&root, b"k"), Ok(Some(b"3".to_vec())));
+        let root = apply(
+            &mut store,
+            root,
+            vec![
+                (b"j".to_vec(), None),
+                (b"j".to_vec(), Some(b"y".to_vec())),
+                (b"j".to_vec(), None),
+            ],
+        );
+        assert_eq!(Trie::new(&store).get(&root, b"j"), Ok(None));
     }
 
     #[test]
