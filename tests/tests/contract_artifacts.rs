@@ -33,3 +33,19 @@ fn flipper_artifacts_agree_with_our_code_hash() {
         .collect();
     assert_eq!(labels, ["flip", "get"]);
 }
+
+#[test]
+fn flipper_passes_upload_checks_and_is_rewritten() {
+    use carechain_host::vm::prepare::{prepare, PrepareConfig};
+    let wasm = std::fs::read(ink_artifact("flipper", "wasm")).expect("read wasm");
+    let prepared =
+        prepare(&wasm, &PrepareConfig::default()).expect("cargo-contract output is accepted");
+    assert!(prepared.memory.maximum <= 16);
+    assert_ne!(
+        prepared.code, wasm,
+        "memory import rewritten and stack limiter injected"
+    );
+    // A truncated copy is a clear error, not a panic.
+    let truncated = &wasm[..wasm.len() / 2];
+    assert!(prepare(truncated, &PrepareConfig::default()).is_err());
+}
