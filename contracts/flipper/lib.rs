@@ -41,7 +41,10 @@ mod flipper {
         #[ink(message)]
         pub fn flip(&mut self) {
             self.value = !self.value;
-            self.env().emit_event(Flipped { by: self.env().caller(), new_value: self.value });
+            self.env().emit_event(Flipped {
+                by: self.env().caller(),
+                new_value: self.value,
+            });
         }
 
         /// The current value.
