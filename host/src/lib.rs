@@ -9,3 +9,4 @@ pub mod vm;
 
 pub use db::RedbStore;
 pub use error::HostError;
+pub use vm::WasmtimeVm;

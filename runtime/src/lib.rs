@@ -66,7 +66,7 @@ pub use primitives::{
     SS58_PREFIX,
 };
 pub use receipt::{DispatchError, Event, EventRef, Outcome, Receipt};
-pub use schedule::{BaseCosts, ChainConfig, Limits, Schedule};
+pub use schedule::{BaseCosts, ChainConfig, Limits, Schedule, VmSchedule};
 pub use state::{
     account_key, code_key, config_key, contract_info_key, contract_storage_key, ContractInfo,
     StateAccess, StateDb, StateError, StateExt,

@@ -18,6 +18,37 @@ pub struct Schedule {
     pub limits: Limits,
     /// Base costs of the runtime's own calls.
     pub costs: BaseCosts,
+    /// Limits and costs of contract execution.
+    pub vm: VmSchedule,
+}
+
+/// What contract execution may use and what it costs.
+#[derive(Debug, Clone, PartialEq, Eq, Encode, Decode)]
+pub struct VmSchedule {
+    /// Memory pages (64 KiB) a contract may declare (pallet-contracts: 16).
+    pub memory_pages: u32,
+    /// Most topics of one event (pallet-contracts: 4).
+    pub event_topics: u32,
+    /// Largest storage value or event payload, bytes (pallet-contracts: 16 KiB).
+    pub payload_len: u32,
+    /// Longest storage key, bytes (pallet-contracts: 128).
+    pub max_storage_key_len: u32,
+    /// The injected stack-height limit (wasm-instrument value units).
+    pub stack_limit: u32,
+    /// Reference time of one unit of engine fuel (about one WASM instruction), ps.
+    pub ref_time_per_fuel: u64,
+    /// Every host function call.
+    pub host_call: Weight,
+    /// Per byte moved between contract memory and the host.
+    pub per_byte: Weight,
+    /// A storage read, on top of its bytes.
+    pub storage_read: Weight,
+    /// A storage write, on top of its bytes.
+    pub storage_write: Weight,
+    /// An event, on top of its bytes.
+    pub event: Weight,
+    /// Each event topic.
+    pub event_per_topic: Weight,
 }
 
 /// Hard limits checked before or during execution.
@@ -59,6 +90,20 @@ impl Default for Schedule {
                 transaction: Weight::new(60_000_000, 1_000),
                 transfer: Weight::new(30_000_000, 200),
                 upload_per_byte: Weight::new(30_000, 1),
+            },
+            vm: VmSchedule {
+                memory_pages: 16,
+                event_topics: 4,
+                payload_len: 16 * 1024,
+                max_storage_key_len: 128,
+                stack_limit: 64 * 1024,
+                ref_time_per_fuel: 2_000,
+                host_call: Weight::new(200_000, 0),
+                per_byte: Weight::new(200, 0),
+                storage_read: Weight::new(5_000_000, 150),
+                storage_write: Weight::new(10_000_000, 150),
+                event: Weight::new(2_000_000, 0),
+                event_per_topic: Weight::new(1_000_000, 0),
             },
         }
     }

@@ -1,0 +1,124 @@
+//! Input, return, and what a contract may ask about its frame and block.
+
+use parity_scale_codec::Encode;
+use wasmtime::Linker;
+
+use super::{def, ReturnCode};
+use crate::vm::host_state::{HostState, TrapReason};
+use crate::vm::memory::{charge, read, supervisor, write_output, Ctx};
+
+/// Writes a SCALE-encoded frame fact to the contract's output buffer.
+fn output<T: Encode>(
+    c: &mut Ctx<'_>,
+    out_ptr: u32,
+    out_len_ptr: u32,
+    value: T,
+) -> wasmtime::Result<()> {
+    let cost = c.data().schedule.host_call;
+    charge(c, cost)?;
+    write_output(c, out_ptr, out_len_ptr, &value.encode(), false)
+}
+
+/// Registers the frame and block functions.
+pub(crate) fn define(linker: &mut Linker<HostState>) -> wasmtime::Result<()> {
+    def(
+        linker,
+        0,
+        "input",
+        |mut c: Ctx<'_>, out: u32, out_len: u32| {
+            // pallet-contracts hands the input over once; a second call is an error.
+            let input = c
+                .data_mut()
+                .input
+                .take()
+                .ok_or_else(|| supervisor("InputForwarded"))?;
+            write_output(&mut c, out, out_len, &input, false)
+        },
+    )?;
+    def(
+        linker,
+        0,
+        "seal_return",
+        |mut c: Ctx<'_>, flags: u32, ptr: u32, len: u32| -> wasmtime::Result<()> {
+            let data = read(&mut c, ptr, len)?;
+            c.data_mut().output = Some((flags, data));
+            Err(wasmtime::Error::new(TrapReason::Return))
+        },
+    )?;
+    def(linker, 0, "caller", |mut c: Ctx<'_>, o: u32, ol: u32| {
+        let v = c.data().frame.caller;
+        output(&mut c, o, ol, v)
+    })?;
+    def(linker, 0, "address", |mut c: Ctx<'_>, o: u32, ol: u32| {
+        let v = c.data().frame.address;
+        output(&mut c, o, ol, v)
+    })?;
+    def(
+        linker,
+        0,
+        "value_transferred",
+        |mut c: Ctx<'_>, o: u32, ol: u32| {
+            let v = c.data().frame.value;
+            output(&mut c, o, ol, v)
+        },
+    )?;
+    def(
+        linker,
+        0,
+        "minimum_balance",
+        |mut c: Ctx<'_>, o: u32, ol: u32| {
+            let v = c.data().frame.minimum_balance;
+            output(&mut c, o, ol, v)
+        },
+    )?;
+    def(
+        linker,
+        0,
+        "block_number",
+        |mut c: Ctx<'_>, o: u32, ol: u32| {
+            // pallet-contracts' block number is a u32 on ink!'s default environment.
+            let v = u32::try_from(c.data().frame.block_number).unwrap_or(u32::MAX);
+            output(&mut c, o, ol, v)
+        },
+    )?;
+    def(linker, 0, "now", |mut c: Ctx<'_>, o: u32, ol: u32| {
+        let v = c.data().frame.timestamp;
+        output(&mut c, o, ol, v)
+    })?;
+    def(linker, 0, "balance", |mut c: Ctx<'_>, o: u32, ol: u32| {
+        let address = c.data().frame.address;
+        let info = carechain_runtime::StateExt::account(c.data_mut().state.get(), &address)
+            .map_err(|_| supervisor("ContractTrapped"))?;
+        output(&mut c, o, ol, info.balance)
+    })?;
+    def(linker, 0, "gas_left", |mut c: Ctx<'_>, o: u32, ol: u32| {
+        let cost = c.data().schedule.host_call;
+        charge(&mut c, cost)?;
+        let left = c
+            .get_fuel()?
+            .saturating_mul(c.data().schedule.ref_time_per_fuel);
+        write_output(&mut c, o, ol, &left.encode(), false)
+    })?;
+    def(linker, 0, "caller_is_origin", |mut c: Ctx<'_>| {
+        let cost = c.data().schedule.host_call;
+        charge(&mut c, cost)?;
+        let f = &c.data().frame;
+        Ok(u32::from(f.caller == f.origin))
+    })?;
+    def(linker, 0, "caller_is_root", |mut c: Ctx<'_>| {
+        let cost = c.data().schedule.host_call;
+        charge(&mut c, cost)?;
+        Ok(0u32)
+    })?;
+    def(
+        linker,
+        0,
+        "call_runtime",
+        |mut c: Ctx<'_>, _ptr: u32, _len: u32| {
+            let cost = c.data().schedule.host_call;
+            charge(&mut c, cost)?;
+            Ok(ReturnCode::CallRuntimeFailed as u32)
+        },
+    )?;
+    Ok(())
+}

@@ -1,0 +1,50 @@
+//! The one consensus `wasmtime::Config`: every post-MVP proposal off (upload checks
+//! already reject them; the engine refusing them too is a second line), fuel metering
+//! on, no epoch or wall-clock interruption, NaN canonicalization on.
+
+use wasmtime::{Config, Engine, OptLevel, WasmFeatures};
+
+/// Native stack the engine may use for WASM. The injected stack-height limit trips
+/// long before this, so the engine's own (machine-dependent) limit is never what
+/// stops a contract.
+pub const MAX_WASM_STACK: usize = 1024 * 1024;
+
+/// The consensus configuration.
+pub fn consensus_config() -> Config {
+    let mut config = Config::new();
+    config
+        .consume_fuel(true)
+        .epoch_interruption(false)
+        .cranelift_opt_level(OptLevel::Speed)
+        .cranelift_nan_canonicalization(true)
+        .max_wasm_stack(MAX_WASM_STACK)
+        .wasm_bulk_memory(false)
+        .wasm_multi_value(false)
+        .wasm_multi_memory(false)
+        .wasm_memory64(false)
+        .wasm_simd(false)
+        .wasm_relaxed_simd(false)
+        .wasm_tail_call(false)
+        .wasm_extended_const(false)
+        .wasm_custom_page_sizes(false)
+        .wasm_wide_arithmetic(false)
+        .wasm_gc(false)
+        .wasm_stack_switching(false)
+        // Proposals whose setters exist only with wasmtime features we leave out.
+        .wasm_features(
+            WasmFeatures::REFERENCE_TYPES
+                | WasmFeatures::FUNCTION_REFERENCES
+                | WasmFeatures::THREADS
+                | WasmFeatures::EXCEPTIONS,
+            false,
+        );
+    config
+}
+
+/// An engine with [`consensus_config`].
+///
+/// # Errors
+/// If wasmtime rejects the configuration on this machine.
+pub(super) fn engine() -> wasmtime::Result<Engine> {
+    Engine::new(&consensus_config())
+}

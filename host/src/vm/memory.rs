@@ -1,0 +1,107 @@
+//! Moving bytes between a contract's linear memory and the host, bounds-checked, with
+//! pallet-contracts' output-buffer rules, and charging gas from the frame's fuel.
+
+use carechain_runtime::Weight;
+use wasmtime::{Caller, Trap};
+
+use super::host_state::{HostState, TrapReason};
+
+/// pallet-contracts' `SENTINEL`: "no value" as a length, and "don't copy" as a pointer.
+pub(crate) const SENTINEL: u32 = u32::MAX;
+
+pub(crate) type Ctx<'a> = Caller<'a, HostState>;
+
+pub(crate) fn supervisor(name: &'static str) -> wasmtime::Error {
+    wasmtime::Error::new(TrapReason::Supervisor(name))
+}
+
+fn out_of_gas() -> wasmtime::Error {
+    wasmtime::Error::new(Trap::OutOfFuel)
+}
+
+/// Charges `weight`: its ref_time from the engine's fuel, its proof size from the frame.
+pub(crate) fn charge(c: &mut Ctx<'_>, weight: Weight) -> wasmtime::Result<()> {
+    let per_fuel = c.data().schedule.ref_time_per_fuel.max(1);
+    let fuel = weight.ref_time.div_ceil(per_fuel);
+    let left = c.get_fuel()?;
+    if fuel > left {
+        c.set_fuel(0)?;
+        return Err(out_of_gas());
+    }
+    c.set_fuel(left - fuel)?;
+    let frame = c.data_mut();
+    frame.proof_size_left = frame
+        .proof_size_left
+        .checked_sub(weight.proof_size)
+        .ok_or_else(out_of_gas)?;
+    Ok(())
+}
+
+/// Charges the per-byte cost of moving `len` bytes.
+pub(crate) fn charge_bytes(c: &mut Ctx<'_>, len: usize) -> wasmtime::Result<()> {
+    let per_byte = c.data().schedule.per_byte;
+    charge(c, per_byte.saturating_mul(len as u64))
+}
+
+fn memory(c: &Ctx<'_>) -> wasmtime::Result<wasmtime::Memory> {
+    c.data().memory.ok_or_else(|| supervisor("ContractTrapped"))
+}
+
+/// Copies `len` bytes at `ptr` out of contract memory.
+pub(crate) fn read(c: &mut Ctx<'_>, ptr: u32, len: u32) -> wasmtime::Result<Vec<u8>> {
+    charge_bytes(c, len as usize)?;
+    let mem = memory(c)?;
+    let start = ptr as usize;
+    let end = start
+        .checked_add(len as usize)
+        .ok_or_else(|| supervisor("OutOfBounds"))?;
+    mem.data(&*c)
+        .get(start..end)
+        .map(<[u8]>::to_vec)
+        .ok_or_else(|| supervisor("OutOfBounds"))
+}
+
+/// Reads exactly `N` bytes at `ptr`.
+pub(crate) fn read_array<const N: usize>(c: &mut Ctx<'_>, ptr: u32) -> wasmtime::Result<[u8; N]> {
+    let bytes = read(c, ptr, N as u32)?;
+    bytes.try_into().map_err(|_| supervisor("OutOfBounds"))
+}
+
+/// Copies `data` into contract memory at `ptr`.
+pub(crate) fn write(c: &mut Ctx<'_>, ptr: u32, data: &[u8]) -> wasmtime::Result<()> {
+    charge_bytes(c, data.len())?;
+    let mem = memory(c)?;
+    let start = ptr as usize;
+    let end = start
+        .checked_add(data.len())
+        .ok_or_else(|| supervisor("OutOfBounds"))?;
+    let target = mem
+        .data_mut(&mut *c)
+        .get_mut(start..end)
+        .ok_or_else(|| supervisor("OutOfBounds"))?;
+    target.copy_from_slice(data);
+    Ok(())
+}
+
+/// pallet-contracts' `write_sandbox_output`: `out_len_ptr` holds the buffer's capacity;
+/// a smaller capacity than `data` traps with `OutputBufferTooSmall`; otherwise the
+/// data and then its length are written. With `allow_skip`, an `out_ptr` of
+/// [`SENTINEL`] means "don't copy".
+pub(crate) fn write_output(
+    c: &mut Ctx<'_>,
+    out_ptr: u32,
+    out_len_ptr: u32,
+    data: &[u8],
+    allow_skip: bool,
+) -> wasmtime::Result<()> {
+    if allow_skip && out_ptr == SENTINEL {
+        return Ok(());
+    }
+    let capacity = u32::from_le_bytes(read_array::<4>(c, out_len_ptr)?);
+    let len = u32::try_from(data.len()).map_err(|_| supervisor("OutputBufferTooSmall"))?;
+    if len > capacity {
+        return Err(supervisor("OutputBufferTooSmall"));
+    }
+    write(c, out_ptr, data)?;
+    write(c, out_len_ptr, &len.to_le_bytes())
+}

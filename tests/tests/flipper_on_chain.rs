@@ -1,0 +1,213 @@
+//! The real compiled flipper on the real wasmtime VM, through signed transactions and
+//! blocks: upload, instantiate, call, events, storage, gas determinism, failures.
+
+use carechain_host::WasmtimeVm;
+use carechain_runtime::{
+    code_hash, contract_address, Call, Chain, DispatchError, Genesis, MemoryStore, Outcome,
+    Receipt, SignedTransaction, Weight,
+};
+use carechain_tests::{dev, ink_artifact, signed, GAS};
+
+fn selector(kind: &str, label: &str) -> Vec<u8> {
+    let bytes = std::fs::read(ink_artifact("flipper", "json")).expect("metadata");
+    let json: serde_json::Value = serde_json::from_slice(&bytes).expect("json");
+    let items = json["spec"][kind].as_array().expect("list");
+    let item = items.iter().find(|i| i["label"] == label).expect("label");
+    hex::decode(
+        item["selector"]
+            .as_str()
+            .expect("selector")
+            .trim_start_matches("0x"),
+    )
+    .expect("hex")
+}
+
+struct Run {
+    receipts: Vec<Receipt>,
+    root: carechain_runtime::Hash,
+}
+
+/// Uploads, instantiates with `new(false)`, flips twice and reads, in three blocks.
+fn scenario(vm: &WasmtimeVm) -> Run {
+    let wasm = std::fs::read(ink_artifact("flipper", "wasm")).expect("wasm");
+    let mut chain =
+        Chain::open(MemoryStore::default(), &Genesis::dev().expect("genesis")).expect("open");
+    let alice = dev("Alice");
+    let g = chain.genesis_hash();
+    let hash = code_hash(&wasm);
+    let mut ctor = selector("constructors", "new");
+    ctor.push(0); // false
+    let address = contract_address(&alice.account_id(), &hash, &ctor, &[]);
+    let call = |nonce, data: Vec<u8>| {
+        signed(
+            &alice,
+            g,
+            nonce,
+            GAS,
+            Call::Call {
+                dest: address,
+                value: 0,
+                data,
+            },
+        )
+    };
+    let blocks: Vec<Vec<SignedTransaction>> = vec![
+        vec![signed(&alice, g, 0, GAS, Call::UploadCode { code: wasm })],
+        vec![signed(
+            &alice,
+            g,
+            1,
+            GAS,
+            Call::Instantiate {
+                code_hash: hash,
+                value: 0,
+                data: ctor,
+                salt: vec![],
+            },
+        )],
+        vec![
+            call(2, selector("messages", "flip")),
+            call(3, selector("messages", "get")),
+            call(4, selector("messages", "flip")),
+            call(5, selector("messages", "get")),
+        ],
+    ];
+    let mut receipts = Vec::new();
+    for (i, txs) in blocks.into_iter().enumerate() {
+        let produced = chain
+            .produce_block(txs, 6_000 * (i as u64 + 1), vm)
+            .expect("block");
+        assert!(produced.rejected.is_empty(), "{:?}", produced.rejected);
+        receipts.extend(produced.receipts);
+    }
+    assert_eq!(receipts[1].instantiated, Some(address));
+    Run {
+        receipts,
+        root: chain.head().state_root,
+    }
+}
+
+#[test]
+fn flipper_deploys_flips_and_reads_back() {
+    let vm = WasmtimeVm::new().expect("vm");
+    let run = scenario(&vm);
+    for r in &run.receipts {
+        assert_eq!(r.outcome, Outcome::Success, "{r:?}");
+    }
+    // ink! 5 wraps every return in Result<_, LangError>: a message's Ok(()) is [0] and
+    // Ok(true) is [0, 1]; a constructor's Ok(Ok(())) is [0, 0].
+    assert_eq!(run.receipts[1].output, vec![0, 0]);
+    assert_eq!(run.receipts[2].output, vec![0]);
+    assert_eq!(run.receipts[3].output, vec![0, 1]);
+    assert_eq!(run.receipts[5].output, vec![0, 0]);
+    // Each flip emits Flipped with the signature topic and the caller as topics.
+    let event = &run.receipts[2].events[0];
+    assert_eq!(event.topics.len(), 2);
+    assert_eq!(event.topics[1].0, dev("Alice").account_id().0);
+    assert_eq!(event.data, {
+        let mut d = dev("Alice").account_id().0.to_vec();
+        d.push(1);
+        d
+    });
+    assert!(run.receipts[3].events.is_empty());
+}
+
+#[test]
+fn results_gas_and_state_root_are_identical_on_every_run_warm_or_cold() {
+    let vm = WasmtimeVm::new().expect("vm");
+    let first = scenario(&vm);
+    let warm = scenario(&vm); // compiled code now cached
+    let cold = scenario(&WasmtimeVm::new().expect("vm"));
+    // sr25519 signatures are randomized, so transaction hashes differ between runs;
+    // everything the contract and the VM decide must not.
+    let decided = |run: &Run| -> Vec<Receipt> {
+        run.receipts
+            .iter()
+            .map(|r| Receipt {
+                tx_hash: carechain_runtime::Hash::ZERO,
+                ..r.clone()
+            })
+            .collect()
+    };
+    for other in [&warm, &cold] {
+        assert_eq!(first.root, other.root);
+        assert_eq!(decided(&first), decided(other));
+    }
+    assert!(first.receipts[2].gas_used.ref_time > 0);
+}
+
+#[test]
+fn too_little_gas_is_out_of_gas_and_rolls_back() {
+    let vm = WasmtimeVm::new().expect("vm");
+    let wasm = std::fs::read(ink_artifact("flipper", "wasm")).expect("wasm");
+    let mut chain =
+        Chain::open(MemoryStore::default(), &Genesis::dev().expect("genesis")).expect("open");
+    let alice = dev("Alice");
+    let g = chain.genesis_hash();
+    let hash = code_hash(&wasm);
+    let mut ctor = selector("constructors", "new");
+    ctor.push(1);
+    let base = chain.config().schedule.costs.transaction;
+    let tight = Weight::new(base.ref_time + 10_000, base.proof_size + 100_000);
+    let txs = vec![
+        signed(&alice, g, 0, GAS, Call::UploadCode { code: wasm }),
+        signed(
+            &alice,
+            g,
+            1,
+            tight,
+            Call::Instantiate {
+                code_hash: hash,
+                value: 0,
+                data: ctor.clone(),
+                salt: vec![],
+            },
+        ),
+        signed(
+            &alice,
+            g,
+            2,
+            GAS,
+            Call::Instantiate {
+                code_hash: hash,
+                value: 0,
+                data: vec![1, 2, 3, 4],
+                salt: vec![],
+            },
+        ),
+        signed(
+            &alice,
+            g,
+            3,
+            GAS,
+            Call::UploadCode {
+                code: b"\0asm\x01\0\0\0garbage".to_vec(),
+            },
+        ),
+    ];
+    let produced = chain.produce_block(txs, 1, &vm).expect("block");
+    let r = &produced.receipts;
+    assert_eq!(r[1].outcome, Outcome::Failed(DispatchError::OutOfGas));
+    assert_eq!(r[1].gas_used, tight);
+    assert!(r[1].instantiated.is_none());
+    // An unknown constructor selector: ink! traps (unreachable) and nothing is created.
+    assert!(
+        matches!(
+            r[2].outcome,
+            Outcome::Failed(DispatchError::Module(_)) | Outcome::Reverted
+        ),
+        "{:?}",
+        r[2].outcome
+    );
+    assert!(
+        matches!(&r[3].outcome, Outcome::Failed(DispatchError::CodeRejected(m)) if m.contains("offset")),
+        "{:?}",
+        r[3].outcome
+    );
+    let address = contract_address(&alice.account_id(), &hash, &ctor, &[]);
+    let state = carechain_runtime::StateDb::new(chain.store(), chain.head().state_root);
+    assert_eq!(
+        carechain_runtime::StateExt::contract_info(&state, &address).expect("read"),
+        None
+    );
+}
