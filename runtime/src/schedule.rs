@@ -96,7 +96,10 @@ impl Default for Schedule {
                 event_topics: 4,
                 payload_len: 16 * 1024,
                 max_storage_key_len: 128,
-                stack_limit: 64 * 1024,
+                // With wasm-instrument's minimum of 2 units a frame, the deepest
+                // recursion is 8,192 frames; 16 KiB units keep under the engine's
+                // 1 MiB native stack with room to spare (tests check it never trips).
+                stack_limit: 16 * 1024,
                 ref_time_per_fuel: 2_000,
                 host_call: Weight::new(200_000, 0),
                 per_byte: Weight::new(200, 0),

@@ -14,6 +14,7 @@ pub(crate) mod memory;
 pub mod prepare;
 
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Mutex;
 
 use carechain_runtime::{
@@ -38,6 +39,10 @@ pub struct WasmtimeVm {
     /// Compiled, linked code by (code hash, schedule version). Looked up, never
     /// iterated; it can only save work, never change a result.
     cache: Mutex<HashMap<(CodeHash, u32), InstancePre<HostState>>>,
+    /// Calls stopped by the engine's native stack limit instead of the injected,
+    /// deterministic one. Always zero unless the schedule's `stack_limit` is too high
+    /// for [`MAX_WASM_STACK`]; tests assert that it stays zero.
+    native_stack_overflows: AtomicU64,
 }
 
 fn module_error(e: impl std::fmt::Display) -> DispatchError {
@@ -67,7 +72,13 @@ impl WasmtimeVm {
             engine,
             linker,
             cache: Mutex::new(HashMap::new()),
+            native_stack_overflows: AtomicU64::new(0),
         })
+    }
+
+    /// How many calls hit the engine's native stack limit (see the field's docs).
+    pub fn native_stack_overflows(&self) -> u64 {
+        self.native_stack_overflows.load(Ordering::Relaxed)
     }
 
     fn compile(
@@ -215,7 +226,13 @@ impl ContractVm for WasmtimeVm {
                 data: Vec::new(),
                 instantiated: None,
             }),
-            Err(e) => classify(&e, data.output.take()),
+            Err(e) => {
+                if let Some(Trap::StackOverflow) = e.downcast_ref::<Trap>() {
+                    self.native_stack_overflows.fetch_add(1, Ordering::Relaxed);
+                    tracing::error!("native stack limit reached before the injected one");
+                }
+                classify(&e, data.output.take())
+            }
         };
         if matches!(result, Err(DispatchError::OutOfGas)) {
             gas_used = gas_limit;
