@@ -1,13 +1,13 @@
-//! The runtime end to end on a persistent dev chain, until the node and CLI exist:
+//! Carechain end to end on a persistent dev chain, until the node and CLI exist:
 //! signed transfers in blocks, invalid transactions turned away, a storage proof
-//! checked against a block header, the flipper contract's identity as a Substrate
-//! chain would derive it, and a restart that finds the same head.
+//! checked against a block header, the flipper contract uploaded, instantiated and
+//! called on the wasmtime VM, and a restart that finds the same head.
 //!
 //! `cargo run --release -p carechain-host --example devchain [-- BASE_PATH]`
 
 use std::path::PathBuf;
 
-use carechain_host::RedbStore;
+use carechain_host::{RedbStore, WasmtimeVm};
 use carechain_runtime::{
     account_key, code_hash, contract_address, verify_header_chain, verify_proof, AccountInfo, Call,
     Chain, ChainStore, Genesis, Keypair, NoVm, Outcome, Signature, SignedTransaction, Transaction,
@@ -19,6 +19,7 @@ type Error = Box<dyn std::error::Error>;
 
 const UNIT: u128 = 1_000_000_000_000;
 const GAS: Weight = Weight::new(1_000_000_000, 10_000);
+const CONTRACT_GAS: Weight = Weight::new(50_000_000_000, 1_000_000);
 
 fn transfer(
     from: &Keypair,
@@ -125,23 +126,17 @@ fn main() -> Result<(), Error> {
             .map_or("NOT REJECTED".into(), |e| e.to_string())
     );
 
-    // The flipper contract, as built by scripts/build-contracts.sh.
+    // The flipper contract, as built by scripts/build-contracts.sh, on the wasmtime VM.
+    let vm = WasmtimeVm::new().map_err(|e| e.to_string())?;
     let wasm_path = PathBuf::from("target/ink/flipper/flipper.wasm");
     match std::fs::read(&wasm_path) {
-        Ok(wasm) => {
-            let hash = code_hash(&wasm);
-            let selector = flipper_new_selector()?;
-            let mut input = selector.to_vec();
-            true.encode_to(&mut input);
-            let address = contract_address(&alice.account_id(), &hash, &input, &[]);
-            println!("flipper: {} bytes, code hash {hash}", wasm.len());
-            println!("flipper: new(true) by //Alice, no salt, lives at {address} on any pallet-contracts chain");
-        }
+        Ok(wasm) => flipper(&mut chain, &vm, &alice, wasm)?,
         Err(_) => println!(
             "flipper: {} not built (run ./scripts/build-contracts.sh)",
             wasm_path.display()
         ),
     }
+    let head = chain.head().clone();
 
     // Restart: the same head, and the header chain links.
     drop(chain);
@@ -164,18 +159,102 @@ fn main() -> Result<(), Error> {
     Ok(())
 }
 
-/// The `new` constructor's selector, from the contract's metadata.
-fn flipper_new_selector() -> Result<[u8; 4], Error> {
-    let json: serde_json::Value =
-        serde_json::from_slice(&std::fs::read("target/ink/flipper/flipper.json")?)?;
-    let constructors = json["spec"]["constructors"]
-        .as_array()
-        .ok_or("metadata has no constructors")?;
-    let new = constructors
+/// Uploads flipper, instantiates it with `new(false)` from Alice, flips it and reads it.
+fn flipper(
+    chain: &mut Chain<RedbStore>,
+    vm: &WasmtimeVm,
+    alice: &Keypair,
+    wasm: Vec<u8>,
+) -> Result<(), Error> {
+    let g = chain.genesis_hash();
+    let hash = code_hash(&wasm);
+    let mut ctor = selector("constructors", "new")?.to_vec();
+    false.encode_to(&mut ctor);
+    let address = contract_address(&alice.account_id(), &hash, &ctor, &[]);
+    println!("flipper: {} bytes, code hash {hash}", wasm.len());
+    println!("flipper: new(false) by //Alice lives at {address}, as on any pallet-contracts chain");
+    let nonce = chain.account(&alice.account_id())?.nonce;
+    let tx = |n: u64, call: Call| {
+        Transaction {
+            genesis_hash: g,
+            signer: alice.account_id(),
+            nonce: nonce + n,
+            gas_limit: CONTRACT_GAS,
+            call,
+        }
+        .sign(alice)
+    };
+    let message = |n: u64, label: &str| -> Result<SignedTransaction, Error> {
+        let data = selector("messages", label)?.to_vec();
+        Ok(tx(
+            n,
+            Call::Call {
+                dest: address,
+                value: 0,
+                data,
+            },
+        ))
+    };
+    let txs = vec![
+        tx(0, Call::UploadCode { code: wasm }),
+        tx(
+            1,
+            Call::Instantiate {
+                code_hash: hash,
+                value: 0,
+                data: ctor,
+                salt: vec![],
+            },
+        ),
+        message(2, "flip")?,
+        message(3, "get")?,
+    ];
+    let ts = chain.head().timestamp + 6_000;
+    let produced = chain.produce_block(txs, ts, vm)?;
+    println!(
+        "block #{} {}",
+        produced.block.header.number,
+        produced.block.header.hash()
+    );
+    for (what, r) in ["upload", "instantiate", "flip", "get"]
         .iter()
-        .find(|c| c["label"] == "new")
-        .ok_or("no `new` constructor")?;
-    let hex_selector = new["selector"].as_str().ok_or("selector is not a string")?;
+        .zip(&produced.receipts)
+    {
+        println!(
+            "  {what:<11} -> {:?}, output 0x{}, gas ref_time {} proof_size {}, {} event(s)",
+            r.outcome,
+            hex::encode(&r.output),
+            r.gas_used.ref_time,
+            r.gas_used.proof_size,
+            r.events.len()
+        );
+    }
+    let get = produced.receipts.last().ok_or("no receipt")?;
+    // ink! returns Result<bool, LangError>: Ok(true) is [0, 1].
+    println!("flipper: get() after one flip = {}", get.output == [0, 1]);
+    let topic = carechain_runtime::Hash(alice.account_id().0);
+    let events = chain.store().events_by_topic(&topic)?;
+    println!(
+        "flipper: {} event(s) indexed under //Alice's topic",
+        events.len()
+    );
+    Ok(())
+}
+
+/// A selector from flipper's metadata.
+fn selector(kind: &str, label: &str) -> Result<[u8; 4], Error> {
+    let metadata = std::fs::read("target/ink/flipper/flipper.json")?;
+    let json: serde_json::Value = serde_json::from_slice(&metadata)?;
+    let items = json["spec"][kind]
+        .as_array()
+        .ok_or("metadata lists no such items")?;
+    let item = items
+        .iter()
+        .find(|c| c["label"] == label)
+        .ok_or_else(|| format!("no `{label}` in metadata"))?;
+    let hex_selector = item["selector"]
+        .as_str()
+        .ok_or("selector is not a string")?;
     let bytes = hex::decode(hex_selector.trim_start_matches("0x"))?;
     bytes
         .try_into()
