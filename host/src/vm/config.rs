@@ -2,17 +2,37 @@
 //! already reject them; the engine refusing them too is a second line), fuel metering
 //! on, no epoch or wall-clock interruption, NaN canonicalization on.
 
-use wasmtime::{Config, Engine, OptLevel, WasmFeatures};
+use wasmtime::{
+    Config, Engine, InstanceAllocationStrategy, OptLevel, PoolingAllocationConfig, WasmFeatures,
+};
 
 /// Native stack the engine may use for WASM. The injected stack-height limit trips
 /// long before this, so the engine's own (machine-dependent) limit is never what
 /// stops a contract.
 pub const MAX_WASM_STACK: usize = 1024 * 1024;
 
+/// Linear memory, in bytes, that a contract may reach: 16 pages of 64 KiB (the
+/// schedule's `memory_pages` may be lower, never higher).
+pub(super) const MAX_MEMORY_BYTES: usize = 16 * 65_536;
+
+/// Instances the pooling allocator keeps slots for (one per frame in flight).
+const POOLED_INSTANCES: u32 = 256;
+
 /// The consensus configuration.
 pub fn consensus_config() -> Config {
+    // Pre-reserved instance slots: instantiating is then a slot reuse, not an mmap,
+    // and the first pages of memory stay resident between calls.
+    let mut pooling = PoolingAllocationConfig::default();
+    pooling
+        .total_core_instances(POOLED_INSTANCES)
+        .total_memories(POOLED_INSTANCES)
+        .total_tables(POOLED_INSTANCES)
+        .max_memory_size(MAX_MEMORY_BYTES)
+        .linear_memory_keep_resident(2 * 65_536)
+        .table_keep_resident(4096);
     let mut config = Config::new();
     config
+        .allocation_strategy(InstanceAllocationStrategy::Pooling(pooling))
         .consume_fuel(true)
         .epoch_interruption(false)
         .cranelift_opt_level(OptLevel::Speed)
