@@ -188,6 +188,7 @@ fn contract_calls(c: &mut Criterion) {
         block_number: 2,
         timestamp: 2,
         config: &config,
+        debug: false,
     };
     let mut state = StateDb::new(chain.store(), chain.head().state_root);
 

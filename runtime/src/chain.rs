@@ -4,7 +4,7 @@
 
 use crate::account::AccountInfo;
 use crate::block::{extrinsics_root, receipts_root, Block, Header};
-use crate::executive::{apply_transaction, ContractVm, ExecContext};
+use crate::executive::{apply_transaction, ContractCall, ContractVm, ExecContext, ExecOutcome};
 use crate::gas::Weight;
 use crate::genesis::Genesis;
 use crate::primitives::{AccountId, Hash, Timestamp};
@@ -89,6 +89,17 @@ pub struct Produced {
     pub receipts: Vec<Receipt>,
     /// Transactions that were left out; none of them changed state.
     pub rejected: Vec<Rejected>,
+}
+
+/// What a dry run found. Nothing of it was committed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DryRun {
+    /// Result, gas required, events and debug output, as the call would produce them
+    /// in the next block.
+    pub outcome: ExecOutcome,
+    /// The state keys the call would write (`None`: delete), in key order; empty when
+    /// the call fails or reverts.
+    pub storage_changes: Vec<(Vec<u8>, Option<Vec<u8>>)>,
 }
 
 /// The chain: a store plus its genesis hash and head.
@@ -198,6 +209,7 @@ impl<S: ChainStore> Chain<S> {
             block_number: number,
             timestamp,
             config: &self.config,
+            debug: false,
         };
         let mut state = StateDb::new(&self.store, self.head.state_root);
         let mut included = Vec::with_capacity(transactions.len());
@@ -278,6 +290,7 @@ impl<S: ChainStore> Chain<S> {
             block_number: header.number,
             timestamp: header.timestamp,
             config: &self.config,
+            debug: false,
         };
         let mut state = StateDb::new(&self.store, self.head.state_root);
         let mut receipts = Vec::with_capacity(block.extrinsics.len());
@@ -319,6 +332,39 @@ impl<S: ChainStore> Chain<S> {
             nodes: update.nodes,
         })?;
         Ok(receipts)
+    }
+
+    /// Runs a contract call on the head's state as if in the next block, with the
+    /// debug buffer on, and commits nothing.
+    pub fn dry_run(
+        &self,
+        origin: &AccountId,
+        gas_limit: Weight,
+        call: ContractCall<'_>,
+        vm: &dyn ContractVm,
+    ) -> DryRun {
+        let ctx = ExecContext {
+            block_number: self.head.number.saturating_add(1),
+            timestamp: self.head.timestamp,
+            config: &self.config,
+            debug: true,
+        };
+        let mut state = StateDb::new(&self.store, self.head.state_root);
+        let outcome = vm.execute(&ctx, &mut state, origin, gas_limit, call);
+        let kept = matches!(&outcome.result, Ok(ret) if !ret.reverted);
+        let storage_changes = if kept {
+            state
+                .overlay()
+                .iter()
+                .map(|(k, v)| (k.to_vec(), v.map(<[u8]>::to_vec)))
+                .collect()
+        } else {
+            Vec::new()
+        };
+        DryRun {
+            outcome,
+            storage_changes,
+        }
     }
 
     fn check_timestamp(&self, timestamp: Timestamp) -> Result<(), ChainError> {

@@ -26,6 +26,8 @@ pub struct ExecContext<'a> {
     pub timestamp: Timestamp,
     /// Chain parameters and the gas schedule.
     pub config: &'a ChainConfig,
+    /// Collect `debug_message` output (dry runs only; transactions never do).
+    pub debug: bool,
 }
 
 /// A contract entry the VM runs.
@@ -62,6 +64,8 @@ pub struct ExecOutcome {
     pub gas_used: Weight,
     /// Events emitted by frames that were not rolled back.
     pub events: Vec<Event>,
+    /// What the contract wrote with `debug_message`, when [`ExecContext::debug`] is set.
+    pub debug_message: String,
 }
 
 /// A completed call's return.
@@ -117,6 +121,7 @@ impl ContractVm for NoVm {
             result: Err(DispatchError::NoVm),
             gas_used: Weight::ZERO,
             events: Vec::new(),
+            debug_message: String::new(),
         }
     }
 }

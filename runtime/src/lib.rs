@@ -48,7 +48,7 @@ mod validity;
 
 pub use account::{transfer, AccountInfo, TransferError};
 pub use block::{extrinsics_root, receipts_root, verify_header_chain, Block, Header};
-pub use chain::{Chain, ChainError, Produced, Rejected};
+pub use chain::{Chain, ChainError, DryRun, Produced, Rejected};
 pub use contract::{code_hash, contract_address};
 pub use crypto::{
     blake2_128, blake2_256, sha256, verify, verify_batch, BadSignatures, KeyError, Keypair,

@@ -95,6 +95,13 @@ impl Overlay {
         Ok(())
     }
 
+    /// The pending changes, in key order.
+    pub fn iter(&self) -> impl Iterator<Item = (&[u8], Option<&[u8]>)> {
+        self.changes
+            .iter()
+            .map(|(k, v)| (k.as_slice(), v.as_deref()))
+    }
+
     /// All changes, in key order; what the block hands to the trie.
     pub fn into_changes(self) -> BTreeMap<Vec<u8>, Pending> {
         self.changes

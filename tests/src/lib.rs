@@ -113,6 +113,7 @@ impl ContractVm for ScriptVm {
             result: Err(e),
             gas_used,
             events: vec![],
+            debug_message: String::new(),
         };
         let (address, code_hash, created) = match call {
             ContractCall::Instantiate {
@@ -179,6 +180,7 @@ impl ContractVm for ScriptVm {
             result: Ok(ret),
             gas_used: used,
             events,
+            debug_message: String::new(),
         }
     }
 }

@@ -211,3 +211,133 @@ fn too_little_gas_is_out_of_gas_and_rolls_back() {
         None
     );
 }
+
+#[test]
+fn a_dry_run_reports_output_gas_events_and_changes_and_commits_nothing() {
+    let vm = WasmtimeVm::new().expect("vm");
+    let wasm = std::fs::read(ink_artifact("flipper", "wasm")).expect("wasm");
+    let mut chain =
+        Chain::open(MemoryStore::default(), &Genesis::dev().expect("genesis")).expect("open");
+    let alice = dev("Alice");
+    let g = chain.genesis_hash();
+    let hash = code_hash(&wasm);
+    let mut ctor = selector("constructors", "new");
+    ctor.push(0);
+    let address = contract_address(&alice.account_id(), &hash, &ctor, &[]);
+    let txs = vec![
+        signed(&alice, g, 0, GAS, Call::UploadCode { code: wasm }),
+        signed(
+            &alice,
+            g,
+            1,
+            GAS,
+            Call::Instantiate {
+                code_hash: hash,
+                value: 0,
+                data: ctor,
+                salt: vec![],
+            },
+        ),
+    ];
+    chain.produce_block(txs, 1, &vm).expect("deploy");
+    let head = chain.head().clone();
+    let flip = selector("messages", "flip");
+    let call = carechain_runtime::ContractCall::Call {
+        dest: address,
+        value: 0,
+        data: &flip,
+    };
+    let dry = chain.dry_run(&alice.account_id(), GAS, call, &vm);
+    assert_eq!(
+        dry.outcome.result.as_ref().map(|r| r.data.clone()),
+        Ok(vec![0])
+    );
+    assert_eq!(dry.outcome.events.len(), 1);
+    assert_eq!(dry.storage_changes.len(), 1, "flipper's one storage cell");
+    assert_eq!(dry.storage_changes[0].1.as_deref(), Some(&[1u8][..]));
+    assert_eq!(chain.head(), &head, "nothing committed");
+    // The same call as a transaction uses the gas the dry run reported.
+    let tx = signed(
+        &alice,
+        g,
+        2,
+        GAS,
+        Call::Call {
+            dest: address,
+            value: 0,
+            data: flip.clone(),
+        },
+    );
+    let produced = chain.produce_block(vec![tx], 2, &vm).expect("flip");
+    let base = chain.config().schedule.costs.transaction;
+    assert_eq!(
+        produced.receipts[0].gas_used,
+        base.saturating_add(dry.outcome.gas_used)
+    );
+}
+
+#[test]
+fn debug_messages_are_captured_in_dry_runs_only() {
+    let vm = WasmtimeVm::new().expect("vm");
+    let code = wat::parse_str(
+        r#"(module
+            (import "seal0" "debug_message" (func $debug (param i32 i32) (result i32)))
+            (import "seal0" "seal_return" (func $return (param i32 i32 i32)))
+            (import "env" "memory" (memory 1 16))
+            (data (i32.const 0) "hello")
+            (func (export "deploy"))
+            (func (export "call")
+                (i32.store (i32.const 16) (call $debug (i32.const 0) (i32.const 5)))
+                (call $return (i32.const 0) (i32.const 16) (i32.const 4))))"#,
+    )
+    .expect("wat");
+    let mut chain =
+        Chain::open(MemoryStore::default(), &Genesis::dev().expect("genesis")).expect("open");
+    let alice = dev("Alice");
+    let g = chain.genesis_hash();
+    let hash = code_hash(&code);
+    let address = contract_address(&alice.account_id(), &hash, &[], &[]);
+    let txs = vec![
+        signed(&alice, g, 0, GAS, Call::UploadCode { code }),
+        signed(
+            &alice,
+            g,
+            1,
+            GAS,
+            Call::Instantiate {
+                code_hash: hash,
+                value: 0,
+                data: vec![],
+                salt: vec![],
+            },
+        ),
+        signed(
+            &alice,
+            g,
+            2,
+            GAS,
+            Call::Call {
+                dest: address,
+                value: 0,
+                data: vec![],
+            },
+        ),
+    ];
+    let produced = chain.produce_block(txs, 1, &vm).expect("block");
+    assert_eq!(
+        produced.receipts[2].output,
+        9u32.to_le_bytes(),
+        "LoggingDisabled in a transaction"
+    );
+    let call = carechain_runtime::ContractCall::Call {
+        dest: address,
+        value: 0,
+        data: &[],
+    };
+    let dry = chain.dry_run(&alice.account_id(), GAS, call, &vm);
+    assert_eq!(
+        dry.outcome.result.map(|r| r.data),
+        Ok(0u32.to_le_bytes().to_vec())
+    );
+    assert_eq!(dry.outcome.debug_message, "hello");
+}

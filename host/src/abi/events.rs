@@ -1,12 +1,15 @@
 //! Events and debug messages.
 
-use carechain_runtime::{Event, Hash, Weight};
+use carechain_runtime::{Event, Hash};
 use parity_scale_codec::Decode;
 use wasmtime::Linker;
 
 use super::{def, ReturnCode};
 use crate::vm::host_state::HostState;
 use crate::vm::memory::{charge, read, supervisor, Ctx};
+
+/// The debug buffer's bound (pallet-contracts' `MaxDebugBufferLen` on its dev runtimes).
+const MAX_DEBUG_BUFFER: u32 = 2 * 1024 * 1024;
 
 /// Registers `deposit_event` and `debug_message`.
 pub(crate) fn define(linker: &mut Linker<HostState>) -> wasmtime::Result<()> {
@@ -41,12 +44,26 @@ pub(crate) fn define(linker: &mut Linker<HostState>) -> wasmtime::Result<()> {
         linker,
         0,
         "debug_message",
-        |mut c: Ctx<'_>, _ptr: u32, _len: u32| {
-            // Outside a dry run there is no debug buffer: pallet-contracts answers
-            // LoggingDisabled without reading the message.
+        |mut c: Ctx<'_>, ptr: u32, len: u32| {
+            // As pallet-contracts: the length is capped at the buffer's bound; without a
+            // debug buffer (any transaction) the answer is LoggingDisabled and the message
+            // is not read; text that is not UTF-8 is dropped.
+            let len = len.min(MAX_DEBUG_BUFFER);
             let cost = c.data().schedule.host_call;
-            charge(&mut c, cost.saturating_add(Weight::ZERO))?;
-            Ok(ReturnCode::LoggingDisabled as u32)
+            charge(&mut c, cost)?;
+            if c.data().debug.is_none() {
+                return Ok(ReturnCode::LoggingDisabled as u32);
+            }
+            let message = read(&mut c, ptr, len)?;
+            if let (Ok(text), Some(buffer)) =
+                (std::str::from_utf8(&message), c.data_mut().debug.as_mut())
+            {
+                let room = (MAX_DEBUG_BUFFER as usize).saturating_sub(buffer.len());
+                if text.len() <= room {
+                    buffer.push_str(text);
+                }
+            }
+            Ok(ReturnCode::Success as u32)
         },
     )?;
     Ok(())

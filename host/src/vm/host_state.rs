@@ -72,4 +72,6 @@ pub(crate) struct HostState {
     pub(crate) events: Vec<Event>,
     pub(crate) memory: Option<Memory>,
     pub(crate) proof_size_left: u64,
+    /// The debug buffer, present only in dry runs.
+    pub(crate) debug: Option<String>,
 }

@@ -140,6 +140,7 @@ impl ContractVm for WasmtimeVm {
             result: Err(e),
             gas_used: Weight::ZERO,
             events: Vec::new(),
+            debug_message: String::new(),
         };
         let (address, hash, entry, input, value, created) = match call {
             ContractCall::Instantiate {
@@ -208,6 +209,7 @@ impl ContractVm for WasmtimeVm {
                 events: Vec::new(),
                 memory: None,
                 proof_size_left: gas_limit.proof_size,
+                debug: ctx.debug.then(String::new),
             },
         );
         let ran = run(&mut store, &pre, entry, fuel_limit);
@@ -238,6 +240,7 @@ impl ContractVm for WasmtimeVm {
             gas_used = gas_limit;
         }
         let events = std::mem::take(&mut data.events);
+        let debug_message = data.debug.take().unwrap_or_default();
         drop(store);
         let result = result.map(|mut ret| {
             if created && !ret.reverted {
@@ -249,6 +252,7 @@ impl ContractVm for WasmtimeVm {
             result,
             gas_used,
             events,
+            debug_message,
         }
     }
 }
