@@ -1,11 +1,12 @@
 //! Input, return, and what a contract may ask about its frame and block.
 
+use carechain_runtime::{transfer, AccountId, StateExt, TransferError};
 use parity_scale_codec::Encode;
 use wasmtime::Linker;
 
 use super::{def, ReturnCode};
 use crate::vm::host_state::{HostState, TrapReason};
-use crate::vm::memory::{charge, read, supervisor, write_output, Ctx};
+use crate::vm::memory::{charge, read, read_array, supervisor, write_output, Ctx};
 
 /// Writes a SCALE-encoded frame fact to the contract's output buffer.
 fn output<T: Encode>(
@@ -110,6 +111,78 @@ pub(crate) fn define(linker: &mut Linker<HostState>) -> wasmtime::Result<()> {
         charge(&mut c, cost)?;
         Ok(0u32)
     })?;
+    def(
+        linker,
+        0,
+        "own_code_hash",
+        |mut c: Ctx<'_>, o: u32, ol: u32| {
+            let v = c.data().frame.code_hash;
+            output(&mut c, o, ol, v)
+        },
+    )?;
+    def(linker, 0, "is_contract", |mut c: Ctx<'_>, account: u32| {
+        let cost = c.data().schedule.storage_read;
+        charge(&mut c, cost)?;
+        let who = AccountId(read_array::<32>(&mut c, account)?);
+        let info = c
+            .data_mut()
+            .state
+            .get()
+            .contract_info(&who)
+            .map_err(|_| supervisor("ContractTrapped"))?;
+        Ok(u32::from(info.is_some()))
+    })?;
+    def(
+        linker,
+        0,
+        "code_hash",
+        |mut c: Ctx<'_>, account: u32, o: u32, ol: u32| {
+            let cost = c.data().schedule.storage_read;
+            charge(&mut c, cost)?;
+            let who = AccountId(read_array::<32>(&mut c, account)?);
+            match c
+                .data_mut()
+                .state
+                .get()
+                .contract_info(&who)
+                .map_err(|_| supervisor("ContractTrapped"))?
+            {
+                Some(info) => {
+                    write_output(&mut c, o, ol, &info.code_hash.0, false)?;
+                    Ok(ReturnCode::Success as u32)
+                }
+                None => Ok(ReturnCode::KeyNotFound as u32),
+            }
+        },
+    )?;
+    def(
+        linker,
+        0,
+        "transfer",
+        |mut c: Ctx<'_>, account: u32, _account_len: u32, value: u32, _value_len: u32| {
+            let cost = c.data().schedule.storage_write.saturating_mul(2);
+            charge(&mut c, cost)?;
+            let to = AccountId(read_array::<32>(&mut c, account)?);
+            let value = u128::from_le_bytes(read_array::<16>(&mut c, value)?);
+            let from = c.data().frame.address;
+            let ed = c.data().frame.minimum_balance;
+            let state = c.data_mut().state.get();
+            let balance = state
+                .account(&from)
+                .map_err(|_| supervisor("ContractTrapped"))?
+                .balance;
+            // Contracts transfer keep-alive, as pallet-contracts does: a contract may not
+            // spend itself below the minimum balance.
+            if balance.checked_sub(value).is_none_or(|left| left < ed) {
+                return Ok(ReturnCode::TransferFailed as u32);
+            }
+            match transfer(state, &from, &to, value, ed) {
+                Ok(()) => Ok(ReturnCode::Success as u32),
+                Err(TransferError::Dispatch(_)) => Ok(ReturnCode::TransferFailed as u32),
+                Err(TransferError::State(_)) => Err(supervisor("ContractTrapped")),
+            }
+        },
+    )?;
     def(
         linker,
         0,

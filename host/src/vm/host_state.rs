@@ -2,7 +2,7 @@
 //! [`TrapReason`], how a host function stops execution.
 
 use carechain_runtime::{
-    AccountId, Balance, BlockNumber, Event, StateAccess, Timestamp, VmSchedule,
+    AccountId, Balance, BlockNumber, CodeHash, Event, StateAccess, Timestamp, VmSchedule,
 };
 use wasmtime::Memory;
 
@@ -52,6 +52,7 @@ impl StateRef {
 #[derive(Debug, Clone)]
 pub(crate) struct Frame {
     pub(crate) address: AccountId,
+    pub(crate) code_hash: CodeHash,
     pub(crate) caller: AccountId,
     pub(crate) origin: AccountId,
     pub(crate) value: Balance,

@@ -188,6 +188,7 @@ impl ContractVm for WasmtimeVm {
         let fuel_limit = gas_limit.ref_time / per_fuel;
         let frame = Frame {
             address,
+            code_hash: hash,
             caller: *origin,
             origin: *origin,
             value,
