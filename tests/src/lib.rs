@@ -8,10 +8,10 @@
 use std::path::PathBuf;
 
 use carechain_runtime::{
-    code_key, contract_address, contract_info_key, contract_storage_key, AccountId, Call,
-    ChainConfig, ContractCall, ContractInfo, ContractVm, DispatchError, Event, ExecContext,
-    ExecOutcome, ExecReturn, Hash, Keypair, SignedTransaction, StateAccess, StateExt, Transaction,
-    Weight,
+    code_hash, code_key, contract_address, contract_info_key, contract_storage_key, AccountId,
+    Call, Chain, ChainConfig, ContractCall, ContractInfo, ContractVm, DispatchError, Event,
+    ExecContext, ExecOutcome, ExecReturn, Genesis, Hash, Keypair, MemoryStore, Outcome,
+    SignedTransaction, StateAccess, StateExt, Transaction, Weight,
 };
 use parity_scale_codec::{Decode, Encode};
 
@@ -21,6 +21,61 @@ pub fn dev(name: &str) -> Keypair {
         Ok(key) => key,
         Err(e) => panic!("dev URI //{name} must derive: {e}"),
     }
+}
+
+/// A fresh in-memory chain with the dev accounts endowed.
+pub fn dev_chain() -> Chain<MemoryStore> {
+    let genesis = Genesis::dev().unwrap_or_else(|e| panic!("dev genesis: {e}"));
+    Chain::open(MemoryStore::default(), &genesis).unwrap_or_else(|e| panic!("open chain: {e}"))
+}
+
+/// Uploads `code` and instantiates it from `//Alice` with constructor input `ctor`,
+/// endowment `value` and no salt, in one block; returns the contract's address.
+/// Panics unless both succeed.
+pub fn deploy(
+    chain: &mut Chain<MemoryStore>,
+    vm: &dyn ContractVm,
+    code: Vec<u8>,
+    ctor: Vec<u8>,
+    value: u128,
+) -> AccountId {
+    let alice = dev("Alice");
+    let g = chain.genesis_hash();
+    let nonce = chain
+        .account(&alice.account_id())
+        .unwrap_or_else(|e| panic!("{e}"))
+        .nonce;
+    let hash = code_hash(&code);
+    let address = contract_address(&alice.account_id(), &hash, &ctor, &[]);
+    let txs = vec![
+        signed(&alice, g, nonce, GAS, Call::UploadCode { code }),
+        signed(
+            &alice,
+            g,
+            nonce + 1,
+            GAS,
+            Call::Instantiate {
+                code_hash: hash,
+                value,
+                data: ctor,
+                salt: vec![],
+            },
+        ),
+    ];
+    let ts = chain.head().timestamp + 1;
+    let produced = chain
+        .produce_block(txs, ts, vm)
+        .unwrap_or_else(|e| panic!("deploy block: {e}"));
+    for receipt in &produced.receipts {
+        assert_eq!(receipt.outcome, Outcome::Success, "deploy: {receipt:?}");
+    }
+    assert_eq!(
+        produced.receipts.len(),
+        2,
+        "deploy rejected: {:?}",
+        produced.rejected
+    );
+    address
 }
 
 /// A generous gas limit for tests.

@@ -6,7 +6,7 @@ use carechain_runtime::{
     code_hash, contract_address, Call, Chain, DispatchError, Genesis, MemoryStore, Outcome,
     Receipt, SignedTransaction, Weight,
 };
-use carechain_tests::{dev, ink_artifact, signed, GAS};
+use carechain_tests::{deploy, dev, dev_chain, ink_artifact, signed, GAS};
 
 fn selector(kind: &str, label: &str) -> Vec<u8> {
     let bytes = std::fs::read(ink_artifact("flipper", "json")).expect("metadata");
@@ -216,30 +216,12 @@ fn too_little_gas_is_out_of_gas_and_rolls_back() {
 fn a_dry_run_reports_output_gas_events_and_changes_and_commits_nothing() {
     let vm = WasmtimeVm::new().expect("vm");
     let wasm = std::fs::read(ink_artifact("flipper", "wasm")).expect("wasm");
-    let mut chain =
-        Chain::open(MemoryStore::default(), &Genesis::dev().expect("genesis")).expect("open");
+    let mut chain = dev_chain();
     let alice = dev("Alice");
     let g = chain.genesis_hash();
-    let hash = code_hash(&wasm);
     let mut ctor = selector("constructors", "new");
     ctor.push(0);
-    let address = contract_address(&alice.account_id(), &hash, &ctor, &[]);
-    let txs = vec![
-        signed(&alice, g, 0, GAS, Call::UploadCode { code: wasm }),
-        signed(
-            &alice,
-            g,
-            1,
-            GAS,
-            Call::Instantiate {
-                code_hash: hash,
-                value: 0,
-                data: ctor,
-                salt: vec![],
-            },
-        ),
-    ];
-    chain.produce_block(txs, 1, &vm).expect("deploy");
+    let address = deploy(&mut chain, &vm, wasm, ctor, 0);
     let head = chain.head().clone();
     let flip = selector("messages", "flip");
     let call = carechain_runtime::ContractCall::Call {
@@ -291,41 +273,23 @@ fn debug_messages_are_captured_in_dry_runs_only() {
                 (call $return (i32.const 0) (i32.const 16) (i32.const 4))))"#,
     )
     .expect("wat");
-    let mut chain =
-        Chain::open(MemoryStore::default(), &Genesis::dev().expect("genesis")).expect("open");
+    let mut chain = dev_chain();
     let alice = dev("Alice");
-    let g = chain.genesis_hash();
-    let hash = code_hash(&code);
-    let address = contract_address(&alice.account_id(), &hash, &[], &[]);
-    let txs = vec![
-        signed(&alice, g, 0, GAS, Call::UploadCode { code }),
-        signed(
-            &alice,
-            g,
-            1,
-            GAS,
-            Call::Instantiate {
-                code_hash: hash,
-                value: 0,
-                data: vec![],
-                salt: vec![],
-            },
-        ),
-        signed(
-            &alice,
-            g,
-            2,
-            GAS,
-            Call::Call {
-                dest: address,
-                value: 0,
-                data: vec![],
-            },
-        ),
-    ];
-    let produced = chain.produce_block(txs, 1, &vm).expect("block");
+    let address = deploy(&mut chain, &vm, code, vec![], 0);
+    let txs = vec![signed(
+        &alice,
+        chain.genesis_hash(),
+        2,
+        GAS,
+        Call::Call {
+            dest: address,
+            value: 0,
+            data: vec![],
+        },
+    )];
+    let produced = chain.produce_block(txs, 5, &vm).expect("block");
     assert_eq!(
-        produced.receipts[2].output,
+        produced.receipts[0].output,
         9u32.to_le_bytes(),
         "LoggingDisabled in a transaction"
     );

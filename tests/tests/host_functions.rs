@@ -2,8 +2,8 @@
 //! into its return data, and the test checks it against the chain.
 
 use carechain_host::WasmtimeVm;
-use carechain_runtime::{code_hash, contract_address, Call, Chain, Genesis, MemoryStore, Outcome};
-use carechain_tests::{dev, signed, GAS};
+use carechain_runtime::{Call, Chain, Genesis, MemoryStore, Outcome};
+use carechain_tests::{deploy, dev, dev_chain, signed, GAS};
 
 /// Deploys `body` as `call` (with `imports`), endowed with `value`, calls it once and
 /// returns (its output, the chain).
@@ -21,43 +21,28 @@ fn run(
     );
     let code = wat::parse_str(&text).expect("wat");
     let vm = WasmtimeVm::new().expect("vm");
-    let mut chain =
-        Chain::open(MemoryStore::default(), &Genesis::dev().expect("genesis")).expect("open");
+    let mut chain = dev_chain();
+    let address = deploy(&mut chain, &vm, code, vec![], value);
     let alice = dev("Alice");
-    let g = chain.genesis_hash();
-    let hash = code_hash(&code);
-    let address = contract_address(&alice.account_id(), &hash, &[], &[]);
-    let txs = vec![
-        signed(&alice, g, 0, GAS, Call::UploadCode { code }),
-        signed(
-            &alice,
-            g,
-            1,
-            GAS,
-            Call::Instantiate {
-                code_hash: hash,
-                value,
-                data: vec![],
-                salt: vec![],
-            },
-        ),
-        signed(
-            &alice,
-            g,
-            2,
-            GAS,
-            Call::Call {
-                dest: address,
-                value: 0,
-                data: vec![],
-            },
-        ),
-    ];
-    let produced = chain.produce_block(txs, 1, &vm).expect("block");
-    for r in &produced.receipts {
-        assert_eq!(r.outcome, Outcome::Success, "{r:?}");
-    }
-    (produced.receipts[2].output.clone(), chain, address)
+    let call = signed(
+        &alice,
+        chain.genesis_hash(),
+        2,
+        GAS,
+        Call::Call {
+            dest: address,
+            value: 0,
+            data: vec![],
+        },
+    );
+    let produced = chain.produce_block(vec![call], 2, &vm).expect("block");
+    assert_eq!(
+        produced.receipts[0].outcome,
+        Outcome::Success,
+        "{:?}",
+        produced.receipts[0]
+    );
+    (produced.receipts[0].output.clone(), chain, address)
 }
 
 const ADDRESS_AT_0: &str = r#"(import "seal0" "seal_address" (func $address (param i32 i32)))"#;

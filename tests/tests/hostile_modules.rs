@@ -2,10 +2,8 @@
 //! the chain intact and the failure the same on every run.
 
 use carechain_host::WasmtimeVm;
-use carechain_runtime::{
-    code_hash, Call, Chain, DispatchError, Genesis, MemoryStore, Outcome, Receipt, Weight,
-};
-use carechain_tests::{dev, signed, GAS};
+use carechain_runtime::{Call, DispatchError, Outcome, Receipt, Weight};
+use carechain_tests::{deploy, dev, dev_chain, signed, GAS};
 
 const MEMORY: &str = r#"(import "env" "memory" (memory 1 16))"#;
 
@@ -33,48 +31,23 @@ fn call_once(code: Vec<u8>, gas: Weight) -> Receipt {
 }
 
 fn call_on(vm: &WasmtimeVm, code: Vec<u8>, gas: Weight) -> Receipt {
-    let mut chain =
-        Chain::open(MemoryStore::default(), &Genesis::dev().expect("genesis")).expect("open");
-    let alice = dev("Alice");
-    let g = chain.genesis_hash();
-    let hash = code_hash(&code);
-    let address = carechain_runtime::contract_address(&alice.account_id(), &hash, &[], &[]);
-    let txs = vec![
-        signed(&alice, g, 0, GAS, Call::UploadCode { code }),
-        signed(
-            &alice,
-            g,
-            1,
-            GAS,
-            Call::Instantiate {
-                code_hash: hash,
-                value: 0,
-                data: vec![],
-                salt: vec![],
-            },
-        ),
-        signed(
-            &alice,
-            g,
-            2,
-            gas,
-            Call::Call {
-                dest: address,
-                value: 0,
-                data: vec![],
-            },
-        ),
-    ];
-    let produced = chain.produce_block(txs, 1, vm).expect("block");
-    assert_eq!(produced.receipts[0].outcome, Outcome::Success, "upload");
-    assert_eq!(
-        produced.receipts[1].outcome,
-        Outcome::Success,
-        "instantiate"
+    let mut chain = dev_chain();
+    let address = deploy(&mut chain, vm, code, vec![], 0);
+    let call = signed(
+        &dev("Alice"),
+        chain.genesis_hash(),
+        2,
+        gas,
+        Call::Call {
+            dest: address,
+            value: 0,
+            data: vec![],
+        },
     );
+    let produced = chain.produce_block(vec![call], 2, vm).expect("block");
     // The chain goes on after whatever the contract did.
-    chain.produce_block(vec![], 2, vm).expect("next block");
-    produced.receipts[2].clone()
+    chain.produce_block(vec![], 3, vm).expect("next block");
+    produced.receipts[0].clone()
 }
 
 fn module_error(receipt: &Receipt) -> String {
