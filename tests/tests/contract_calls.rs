@@ -2,10 +2,10 @@
 //! revert, trap and out-of-gas, events only from successful calls.
 
 use carechain_runtime::{
-    code_hash, contract_storage_key, Call, Chain, ChainStore, DispatchError, Genesis, Hash,
-    MemoryStore, NoVm, Outcome, StateDb, StateExt, Weight, EMPTY_ROOT,
+    code_hash, contract_storage_key, Call, Chain, ChainStore, DispatchError, Hash, MemoryStore,
+    NoVm, Outcome, StateDb, StateExt, Weight, EMPTY_ROOT,
 };
-use carechain_tests::{dev, signed, Op, ScriptVm, GAS};
+use carechain_tests::{dev, dev_chain, signed, Op, ScriptVm, GAS};
 
 fn storage(
     chain: &Chain<MemoryStore>,
@@ -22,8 +22,7 @@ fn storage(
 
 #[test]
 fn outcomes_roll_back_exactly_as_they_should() {
-    let mut chain =
-        Chain::open(MemoryStore::default(), &Genesis::dev().expect("genesis")).expect("open");
+    let mut chain = dev_chain();
     let alice = dev("Alice");
     let g = chain.genesis_hash();
     let topic = Hash([0xee; 32]);
@@ -161,8 +160,7 @@ fn outcomes_roll_back_exactly_as_they_should() {
 
 #[test]
 fn without_a_vm_contract_calls_fail_but_transfers_work() {
-    let mut chain =
-        Chain::open(MemoryStore::default(), &Genesis::dev().expect("genesis")).expect("open");
+    let mut chain = dev_chain();
     let alice = dev("Alice");
     let g = chain.genesis_hash();
     let txs = vec![

@@ -3,8 +3,7 @@
 
 use carechain_host::WasmtimeVm;
 use carechain_runtime::{
-    code_hash, contract_address, Call, Chain, DispatchError, Genesis, MemoryStore, Outcome,
-    Receipt, SignedTransaction, Weight,
+    code_hash, contract_address, Call, DispatchError, Outcome, Receipt, SignedTransaction, Weight,
 };
 use carechain_tests::{deploy, dev, dev_chain, ink_artifact, signed, GAS};
 
@@ -30,8 +29,7 @@ struct Run {
 /// Uploads, instantiates with `new(false)`, flips twice and reads, in three blocks.
 fn scenario(vm: &WasmtimeVm) -> Run {
     let wasm = std::fs::read(ink_artifact("flipper", "wasm")).expect("wasm");
-    let mut chain =
-        Chain::open(MemoryStore::default(), &Genesis::dev().expect("genesis")).expect("open");
+    let mut chain = dev_chain();
     let alice = dev("Alice");
     let g = chain.genesis_hash();
     let hash = code_hash(&wasm);
@@ -140,8 +138,7 @@ fn results_gas_and_state_root_are_identical_on_every_run_warm_or_cold() {
 fn too_little_gas_is_out_of_gas_and_rolls_back() {
     let vm = WasmtimeVm::new().expect("vm");
     let wasm = std::fs::read(ink_artifact("flipper", "wasm")).expect("wasm");
-    let mut chain =
-        Chain::open(MemoryStore::default(), &Genesis::dev().expect("genesis")).expect("open");
+    let mut chain = dev_chain();
     let alice = dev("Alice");
     let g = chain.genesis_hash();
     let hash = code_hash(&wasm);

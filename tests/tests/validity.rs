@@ -1,18 +1,9 @@
 //! Invalid transactions change nothing; valid ones use their nonce even when the call fails.
 
 use carechain_runtime::{
-    Call, Chain, ChainError, DispatchError, Genesis, Hash, MemoryStore, NoVm, Outcome, Signature,
-    TxError, Weight,
+    Call, ChainError, DispatchError, Hash, NoVm, Outcome, Signature, TxError, Weight,
 };
-use carechain_tests::{dev, signed, GAS};
-
-fn chain() -> Chain<MemoryStore> {
-    Chain::open(
-        MemoryStore::default(),
-        &Genesis::dev().expect("dev genesis"),
-    )
-    .expect("open")
-}
+use carechain_tests::{dev, dev_chain, signed, GAS};
 
 fn transfer(to: &str, value: u128) -> Call {
     Call::Transfer {
@@ -23,7 +14,7 @@ fn transfer(to: &str, value: u128) -> Call {
 
 #[test]
 fn each_invalid_transaction_is_rejected_with_its_own_error_and_changes_nothing() {
-    let mut chain = chain();
+    let mut chain = dev_chain();
     let alice = dev("Alice");
     let g = chain.genesis_hash();
     // Use nonce 0 so that a replay of it is possible.
@@ -91,7 +82,7 @@ fn each_invalid_transaction_is_rejected_with_its_own_error_and_changes_nothing()
 
 #[test]
 fn a_failed_transfer_uses_the_nonce_and_moves_nothing() {
-    let mut chain = chain();
+    let mut chain = dev_chain();
     let (alice, bob) = (dev("Alice"), dev("Bob"));
     let g = chain.genesis_hash();
     let balance = chain.account(&alice.account_id()).expect("read").balance;
@@ -131,7 +122,7 @@ fn a_failed_transfer_uses_the_nonce_and_moves_nothing() {
 
 #[test]
 fn a_gas_limit_below_the_fixed_cost_fails_with_out_of_gas_and_charges_the_limit() {
-    let mut chain = chain();
+    let mut chain = dev_chain();
     let alice = dev("Alice");
     let tiny = Weight::new(1, 1);
     let tx = signed(
@@ -152,8 +143,8 @@ fn a_gas_limit_below_the_fixed_cost_fails_with_out_of_gas_and_charges_the_limit(
 
 #[test]
 fn blocks_import_on_a_second_node_and_tampering_is_caught() {
-    let mut a = chain();
-    let mut b = chain();
+    let mut a = dev_chain();
+    let mut b = dev_chain();
     let alice = dev("Alice");
     let g = a.genesis_hash();
     let txs = (0..20)
@@ -207,7 +198,7 @@ fn blocks_import_on_a_second_node_and_tampering_is_caught() {
 
 #[test]
 fn timestamps_may_not_go_backwards() {
-    let mut chain = chain();
+    let mut chain = dev_chain();
     chain.produce_block(vec![], 5_000, &NoVm).expect("block");
     assert!(matches!(
         chain.produce_block(vec![], 4_999, &NoVm),
