@@ -65,3 +65,29 @@ pub fn transfer<S: StateExt + ?Sized>(
     state.put_account(to, &recipient);
     Ok(())
 }
+
+/// A transfer that must leave the payer alive (Substrate's `Preservation::Preserve`),
+/// as every transfer made by or into a contract is: the payer keeps at least
+/// `existential_deposit`. A zero value, or a payer paying itself, moves nothing.
+///
+/// # Errors
+/// [`TransferError`]; nothing is written on error.
+pub fn transfer_keep_alive<S: StateExt + ?Sized>(
+    state: &mut S,
+    from: &AccountId,
+    to: &AccountId,
+    value: Balance,
+    existential_deposit: Balance,
+) -> Result<(), TransferError> {
+    if from == to || value == 0 {
+        return Ok(());
+    }
+    let balance = state.account(from)?.balance;
+    if balance
+        .checked_sub(value)
+        .is_none_or(|left| left < existential_deposit)
+    {
+        return Err(DispatchError::TransferFailed.into());
+    }
+    transfer(state, from, to, value, existential_deposit)
+}

@@ -25,6 +25,12 @@ pub fn contract_address(
     AccountId(blake2_256(&entropy))
 }
 
+/// pallet-contracts' trie id: `blake2_256(SCALE((address, nonce)))`, the storage
+/// namespace of one instantiation.
+pub fn trie_id(address: &AccountId, nonce: u64) -> Hash {
+    Hash(blake2_256(&(address.0, nonce).encode()))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

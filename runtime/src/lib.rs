@@ -46,10 +46,10 @@ mod transaction;
 pub mod trie;
 mod validity;
 
-pub use account::{transfer, AccountInfo, TransferError};
+pub use account::{transfer, transfer_keep_alive, AccountInfo, TransferError};
 pub use block::{extrinsics_root, receipts_root, verify_header_chain, Block, Header};
 pub use chain::{Chain, ChainError, DryRun, Produced, Rejected};
-pub use contract::{code_hash, contract_address};
+pub use contract::{code_hash, contract_address, trie_id};
 pub use crypto::{
     blake2_128, blake2_256, sha256, verify, verify_batch, BadSignatures, KeyError, Keypair,
     Signature, SignedMessage, SIGNING_CONTEXT,
@@ -68,8 +68,8 @@ pub use primitives::{
 pub use receipt::{DispatchError, Event, EventRef, Outcome, Receipt};
 pub use schedule::{BaseCosts, ChainConfig, Limits, Schedule, VmSchedule};
 pub use state::{
-    account_key, code_key, config_key, contract_info_key, contract_storage_key, ContractInfo,
-    StateAccess, StateDb, StateError, StateExt,
+    account_key, code_key, config_key, contract_info_key, contract_storage_key, nonce_key,
+    ContractInfo, StateAccess, StateDb, StateError, StateExt,
 };
 pub use store::{
     check_extends, topic_entries, BlockCommit, ChainStore, MemoryStore, NodeStore, StoreError,

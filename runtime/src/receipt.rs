@@ -52,6 +52,13 @@ pub enum DispatchError {
     /// Any other VM failure, named as pallet-contracts names it.
     #[error("contract execution failed: {0}")]
     Module(String),
+    /// The value a call carries could not be moved (pallet-contracts' `TransferFailed`:
+    /// the payer would drop below the existential deposit, or lacks the funds).
+    #[error("transfer failed")]
+    TransferFailed,
+    /// The call stack is already as deep as the schedule allows.
+    #[error("maximum call depth reached")]
+    MaxCallDepthReached,
 }
 
 /// A transaction's outcome.

@@ -49,6 +49,13 @@ pub struct VmSchedule {
     pub event: Weight,
     /// Each event topic.
     pub event_per_topic: Weight,
+    /// A call, delegate call or instantiation from a contract, on top of the callee's
+    /// own gas and the bytes moved.
+    pub call: Weight,
+    /// Loading a callee's code, per byte of it (pallet-contracts' `CodeLoad`).
+    pub code_load_per_byte: Weight,
+    /// Frames that may be pushed above the first (pallet-contracts' `CallStack`: 5).
+    pub call_depth: u32,
 }
 
 /// Hard limits checked before or during execution.
@@ -78,7 +85,7 @@ pub struct BaseCosts {
 impl Default for Schedule {
     fn default() -> Self {
         Schedule {
-            version: 1,
+            version: 2,
             limits: Limits {
                 max_tx_gas: Weight::new(500_000_000_000, 5 * 1024 * 1024),
                 max_block_gas: Weight::new(2_000_000_000_000, 20 * 1024 * 1024),
@@ -107,6 +114,9 @@ impl Default for Schedule {
                 storage_write: Weight::new(10_000_000, 150),
                 event: Weight::new(2_000_000, 0),
                 event_per_topic: Weight::new(1_000_000, 0),
+                call: Weight::new(20_000_000, 200),
+                code_load_per_byte: Weight::new(100, 1),
+                call_depth: 5,
             },
         }
     }

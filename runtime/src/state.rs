@@ -8,10 +8,13 @@
 //! | `acct` ++ account id | [`AccountInfo`] |
 //! | `code` ++ code hash | contract WASM |
 //! | `cinfo` ++ contract address | [`ContractInfo`] |
-//! | `cstor` ++ contract address ++ storage key | a contract's storage value |
+//! | `:nonce` | the instantiation nonce (u64), as pallet-contracts' `Nonce` |
+//! | `cstor` ++ trie id ++ storage key | a contract's storage value |
 //!
-//! Contract storage is namespaced by address (a fixed 32 bytes), so two contracts can
-//! never reach each other's keys.
+//! Contract storage is namespaced by the instance's trie id (a fixed 32 bytes, fresh
+//! for every instantiation, as pallet-contracts derives it), so two contracts can
+//! never reach each other's keys, and a contract re-created at the address of a
+//! terminated one never sees the old storage.
 
 use parity_scale_codec::{Decode, Encode};
 
@@ -23,6 +26,7 @@ use crate::store::NodeStore;
 use crate::trie::{Trie, TrieError, TrieUpdate};
 
 const CONFIG_KEY: &[u8] = b":config";
+const NONCE_KEY: &[u8] = b":nonce";
 const ACCOUNT_PREFIX: &[u8] = b"acct";
 const CODE_PREFIX: &[u8] = b"code";
 const CONTRACT_INFO_PREFIX: &[u8] = b"cinfo";
@@ -59,8 +63,13 @@ pub fn contract_info_key(contract: &AccountId) -> Vec<u8> {
 }
 
 /// Key of one entry of a contract's own storage.
-pub fn contract_storage_key(contract: &AccountId, key: &[u8]) -> Vec<u8> {
-    prefixed(CONTRACT_STORAGE_PREFIX, &[&contract.0, key])
+pub fn contract_storage_key(trie_id: &Hash, key: &[u8]) -> Vec<u8> {
+    prefixed(CONTRACT_STORAGE_PREFIX, &[&trie_id.0, key])
+}
+
+/// Key of the instantiation nonce.
+pub fn nonce_key() -> Vec<u8> {
+    NONCE_KEY.to_vec()
 }
 
 /// What the chain keeps about a contract instance.
@@ -70,6 +79,10 @@ pub struct ContractInfo {
     pub code_hash: CodeHash,
     /// Who instantiated it.
     pub deployer: AccountId,
+    /// Namespace of its storage: [`crate::trie_id`] of its address and nonce.
+    pub trie_id: Hash,
+    /// Code hashes it has locked as delegate dependencies (sorted, no duplicates).
+    pub delegate_dependencies: Vec<CodeHash>,
 }
 
 /// A failure reading state.
@@ -164,6 +177,14 @@ pub trait StateExt: StateAccess {
     /// [`StateError`] on a read failure.
     fn contract_info(&self, contract: &AccountId) -> Result<Option<ContractInfo>, StateError> {
         self.get_decoded(&contract_info_key(contract))
+    }
+
+    /// The last instantiation nonce used (pallet-contracts' `Nonce`; 0 before any).
+    ///
+    /// # Errors
+    /// [`StateError`] on a read failure.
+    fn instantiation_nonce(&self) -> Result<u64, StateError> {
+        Ok(self.get_decoded(NONCE_KEY)?.unwrap_or(0))
     }
 }
 

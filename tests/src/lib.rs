@@ -196,6 +196,8 @@ impl ContractVm for ScriptVm {
             let info = ContractInfo {
                 code_hash,
                 deployer: *origin,
+                trie_id: script_trie_id(&address),
+                delegate_dependencies: Vec::new(),
             };
             state.set(contract_info_key(&address), info.encode());
         }
@@ -207,7 +209,7 @@ impl ContractVm for ScriptVm {
         };
         for op in ops {
             match op {
-                Op::Set(k, v) => state.set(contract_storage_key(&address, &k), v),
+                Op::Set(k, v) => state.set(contract_storage_key(&script_trie_id(&address), &k), v),
                 Op::Emit(topics, data) => events.push(Event {
                     emitter: address,
                     topics,
@@ -238,4 +240,10 @@ impl ContractVm for ScriptVm {
             debug_message: String::new(),
         }
     }
+}
+
+/// The storage namespace [`ScriptVm`] gives a contract: its address with nonce 0
+/// (the script VM keeps no instantiation nonce).
+pub fn script_trie_id(address: &AccountId) -> carechain_runtime::Hash {
+    carechain_runtime::trie_id(address, 0)
 }

@@ -5,7 +5,7 @@ use carechain_runtime::{
     code_hash, contract_storage_key, Call, Chain, ChainStore, DispatchError, Hash, MemoryStore,
     NoVm, Outcome, StateDb, StateExt, Weight, EMPTY_ROOT,
 };
-use carechain_tests::{dev, dev_chain, signed, Op, ScriptVm, GAS};
+use carechain_tests::{dev, dev_chain, script_trie_id, signed, Op, ScriptVm, GAS};
 
 fn storage(
     chain: &Chain<MemoryStore>,
@@ -15,7 +15,7 @@ fn storage(
     chain
         .storage_at(
             &chain.head().state_root,
-            &contract_storage_key(contract, key),
+            &contract_storage_key(&script_trie_id(contract), key),
         )
         .expect("read")
 }

@@ -113,7 +113,9 @@ fn transfer_moves_value_and_refuses_to_spend_below_the_minimum_balance() {
         &5u32.to_le_bytes(),
         "all of it: TransferFailed (keep-alive)"
     );
-    assert_eq!(chain.account(&contract).expect("read").balance, 9 * ed);
+    // Instantiation gave the contract one ED from the origin on top of its 10 ED
+    // endowment (pallet-contracts' `charge_instantiate`); one ED went to Bob.
+    assert_eq!(chain.account(&contract).expect("read").balance, 10 * ed);
     assert_eq!(
         chain.account(&bob).expect("read").balance,
         (1u128 << 60) + ed

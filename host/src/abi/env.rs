@@ -1,6 +1,6 @@
 //! Input, return, and what a contract may ask about its frame and block.
 
-use carechain_runtime::{transfer, AccountId, StateExt, TransferError};
+use carechain_runtime::{transfer_keep_alive, AccountId, StateExt, TransferError};
 use parity_scale_codec::Encode;
 use wasmtime::Linker;
 
@@ -27,13 +27,17 @@ pub(crate) fn define(linker: &mut Linker<HostState>) -> wasmtime::Result<()> {
         0,
         "input",
         |mut c: Ctx<'_>, out: u32, out_len: u32| {
-            // pallet-contracts hands the input over once; a second call is an error.
+            // Readable any number of times, until FORWARD_INPUT hands it to a callee.
+            let cost = c.data().schedule.host_call;
+            charge(&mut c, cost)?;
             let input = c
                 .data_mut()
                 .input
                 .take()
                 .ok_or_else(|| supervisor("InputForwarded"))?;
-            write_output(&mut c, out, out_len, &input, false)
+            let written = write_output(&mut c, out, out_len, &input, false);
+            c.data_mut().input = Some(input);
+            written
         },
     )?;
     def(
@@ -87,10 +91,17 @@ pub(crate) fn define(linker: &mut Linker<HostState>) -> wasmtime::Result<()> {
         output(&mut c, o, ol, v)
     })?;
     def(linker, 0, "balance", |mut c: Ctx<'_>, o: u32, ol: u32| {
+        // What the contract can spend and stay alive (pallet-contracts'
+        // `reducible_balance` with `Preserve`): its balance above the minimum.
         let address = c.data().frame.address;
-        let info = carechain_runtime::StateExt::account(c.data_mut().state.get(), &address)
+        let ed = c.data().frame.minimum_balance;
+        let info = c
+            .data_mut()
+            .state
+            .get()
+            .account(&address)
             .map_err(|_| supervisor("ContractTrapped"))?;
-        output(&mut c, o, ol, info.balance)
+        output(&mut c, o, ol, info.balance.saturating_sub(ed))
     })?;
     def(linker, 0, "gas_left", |mut c: Ctx<'_>, o: u32, ol: u32| {
         let cost = c.data().schedule.host_call;
@@ -103,8 +114,8 @@ pub(crate) fn define(linker: &mut Linker<HostState>) -> wasmtime::Result<()> {
     def(linker, 0, "caller_is_origin", |mut c: Ctx<'_>| {
         let cost = c.data().schedule.host_call;
         charge(&mut c, cost)?;
-        let f = &c.data().frame;
-        Ok(u32::from(f.caller == f.origin))
+        let caller = c.data().frame.caller;
+        Ok(u32::from(c.data_mut().stack()?.origin == caller))
     })?;
     def(linker, 0, "caller_is_root", |mut c: Ctx<'_>| {
         let cost = c.data().schedule.host_call;
@@ -166,31 +177,13 @@ pub(crate) fn define(linker: &mut Linker<HostState>) -> wasmtime::Result<()> {
             let value = u128::from_le_bytes(read_array::<16>(&mut c, value)?);
             let from = c.data().frame.address;
             let ed = c.data().frame.minimum_balance;
-            let state = c.data_mut().state.get();
-            let balance = state
-                .account(&from)
-                .map_err(|_| supervisor("ContractTrapped"))?
-                .balance;
             // Contracts transfer keep-alive, as pallet-contracts does: a contract may not
             // spend itself below the minimum balance.
-            if balance.checked_sub(value).is_none_or(|left| left < ed) {
-                return Ok(ReturnCode::TransferFailed as u32);
-            }
-            match transfer(state, &from, &to, value, ed) {
+            match transfer_keep_alive(c.data_mut().state.get(), &from, &to, value, ed) {
                 Ok(()) => Ok(ReturnCode::Success as u32),
                 Err(TransferError::Dispatch(_)) => Ok(ReturnCode::TransferFailed as u32),
                 Err(TransferError::State(_)) => Err(supervisor("ContractTrapped")),
             }
-        },
-    )?;
-    def(
-        linker,
-        0,
-        "call_runtime",
-        |mut c: Ctx<'_>, _ptr: u32, _len: u32| {
-            let cost = c.data().schedule.host_call;
-            charge(&mut c, cost)?;
-            Ok(ReturnCode::CallRuntimeFailed as u32)
         },
     )?;
     Ok(())

@@ -32,7 +32,7 @@ pub(crate) fn define(linker: &mut Linker<HostState>) -> wasmtime::Result<()> {
             charge(&mut c, schedule.event.saturating_add(per_topic))?;
             let data = read(&mut c, dp, dl)?;
             let emitter = c.data().frame.address;
-            c.data_mut().events.push(Event {
+            c.data_mut().stack()?.events.push(Event {
                 emitter,
                 topics,
                 data,
@@ -51,13 +51,14 @@ pub(crate) fn define(linker: &mut Linker<HostState>) -> wasmtime::Result<()> {
             let len = len.min(MAX_DEBUG_BUFFER);
             let cost = c.data().schedule.host_call;
             charge(&mut c, cost)?;
-            if c.data().debug.is_none() {
+            if c.data_mut().stack()?.debug.is_none() {
                 return Ok(ReturnCode::LoggingDisabled as u32);
             }
             let message = read(&mut c, ptr, len)?;
-            if let (Ok(text), Some(buffer)) =
-                (std::str::from_utf8(&message), c.data_mut().debug.as_mut())
-            {
+            if let (Ok(text), Some(buffer)) = (
+                std::str::from_utf8(&message),
+                c.data_mut().stack()?.debug.as_mut(),
+            ) {
                 let room = (MAX_DEBUG_BUFFER as usize).saturating_sub(buffer.len());
                 if text.len() <= room {
                     buffer.push_str(text);

@@ -1,12 +1,15 @@
 //! The pallet-contracts host ABI that ink! 5.1 contracts import: the table of what
 //! exists ([`table`]) and the implementations, by group.
 //!
-//! Functions of the table not implemented yet are simply not linked: code importing
-//! them is rejected at upload with a message naming them, never trapped at run time.
+//! Every function of the table is linked; upload checks decide which a contract may
+//! import (unstable ones and `call_chain_extension` only where enabled).
 
+mod call;
 mod crypto;
 mod env;
 mod events;
+mod lifecycle;
+mod runtime;
 mod storage;
 mod table;
 
@@ -18,7 +21,6 @@ use crate::vm::host_state::HostState;
 /// pallet-contracts-uapi's `ReturnErrorCode`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[repr(u32)]
-#[allow(dead_code)] // The full set mirrors the ABI; cross-contract calls use the rest.
 pub(crate) enum ReturnCode {
     Success = 0,
     CalleeTrapped = 1,
@@ -62,5 +64,8 @@ pub(crate) fn define(linker: &mut Linker<HostState>) -> wasmtime::Result<()> {
     env::define(linker)?;
     events::define(linker)?;
     crypto::define(linker)?;
+    call::define(linker)?;
+    lifecycle::define(linker)?;
+    runtime::define(linker)?;
     Ok(())
 }

@@ -1,7 +1,7 @@
 //! Contract storage: `get`, `set`, `clear`, `contains`, `take`, every version.
 //!
 //! Keys are the contract's own bytes (at most the schedule's key length) under its
-//! address's namespace; values are at most the schedule's payload length. Version 0
+//! trie id (its instance's namespace); values are at most the schedule's payload length. Version 0
 //! functions take fixed 32-byte keys.
 
 use carechain_runtime::contract_storage_key;
@@ -18,7 +18,7 @@ fn key(c: &mut Ctx<'_>, ptr: u32, len: Option<u32>) -> wasmtime::Result<Vec<u8>>
         return Err(supervisor("DecodingFailed"));
     }
     let key = read(c, ptr, len)?;
-    Ok(contract_storage_key(&c.data().frame.address, &key))
+    Ok(contract_storage_key(&c.data().frame.trie_id, &key))
 }
 
 fn get(c: &mut Ctx<'_>, key: &[u8]) -> wasmtime::Result<Option<Vec<u8>>> {

@@ -1,10 +1,15 @@
 //! [`HostState`]: what one executing frame owns (the `T` of `Store<T>`), and
 //! [`TrapReason`], how a host function stops execution.
 
+use std::sync::Arc;
+
 use carechain_runtime::{
-    AccountId, Balance, BlockNumber, CodeHash, Event, StateAccess, Timestamp, VmSchedule,
+    AccountId, Balance, BlockNumber, CodeHash, Hash, StateAccess, Timestamp, VmSchedule,
 };
 use wasmtime::Memory;
+
+use super::stack::CallStack;
+use super::VmCore;
 
 /// Why a host function ended execution. Travels inside the wasmtime error and is
 /// recovered by downcast, never by matching message text.
@@ -13,17 +18,24 @@ pub(crate) enum TrapReason {
     /// `seal_return`: execution ends normally with these flags and data.
     #[error("contract returned")]
     Return,
+    /// `terminate`: the contract removed itself; the frame ends successfully.
+    #[error("contract terminated")]
+    Termination,
     /// A rule of the ABI was broken; named as pallet-contracts names it.
     #[error("{0}")]
     Supervisor(&'static str),
+    /// A nested call failed in a way that fails its caller too (pallet-contracts
+    /// returns no code for it: `MaxCallDepthReached`, `DuplicateContract`, ...).
+    #[error("{0}")]
+    Failed(carechain_runtime::DispatchError),
 }
 
-/// The state of the call, borrowed for exactly one `execute`.
+/// The state of the call, borrowed for exactly one frame.
 ///
 /// wasmtime requires `Store<T>` data to be `'static`, but the state is a borrow the
 /// executive lends for one call. The borrow's lifetime is erased here and restored by
-/// construction: only [`crate::vm::WasmtimeVm`] creates a `StateRef`, puts it in a
-/// `Store` that it drops before `execute` returns, and never lets the store escape.
+/// construction: only [`super::exec::run_frame`] creates a `StateRef`, puts it in a
+/// `Store` that it drops before returning, and never lets the store escape.
 pub(crate) struct StateRef(*mut (dyn StateAccess + 'static));
 
 impl StateRef {
@@ -51,10 +63,14 @@ impl StateRef {
 /// Facts about the executing frame.
 #[derive(Debug, Clone)]
 pub(crate) struct Frame {
+    /// The account whose storage and balance the frame uses (the caller's own for a
+    /// delegate call).
     pub(crate) address: AccountId,
+    /// The code hash recorded for `address` (what `own_code_hash` answers).
     pub(crate) code_hash: CodeHash,
+    /// The storage namespace of `address`.
+    pub(crate) trie_id: Hash,
     pub(crate) caller: AccountId,
-    pub(crate) origin: AccountId,
     pub(crate) value: Balance,
     pub(crate) block_number: BlockNumber,
     pub(crate) timestamp: Timestamp,
@@ -63,16 +79,28 @@ pub(crate) struct Frame {
 
 /// The data of one frame's `Store`.
 pub(crate) struct HostState {
+    /// The VM, to run nested frames.
+    pub(crate) core: Arc<VmCore>,
+    /// What the frames of this call share. `None` only while a nested frame, which
+    /// borrows it, is running.
+    pub(crate) stack: Option<Box<CallStack>>,
     pub(crate) state: StateRef,
     pub(crate) frame: Frame,
+    /// The chain's VM schedule (a copy: host functions read it on every call).
     pub(crate) schedule: VmSchedule,
-    /// Taken by the first `input` call.
+    /// The input, until `FORWARD_INPUT` moves it to a callee.
     pub(crate) input: Option<Vec<u8>>,
     /// Set by `seal_return`: flags and data.
     pub(crate) output: Option<(u32, Vec<u8>)>,
-    pub(crate) events: Vec<Event>,
     pub(crate) memory: Option<Memory>,
     pub(crate) proof_size_left: u64,
-    /// The debug buffer, present only in dry runs.
-    pub(crate) debug: Option<String>,
+}
+
+impl HostState {
+    /// The shared call stack (always present while this frame's code runs).
+    pub(crate) fn stack(&mut self) -> wasmtime::Result<&mut CallStack> {
+        self.stack
+            .as_deref_mut()
+            .ok_or_else(|| wasmtime::Error::msg("call stack lent to a nested frame"))
+    }
 }

@@ -2,129 +2,197 @@
 //! [`ContractVm`].
 //!
 //! One `Engine` and one `Linker` for the VM's life; one `InstancePre` per code hash
-//! (compiled once, from the code in state, prepared the same way every time); a fresh
-//! `Store` per call, metered with fuel. What is here runs single-frame calls and
-//! instantiations; cross-contract calls, instantiation from contracts, delegate call,
-//! terminate and set_code_hash are not linked yet, so code importing them is rejected
-//! at upload with the function named.
+//! (compiled once, from the code in state, prepared the same way every time, and kept
+//! in memory and optionally on disk); a fresh `Store` per frame, metered with fuel.
+//! Frames nest: a contract's `call`, `instantiate` or `delegate_call` runs the callee
+//! in its own store from inside the host function (see [`exec`]).
 
+mod cache;
 mod config;
+pub(crate) mod exec;
 pub(crate) mod host_state;
 pub(crate) mod memory;
 pub mod prepare;
+pub(crate) mod stack;
 
-use std::collections::HashMap;
+use std::path::PathBuf;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::Mutex;
+use std::sync::Arc;
 
 use carechain_runtime::{
-    code_hash, code_key, contract_address, contract_info_key, transfer, AccountId, ChainConfig,
-    CodeHash, ContractCall, ContractInfo, ContractVm, DispatchError, ExecContext, ExecOutcome,
-    ExecReturn, StateAccess, StateExt, TransferError, Weight,
+    code_hash, AccountId, ChainConfig, CodeHash, ContractCall, ContractVm, DispatchError,
+    ExecContext, ExecOutcome, StateAccess, Weight,
 };
-use parity_scale_codec::Encode;
-use wasmtime::{Engine, InstancePre, Linker, Module, Store, Trap, Val};
+use wasmtime::{Engine, InstancePre, Linker, Module};
 
+use crate::extension::ChainExtensions;
 pub use config::{consensus_config, MAX_WASM_STACK};
-use host_state::{Frame, HostState, StateRef, TrapReason};
-use prepare::{prepare, PrepareConfig, MEMORY_EXPORT};
+use exec::{run_frame, FrameKind, FrameRequest};
+use host_state::HostState;
+use prepare::{prepare, PrepareConfig};
+use stack::CallStack;
 
-/// pallet-contracts' REVERT return flag.
-const REVERT: u32 = 1;
-
-/// The wasmtime contract VM.
+/// The wasmtime contract VM. Cheap to share: clones use the same engine and caches.
+#[derive(Clone)]
 pub struct WasmtimeVm {
-    engine: Engine,
+    core: Arc<VmCore>,
+}
+
+/// What all frames of all calls share.
+pub(crate) struct VmCore {
+    pub(crate) engine: Engine,
     linker: Linker<HostState>,
-    /// Compiled, linked code by (code hash, schedule version). Looked up, never
-    /// iterated; it can only save work, never change a result.
-    cache: Mutex<HashMap<(CodeHash, u32), InstancePre<HostState>>>,
+    cache: cache::ModuleCache,
+    pub(crate) extensions: ChainExtensions,
+    compilations: AtomicU64,
     /// Calls stopped by the engine's native stack limit instead of the injected,
     /// deterministic one. Always zero unless the schedule's `stack_limit` is too high
     /// for [`MAX_WASM_STACK`]; tests assert that it stays zero.
     native_stack_overflows: AtomicU64,
 }
 
-fn module_error(e: impl std::fmt::Display) -> DispatchError {
-    DispatchError::Module(e.to_string())
-}
-
-fn prepare_config(config: &ChainConfig) -> PrepareConfig {
+fn prepare_config(config: &ChainConfig, chain_extensions: bool) -> PrepareConfig {
     let vm = &config.schedule.vm;
     PrepareConfig {
         max_code_len: config.schedule.limits.max_code_len,
         memory_pages: vm.memory_pages,
         stack_limit: vm.stack_limit,
+        chain_extensions,
         ..PrepareConfig::default()
     }
 }
 
 impl WasmtimeVm {
-    /// A VM with the consensus engine configuration and every implemented host function.
+    /// A VM with the consensus engine configuration, every host function, no chain
+    /// extension and no on-disk cache.
     ///
     /// # Errors
     /// If wasmtime cannot be configured on this machine.
     pub fn new() -> wasmtime::Result<Self> {
-        let engine = config::engine()?;
-        let mut linker = Linker::new(&engine);
-        crate::abi::define(&mut linker)?;
-        Ok(WasmtimeVm {
-            engine,
-            linker,
-            cache: Mutex::new(HashMap::new()),
-            native_stack_overflows: AtomicU64::new(0),
-        })
+        Self::builder().build()
+    }
+
+    /// A VM with chain extensions or an on-disk module cache.
+    pub fn builder() -> WasmtimeVmBuilder {
+        WasmtimeVmBuilder::default()
     }
 
     /// How many calls hit the engine's native stack limit (see the field's docs).
     pub fn native_stack_overflows(&self) -> u64 {
-        self.native_stack_overflows.load(Ordering::Relaxed)
+        self.core.native_stack_overflows.load(Ordering::Relaxed)
     }
 
-    fn compile(
-        &self,
-        code: &[u8],
-        config: &ChainConfig,
-    ) -> Result<InstancePre<HostState>, DispatchError> {
-        let prepared = prepare(code, &prepare_config(config))
+    /// Modules compiled since this VM started (cache misses in memory and on disk).
+    pub fn compilations(&self) -> u64 {
+        self.core.compilations.load(Ordering::Relaxed)
+    }
+}
+
+/// Builds a [`WasmtimeVm`].
+#[derive(Default)]
+pub struct WasmtimeVmBuilder {
+    extensions: ChainExtensions,
+    cache_dir: Option<PathBuf>,
+}
+
+impl WasmtimeVmBuilder {
+    /// Contracts may call these extensions (and only then may import
+    /// `call_chain_extension`).
+    pub fn chain_extensions(mut self, extensions: ChainExtensions) -> Self {
+        self.extensions = extensions;
+        self
+    }
+
+    /// Keep compiled modules in `dir`, keyed by code hash, schedule and engine.
+    pub fn cache_dir(mut self, dir: impl Into<PathBuf>) -> Self {
+        self.cache_dir = Some(dir.into());
+        self
+    }
+
+    /// The VM.
+    ///
+    /// # Errors
+    /// If wasmtime cannot be configured on this machine.
+    pub fn build(self) -> wasmtime::Result<WasmtimeVm> {
+        let engine = config::engine()?;
+        let mut linker = Linker::new(&engine);
+        crate::abi::define(&mut linker)?;
+        let switches = u64::from(!self.extensions.is_empty());
+        let cache = cache::ModuleCache::new(&engine, self.cache_dir, switches);
+        Ok(WasmtimeVm {
+            core: Arc::new(VmCore {
+                engine,
+                linker,
+                cache,
+                extensions: self.extensions,
+                compilations: AtomicU64::new(0),
+                native_stack_overflows: AtomicU64::new(0),
+            }),
+        })
+    }
+}
+
+impl VmCore {
+    pub(crate) fn note_native_stack_overflow(&self) {
+        self.native_stack_overflows.fetch_add(1, Ordering::Relaxed);
+        tracing::error!("native stack limit reached before the injected one");
+    }
+
+    fn prepare_config(&self, config: &ChainConfig) -> PrepareConfig {
+        prepare_config(config, !self.extensions.is_empty())
+    }
+
+    fn compile(&self, code: &[u8], config: &ChainConfig) -> Result<Module, DispatchError> {
+        let prepared = prepare(code, &self.prepare_config(config))
             .map_err(|e| DispatchError::CodeRejected(e.to_string()))?;
-        let module = Module::new(&self.engine, &prepared.code)
-            .map_err(|e| DispatchError::CodeRejected(format!("engine rejected the module: {e}")))?;
-        self.linker.instantiate_pre(&module).map_err(|e| {
-            DispatchError::CodeRejected(format!(
-                "{e}: this Carechain version does not provide that host function yet"
-            ))
+        self.compilations.fetch_add(1, Ordering::Relaxed);
+        Module::new(&self.engine, &prepared.code)
+            .map_err(|e| DispatchError::CodeRejected(format!("engine rejected the module: {e}")))
+    }
+
+    fn link(&self, module: &Module) -> Result<InstancePre<HostState>, DispatchError> {
+        self.linker.instantiate_pre(module).map_err(|e| {
+            DispatchError::CodeRejected(format!("{e}: this host does not provide that function"))
         })
     }
 
-    fn instance_pre(
+    /// The linked code of `hash` and its length, from the caches or compiled from state.
+    pub(crate) fn instance_pre(
         &self,
         hash: CodeHash,
         state: &dyn StateAccess,
         config: &ChainConfig,
-    ) -> Result<InstancePre<HostState>, DispatchError> {
-        let key = (hash, config.schedule.version);
-        if let Some(pre) = self.cache.lock().ok().and_then(|c| c.get(&key).cloned()) {
-            return Ok(pre);
+    ) -> Result<(InstancePre<HostState>, usize), DispatchError> {
+        let version = config.schedule.version;
+        if let Some(hit) = self.cache.get(&hash, version) {
+            return Ok(hit);
         }
         let code = state
-            .get(&code_key(&hash))
-            .map_err(module_error)?
+            .get(&carechain_runtime::code_key(&hash))
+            .map_err(|e| DispatchError::Module(format!("state unreadable: {e}")))?
             .ok_or(DispatchError::CodeNotFound)?;
-        let pre = self.compile(&code, config)?;
-        if let Ok(mut cache) = self.cache.lock() {
-            cache.insert(key, pre.clone());
-        }
-        Ok(pre)
+        let module = match self.cache.load(&hash, version) {
+            Some(module) => module,
+            None => {
+                let module = self.compile(&code, config)?;
+                self.cache.store(&hash, version, &module);
+                module
+            }
+        };
+        let pre = self.link(&module)?;
+        self.cache.insert(hash, version, pre.clone(), code.len());
+        Ok((pre, code.len()))
     }
 }
 
 impl ContractVm for WasmtimeVm {
     fn validate_code(&self, code: &[u8], config: &ChainConfig) -> Result<(), DispatchError> {
-        let pre = self.compile(code, config)?;
-        if let Ok(mut cache) = self.cache.lock() {
-            cache.insert((code_hash(code), config.schedule.version), pre);
-        }
+        let core = &self.core;
+        let module = core.compile(code, config)?;
+        let pre = core.link(&module)?;
+        let (hash, version) = (code_hash(code), config.schedule.version);
+        core.cache.store(&hash, version, &module);
+        core.cache.insert(hash, version, pre, code.len());
         Ok(())
     }
 
@@ -136,166 +204,46 @@ impl ContractVm for WasmtimeVm {
         gas_limit: Weight,
         call: ContractCall<'_>,
     ) -> ExecOutcome {
-        let fail = |e: DispatchError| ExecOutcome {
-            result: Err(e),
-            gas_used: Weight::ZERO,
+        let mut stack = CallStack {
+            config: ctx.config.clone(),
+            block_number: ctx.block_number,
+            timestamp: ctx.timestamp,
+            origin: *origin,
+            frames: Vec::new(),
             events: Vec::new(),
-            debug_message: String::new(),
+            debug: ctx.debug.then(String::new),
         };
-        let (address, hash, entry, input, value, created) = match call {
+        let (kind, value, input) = match call {
             ContractCall::Instantiate {
-                code_hash: hash,
+                code_hash,
                 value,
                 data,
                 salt,
-            } => {
-                let address = contract_address(origin, &hash, data, salt);
-                match state.contract_info(&address) {
-                    Ok(None) => {}
-                    Ok(Some(_)) => return fail(DispatchError::DuplicateContract),
-                    Err(e) => return fail(module_error(e)),
-                }
-                let info = ContractInfo {
-                    code_hash: hash,
+            } => (
+                FrameKind::Instantiate {
+                    code_hash,
                     deployer: *origin,
-                };
-                state.set(contract_info_key(&address), info.encode());
-                (address, hash, "deploy", data, value, true)
-            }
-            ContractCall::Call { dest, value, data } => match state.contract_info(&dest) {
-                Ok(Some(info)) => (dest, info.code_hash, "call", data, value, false),
-                Ok(None) => return fail(DispatchError::ContractNotFound),
-                Err(e) => return fail(module_error(e)),
-            },
-        };
-        match transfer(
-            state,
-            origin,
-            &address,
-            value,
-            ctx.config.existential_deposit,
-        ) {
-            Ok(()) => {}
-            Err(TransferError::Dispatch(e)) => return fail(e),
-            Err(TransferError::State(e)) => return fail(module_error(e)),
-        }
-        let pre = match self.instance_pre(hash, state, ctx.config) {
-            Ok(pre) => pre,
-            Err(e) => return fail(e),
-        };
-        let vm = &ctx.config.schedule.vm;
-        let per_fuel = vm.ref_time_per_fuel.max(1);
-        let fuel_limit = gas_limit.ref_time / per_fuel;
-        let frame = Frame {
-            address,
-            code_hash: hash,
-            caller: *origin,
-            origin: *origin,
-            value,
-            block_number: ctx.block_number,
-            timestamp: ctx.timestamp,
-            minimum_balance: ctx.config.existential_deposit,
-        };
-        // SAFETY: `store` holds the StateRef and is dropped at the end of this
-        // function, before the borrow of `state` ends.
-        let state_ref = unsafe { StateRef::new(state) };
-        let mut store = Store::new(
-            &self.engine,
-            HostState {
-                state: state_ref,
-                frame,
-                schedule: vm.clone(),
-                input: Some(input.to_vec()),
-                output: None,
-                events: Vec::new(),
-                memory: None,
-                proof_size_left: gas_limit.proof_size,
-                debug: ctx.debug.then(String::new),
-            },
-        );
-        let ran = run(&mut store, &pre, entry, fuel_limit);
-        let fuel_left = store.get_fuel().unwrap_or(0);
-        let used_ref_time = fuel_limit
-            .saturating_sub(fuel_left)
-            .saturating_mul(per_fuel);
-        let used_proof = gas_limit
-            .proof_size
-            .saturating_sub(store.data().proof_size_left);
-        let mut gas_used = Weight::new(used_ref_time, used_proof);
-        let data = store.data_mut();
-        let result = match ran {
-            Ok(()) => Ok(ExecReturn {
-                reverted: false,
-                data: Vec::new(),
-                instantiated: None,
-            }),
-            Err(e) => {
-                if let Some(Trap::StackOverflow) = e.downcast_ref::<Trap>() {
-                    self.native_stack_overflows.fetch_add(1, Ordering::Relaxed);
-                    tracing::error!("native stack limit reached before the injected one");
-                }
-                classify(&e, data.output.take())
-            }
-        };
-        if matches!(result, Err(DispatchError::OutOfGas)) {
-            gas_used = gas_limit;
-        }
-        let events = std::mem::take(&mut data.events);
-        let debug_message = data.debug.take().unwrap_or_default();
-        drop(store);
-        let result = result.map(|mut ret| {
-            if created && !ret.reverted {
-                ret.instantiated = Some(address);
-            }
-            ret
-        });
-        ExecOutcome {
-            result,
-            gas_used,
-            events,
-            debug_message,
-        }
-    }
-}
-
-/// Instantiates and runs `entry`.
-fn run(
-    store: &mut Store<HostState>,
-    pre: &InstancePre<HostState>,
-    entry: &str,
-    fuel: u64,
-) -> wasmtime::Result<()> {
-    store.set_fuel(fuel)?;
-    let instance = pre.instantiate(&mut *store)?;
-    let memory = instance
-        .get_memory(&mut *store, MEMORY_EXPORT)
-        .ok_or_else(|| wasmtime::Error::msg("prepared code exports no memory"))?;
-    store.data_mut().memory = Some(memory);
-    let func = instance
-        .get_func(&mut *store, entry)
-        .ok_or_else(|| wasmtime::Error::msg(format!("no `{entry}` export")))?;
-    let mut results = vec![Val::I32(0); func.ty(&*store).results().len()];
-    func.call(&mut *store, &[], &mut results)
-}
-
-/// Maps how execution stopped to the call's result, as pallet-contracts does.
-fn classify(
-    error: &wasmtime::Error,
-    output: Option<(u32, Vec<u8>)>,
-) -> Result<ExecReturn, DispatchError> {
-    if let Some(reason) = error.downcast_ref::<TrapReason>() {
-        return match (reason, output) {
-            (TrapReason::Return, Some((flags, data))) => Ok(ExecReturn {
-                reverted: flags & REVERT != 0,
+                    salt,
+                },
+                value,
                 data,
-                instantiated: None,
-            }),
-            (TrapReason::Return, None) => Err(DispatchError::Module("ContractTrapped".into())),
-            (TrapReason::Supervisor(name), _) => Err(DispatchError::Module((*name).into())),
+            ),
+            ContractCall::Call { dest, value, data } => (FrameKind::Call { dest }, value, data),
         };
-    }
-    match error.downcast_ref::<Trap>() {
-        Some(Trap::OutOfFuel) => Err(DispatchError::OutOfGas),
-        _ => Err(DispatchError::Module("ContractTrapped".into())),
+        let request = FrameRequest {
+            kind,
+            caller: *origin,
+            value,
+            input: input.to_vec(),
+            gas: gas_limit,
+        };
+        let out = run_frame(&self.core, &mut stack, state, request);
+        let kept = matches!(&out.result, Ok(ret) if !ret.reverted);
+        ExecOutcome {
+            result: out.result.map_err(|e| e.error),
+            gas_used: out.gas_used,
+            events: if kept { stack.events } else { Vec::new() },
+            debug_message: stack.debug.unwrap_or_default(),
+        }
     }
 }
