@@ -120,6 +120,27 @@ pub fn ink_artifact(name: &str, ext: &str) -> PathBuf {
     path
 }
 
+/// The selector of constructor or message `label` of contract `name`, from the
+/// metadata `build-contracts.sh` wrote. Panics naming what is missing.
+pub fn selector(name: &str, kind: &str, label: &str) -> [u8; 4] {
+    let path = ink_artifact(name, "json");
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let metadata: serde_json::Value =
+        serde_json::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let entries = metadata["spec"][kind]
+        .as_array()
+        .unwrap_or_else(|| panic!("{name}: no spec.{kind} in its metadata"));
+    let hex_text = entries
+        .iter()
+        .find(|e| e["label"] == label)
+        .and_then(|e| e["selector"].as_str())
+        .unwrap_or_else(|| panic!("{name} has no {kind} `{label}`"));
+    let bytes = hex::decode(hex_text.trim_start_matches("0x")).unwrap_or_default();
+    bytes
+        .try_into()
+        .unwrap_or_else(|_| panic!("{name}.{label}: selector {hex_text} is not 4 bytes"))
+}
+
 /// One step of a [`ScriptVm`] program.
 #[derive(Debug, Clone, Encode, Decode)]
 pub enum Op {

@@ -8,17 +8,7 @@ use carechain_runtime::{
 use carechain_tests::{deploy, dev, dev_chain, ink_artifact, signed, GAS};
 
 fn selector(kind: &str, label: &str) -> Vec<u8> {
-    let bytes = std::fs::read(ink_artifact("flipper", "json")).expect("metadata");
-    let json: serde_json::Value = serde_json::from_slice(&bytes).expect("json");
-    let items = json["spec"][kind].as_array().expect("list");
-    let item = items.iter().find(|i| i["label"] == label).expect("label");
-    hex::decode(
-        item["selector"]
-            .as_str()
-            .expect("selector")
-            .trim_start_matches("0x"),
-    )
-    .expect("hex")
+    carechain_tests::selector("flipper", kind, label).to_vec()
 }
 
 struct Run {
