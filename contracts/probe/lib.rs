@@ -537,7 +537,8 @@ mod probe {
             let mut probe = Probe::new(5);
             assert_eq!(probe.get(), 5);
             assert_eq!(probe.put(1, Vec::from([1u8, 2])), None);
-            assert_eq!(probe.put(1, Vec::from([3u8])), Some(2));
+            // The size of the value replaced, encoded: a length byte and two bytes.
+            assert_eq!(probe.put(1, Vec::from([3u8])), Some(3));
             assert_eq!(probe.fetch(1), Some(Vec::from([3u8])));
             assert_eq!(probe.take(1), Some(Vec::from([3u8])));
             assert_eq!(probe.fetch(1), None);
