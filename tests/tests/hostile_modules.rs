@@ -1,8 +1,9 @@
 //! Hostile and broken contracts on the real VM: each fails cleanly, with the host and
 //! the chain intact and the failure the same on every run.
 
+use carechain_host::abi::{Stability, ValueType, HOST_FUNCTIONS};
 use carechain_host::WasmtimeVm;
-use carechain_runtime::{Call, DispatchError, Outcome, Receipt, Weight};
+use carechain_runtime::{Call, ContractCall, DispatchError, Outcome, Receipt, TxError, Weight};
 use carechain_tests::{deploy, dev, dev_chain, signed, GAS};
 
 const MEMORY: &str = r#"(import "env" "memory" (memory 1 16))"#;
@@ -163,4 +164,201 @@ fn growing_memory_past_the_declared_maximum_fails_inside_the_contract() {
         GAS,
     );
     assert_eq!(module_error(&receipt), "ContractTrapped");
+}
+
+/// WAT for a parameter list of `spec`'s types, each a huge pointer-like value.
+fn hostile_args(spec: &carechain_host::abi::HostFnSpec) -> String {
+    spec.params
+        .iter()
+        .map(|p| match p {
+            ValueType::I32 => "(i32.const 0xfffffff0)",
+            ValueType::I64 => "(i64.const 0)",
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+#[test]
+fn every_host_function_traps_on_out_of_bounds_pointers_and_the_chain_goes_on() {
+    let vm = WasmtimeVm::new().expect("vm");
+    // Functions that read or write no contract memory cannot be given a bad pointer.
+    let no_pointers = ["caller_is_origin", "caller_is_root", "instantiation_nonce"];
+    let mut checked = 0;
+    for spec in HOST_FUNCTIONS {
+        if spec.stability != Stability::Stable
+            || spec.name == "call_chain_extension"
+            || no_pointers.contains(&spec.name)
+        {
+            continue;
+        }
+        let ty = |t: &ValueType| match t {
+            ValueType::I32 => "i32",
+            ValueType::I64 => "i64",
+        };
+        let params: Vec<&str> = spec.params.iter().map(ty).collect();
+        let result = spec
+            .result
+            .map(|r| format!("(result {})", ty(&r)))
+            .unwrap_or_default();
+        let import = format!(
+            r#"(import "seal{}" "{}" (func $f (param {}) {result}))"#,
+            spec.version,
+            spec.name,
+            params.join(" ")
+        );
+        let call = format!("(call $f {})", hostile_args(spec));
+        let body = if spec.result.is_some() {
+            format!("(drop {call})")
+        } else {
+            call
+        };
+        let receipt = call_on(&vm, contract(&import, &body), GAS);
+        let outcome = &receipt.outcome;
+        match (spec.name, outcome) {
+            // pallet-contracts does not read the message when no debug buffer exists.
+            ("debug_message", Outcome::Success) => {}
+            // Flags are checked before any pointer is read.
+            ("call" | "delegate_call", Outcome::Failed(DispatchError::Module(name)))
+                if name == "InvalidCallFlags" => {}
+            // `seal_return` reads first; the value-size limit is checked before reading.
+            ("set_storage" | "deposit_event", Outcome::Failed(DispatchError::Module(name)))
+                if name == "ValueTooLarge" || name == "OutOfBounds" => {}
+            // A huge length is charged per byte before it is read, as pallet-contracts
+            // charges `CopyFromContract` first: out of gas.
+            (_, Outcome::Failed(DispatchError::OutOfGas)) => {}
+            // Keys longer than 128 bytes are refused before they are read.
+            (_, Outcome::Failed(DispatchError::Module(name)))
+                if name == "OutOfBounds" || name == "DecodingFailed" => {}
+            other => panic!(
+                "seal{}::{}: expected a trap, got {other:?}",
+                spec.version, spec.name
+            ),
+        }
+        checked += 1;
+    }
+    assert!(checked >= 45, "only {checked} host functions checked");
+    assert_eq!(vm.native_stack_overflows(), 0);
+}
+
+#[test]
+fn ten_megabytes_of_input_is_refused_as_a_transaction_and_trapped_in_a_dry_run() {
+    let vm = WasmtimeVm::new().expect("vm");
+    let mut chain = dev_chain();
+    let input = r#"(import "seal0" "seal_input" (func $f (param i32 i32)))"#;
+    // Capacity: all of the 16 pages it may have.
+    let body = "(drop (memory.grow (i32.const 15))) \
+                (i32.store (i32.const 0) (i32.const 1048000)) \
+                (call $f (i32.const 16) (i32.const 0))";
+    let address = deploy(&mut chain, &vm, contract(input, body), vec![], 0);
+    let data = vec![7u8; 10 * 1024 * 1024];
+    let tx = signed(
+        &dev("Alice"),
+        chain.genesis_hash(),
+        2,
+        GAS,
+        Call::Call {
+            dest: address,
+            value: 0,
+            data: data.clone(),
+        },
+    );
+    let produced = chain.produce_block(vec![tx], 2, &vm).expect("block");
+    assert!(produced.receipts.is_empty());
+    assert!(
+        matches!(produced.rejected[0].error, TxError::TooLarge { .. }),
+        "{:?}",
+        produced.rejected
+    );
+    let dry = chain.dry_run(
+        &dev("Alice").account_id(),
+        GAS,
+        ContractCall::Call {
+            dest: address,
+            value: 0,
+            data: &data,
+        },
+        &vm,
+    );
+    assert_eq!(
+        dry.outcome.result,
+        Err(DispatchError::Module("OutputBufferTooSmall".into()))
+    );
+}
+
+/// A contract that recurses `depth` WASM frames (input bytes 0..4), then calls itself
+/// with one hop fewer (bytes 4..8) until no hops are left; returns the depth plus the
+/// return code of its own nested call.
+const DEEP_CALLER: &str = r#"(module
+  (import "seal0" "seal_input" (func $input (param i32 i32)))
+  (import "seal0" "seal_address" (func $address (param i32 i32)))
+  (import "seal1" "seal_call" (func $call (param i32 i32 i64 i32 i32 i32 i32 i32) (result i32)))
+  (import "seal0" "seal_return" (func $return (param i32 i32 i32)))
+  (import "env" "memory" (memory 1 16))
+  (func (export "deploy"))
+  (func $next (result i32)
+    (if (result i32) (i32.eqz (i32.load (i32.const 4)))
+      (then (i32.const 0))
+      (else
+        (i32.store (i32.const 4) (i32.sub (i32.load (i32.const 4)) (i32.const 1)))
+        (i32.store (i32.const 200) (i32.const 32))
+        (call $address (i32.const 100) (i32.const 200))
+        (call $call (i32.const 8) (i32.const 100) (i64.const 0) (i32.const 300)
+                    (i32.const 0) (i32.const 8) (i32.const -1) (i32.const 0)))))
+  (func $deep (param $n i32) (result i32)
+    (if (result i32) (i32.eqz (local.get $n))
+      (then (call $next))
+      (else (i32.add (call $deep (i32.sub (local.get $n) (i32.const 1))) (i32.const 1)))))
+  (func (export "call")
+    (i32.store (i32.const 400) (i32.const 8))
+    (call $input (i32.const 0) (i32.const 400))
+    (i32.store (i32.const 500) (call $deep (i32.load (i32.const 0))))
+    (call $return (i32.const 0) (i32.const 500) (i32.const 4))))"#;
+
+#[test]
+fn six_nested_frames_each_near_the_stack_limit_fail_or_succeed_deterministically() {
+    let code = wat::parse_str(DEEP_CALLER).expect("wat");
+    let vm = WasmtimeVm::new().expect("vm");
+    let mut chain = dev_chain();
+    let address = deploy(&mut chain, &vm, code, vec![], 0);
+    let alice = dev("Alice").account_id();
+    let run = |vm: &WasmtimeVm, depth: u32, hops: u32| {
+        let mut data = depth.to_le_bytes().to_vec();
+        data.extend(hops.to_le_bytes());
+        let call = ContractCall::Call {
+            dest: address,
+            value: 0,
+            data: &data,
+        };
+        let out = chain.dry_run(&alice, GAS, call, vm).outcome;
+        (out.result, out.gas_used)
+    };
+    // The deepest single frame the injected limit allows (found by halving).
+    let mut depth = 1 << 16;
+    while run(&vm, depth, 0).0.is_err() {
+        depth /= 2;
+        assert!(depth > 0, "no depth succeeds");
+    }
+    // Five nested calls (the schedule's limit), every frame that deep.
+    let (result, gas) = run(&vm, depth, 5);
+    let data = result.clone().expect("the chain completes").data;
+    assert_eq!(data, depth.to_le_bytes().to_vec());
+    // One hop more: the seventh frame is refused, its caller traps, and its caller
+    // sees CalleeTrapped (1) and finishes.
+    let past = run(&vm, depth, 6);
+    assert!(past.0.is_ok(), "{past:?}");
+    // The same on a fresh VM (cold caches) and again on this one.
+    let fresh = WasmtimeVm::new().expect("vm");
+    assert_eq!(run(&fresh, depth, 5), (result.clone(), gas));
+    assert_eq!(run(&vm, depth, 6), past);
+    // Twice the depth in every frame: the injected limit, never the native one.
+    let too_deep = run(&vm, depth * 2, 5);
+    assert_eq!(
+        too_deep.0,
+        Err(DispatchError::Module("ContractTrapped".into()))
+    );
+    assert_eq!(run(&fresh, depth * 2, 5), too_deep);
+    assert_eq!(
+        vm.native_stack_overflows() + fresh.native_stack_overflows(),
+        0
+    );
 }

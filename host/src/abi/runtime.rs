@@ -56,9 +56,11 @@ pub(crate) fn define(linker: &mut Linker<HostState>) -> wasmtime::Result<()> {
         linker,
         0,
         "call_runtime",
-        |mut c: Ctx<'_>, _ptr: u32, _len: u32| {
-            // No runtime call is dispatchable from contracts on Carechain.
+        |mut c: Ctx<'_>, ptr: u32, len: u32| {
+            // The call is read (a bad pointer traps, as on pallet-contracts), but no
+            // runtime call is dispatchable from contracts on Carechain.
             charge_call(&mut c)?;
+            read(&mut c, ptr, len)?;
             Ok(ReturnCode::CallRuntimeFailed as u32)
         },
     )?;
@@ -66,8 +68,9 @@ pub(crate) fn define(linker: &mut Linker<HostState>) -> wasmtime::Result<()> {
         linker,
         0,
         "xcm_execute",
-        |mut c: Ctx<'_>, _ptr: u32, _len: u32| {
+        |mut c: Ctx<'_>, ptr: u32, len: u32| {
             charge_call(&mut c)?;
+            read(&mut c, ptr, len)?;
             Ok(ReturnCode::XcmExecutionFailed as u32)
         },
     )?;
@@ -75,8 +78,9 @@ pub(crate) fn define(linker: &mut Linker<HostState>) -> wasmtime::Result<()> {
         linker,
         0,
         "xcm_send",
-        |mut c: Ctx<'_>, _dest: u32, _msg: u32, _len: u32, _out: u32| {
+        |mut c: Ctx<'_>, _dest: u32, msg: u32, len: u32, _out: u32| {
             charge_call(&mut c)?;
+            read(&mut c, msg, len)?;
             Ok(ReturnCode::XcmSendFailed as u32)
         },
     )?;

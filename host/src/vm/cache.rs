@@ -77,13 +77,13 @@ impl ModuleCache {
     /// The module from disk, if a previous run stored it.
     pub(crate) fn load(&self, hash: &CodeHash, version: u32) -> Option<Module> {
         let path = self.path(hash, version)?;
-        if !path.exists() {
-            return None;
-        }
-        // SAFETY: the file is one this cache wrote (below) into the node's own
-        // directory, named by the engine fingerprint; wasmtime checks the header and
-        // refuses a file from another engine configuration or version.
-        match unsafe { Module::deserialize_file(&self.engine, &path) } {
+        // Read into memory rather than mapped: a file changed under a mapping would
+        // take the process down (SIGBUS); a copy cannot.
+        let bytes = std::fs::read(&path).ok()?;
+        // SAFETY: wasmtime checks the header (engine configuration and version) and
+        // refuses anything else; the bytes are a copy this cache wrote, by name of the
+        // engine fingerprint, into the node's own directory.
+        match unsafe { Module::deserialize(&self.engine, &bytes) } {
             Ok(module) => Some(module),
             Err(e) => {
                 tracing::warn!(path = %path.display(), error = %e, "ignoring unusable cached module");

@@ -1,0 +1,150 @@
+//! What the VM offers its embedder: chain extensions through a registry, and the
+//! on-disk module cache, which must save compile time without changing any result.
+
+use carechain_host::extension::{ChainExtension, ChainExtensions, ExtensionEnv, ExtensionOutput};
+use carechain_host::WasmtimeVm;
+use carechain_runtime::{Call, DispatchError, Outcome, Weight};
+use carechain_tests::{deploy, dev, dev_chain, ink_artifact, selector, signed, GAS};
+
+/// Reverses its input; returns the input's length as the return value.
+struct Reverse;
+
+impl ChainExtension for Reverse {
+    fn call(
+        &self,
+        func_id: u16,
+        input: &[u8],
+        _env: &ExtensionEnv,
+    ) -> Result<ExtensionOutput, String> {
+        if func_id != 3 {
+            return Err(format!("unknown function {func_id}"));
+        }
+        Ok(ExtensionOutput {
+            ret_val: u32::try_from(input.len()).unwrap_or(u32::MAX),
+            output: input.iter().rev().copied().collect(),
+            weight: Weight::new(1_000_000, 0),
+        })
+    }
+}
+
+/// Calls extension function `id` (input bytes 0..4) on "abc" and returns the return
+/// value followed by the output.
+const EXTENSION_CALLER: &str = r#"(module
+  (import "seal0" "seal_input" (func $input (param i32 i32)))
+  (import "seal0" "call_chain_extension" (func $ext (param i32 i32 i32 i32 i32) (result i32)))
+  (import "seal0" "seal_return" (func $return (param i32 i32 i32)))
+  (import "env" "memory" (memory 1 16))
+  (data (i32.const 100) "abc")
+  (func (export "deploy"))
+  (func (export "call")
+    (i32.store (i32.const 400) (i32.const 4))
+    (call $input (i32.const 0) (i32.const 400))
+    (i32.store (i32.const 300) (i32.const 32))
+    (i32.store (i32.const 200)
+      (call $ext (i32.load (i32.const 0)) (i32.const 100) (i32.const 3) (i32.const 204) (i32.const 300)))
+    (call $return (i32.const 0) (i32.const 200) (i32.add (i32.const 4) (i32.load (i32.const 300))))))"#;
+
+#[test]
+fn chain_extensions_answer_through_the_registry_and_unknown_ids_trap() {
+    let code = wat::parse_str(EXTENSION_CALLER).expect("wat");
+    let mut registry = ChainExtensions::default();
+    registry.register(7, Reverse);
+    let vm = WasmtimeVm::builder()
+        .chain_extensions(registry)
+        .build()
+        .expect("vm");
+    let mut chain = dev_chain();
+    let address = deploy(&mut chain, &vm, code.clone(), vec![], 0);
+    let call = |chain: &mut carechain_runtime::Chain<_>, id: u32, nonce| {
+        let tx = signed(
+            &dev("Alice"),
+            chain.genesis_hash(),
+            nonce,
+            GAS,
+            Call::Call {
+                dest: address,
+                value: 0,
+                data: id.to_le_bytes().to_vec(),
+            },
+        );
+        let ts = chain.head().timestamp + 1;
+        chain
+            .produce_block(vec![tx], ts, &vm)
+            .expect("block")
+            .receipts[0]
+            .clone()
+    };
+    let ok = call(&mut chain, (7 << 16) | 3, 2);
+    assert_eq!(ok.outcome, Outcome::Success);
+    assert_eq!(ok.output, [3, 0, 0, 0, b'c', b'b', b'a']);
+    let unknown = call(&mut chain, 9 << 16, 3);
+    assert_eq!(
+        unknown.outcome,
+        Outcome::Failed(DispatchError::Module("NoChainExtension".into()))
+    );
+    let failing = call(&mut chain, (7 << 16) | 4, 4);
+    assert_eq!(
+        failing.outcome,
+        Outcome::Failed(DispatchError::Module("ChainExtensionFailed".into()))
+    );
+
+    // Without extensions, the import itself is refused at upload.
+    let plain = WasmtimeVm::new().expect("vm");
+    let err = carechain_runtime::ContractVm::validate_code(&plain, &code, chain.config());
+    assert!(
+        matches!(&err, Err(DispatchError::CodeRejected(why)) if why.contains("call_chain_extension")),
+        "{err:?}"
+    );
+}
+
+#[test]
+fn the_disk_cache_spares_the_compile_and_changes_nothing() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let code = std::fs::read(ink_artifact("flipper", "wasm")).expect("flipper");
+    let mut ctor = selector("flipper", "constructors", "new").to_vec();
+    ctor.push(0);
+    let flip = selector("flipper", "messages", "flip").to_vec();
+
+    let first = WasmtimeVm::builder()
+        .cache_dir(dir.path())
+        .build()
+        .expect("vm");
+    let mut chain = dev_chain();
+    let address = deploy(&mut chain, &first, code, ctor, 0);
+    assert_eq!(first.compilations(), 1, "compiled once, at upload");
+    let alice = dev("Alice").account_id();
+    let flip_call = carechain_runtime::ContractCall::Call {
+        dest: address,
+        value: 0,
+        data: &flip,
+    };
+    let warm = chain.dry_run(&alice, GAS, flip_call, &first);
+
+    // A new VM (a restarted node) on the same directory: no compile at all.
+    let restarted = WasmtimeVm::builder()
+        .cache_dir(dir.path())
+        .build()
+        .expect("vm");
+    let from_disk = chain.dry_run(&alice, GAS, flip_call, &restarted);
+    assert_eq!(restarted.compilations(), 0, "loaded from disk");
+    // And one without a cache compiles; all three agree on everything.
+    let uncached = WasmtimeVm::new().expect("vm");
+    let compiled = chain.dry_run(&alice, GAS, flip_call, &uncached);
+    assert_eq!(uncached.compilations(), 1);
+    assert_eq!(warm.outcome, from_disk.outcome);
+    assert_eq!(warm.outcome, compiled.outcome);
+    assert_eq!(warm.storage_changes, from_disk.storage_changes);
+    assert!(warm.outcome.result.is_ok());
+
+    // A damaged cache file is ignored and replaced, never trusted.
+    for entry in std::fs::read_dir(dir.path()).expect("dir") {
+        std::fs::write(entry.expect("entry").path(), b"not a module").expect("write");
+    }
+    let damaged = WasmtimeVm::builder()
+        .cache_dir(dir.path())
+        .build()
+        .expect("vm");
+    let recompiled = chain.dry_run(&alice, GAS, flip_call, &damaged);
+    assert_eq!(damaged.compilations(), 1);
+    assert_eq!(recompiled.outcome, warm.outcome);
+}
