@@ -1,7 +1,8 @@
 //! ink! message calls per second: flipper's `flip` (a storage write and an event) on
 //! Carechain's VM, warm, against the floor measured in the same run: bare wasmtime
 //! with one `InstancePre`, the pooling allocator and trivial host functions over a
-//! `HashMap` (TARGETS.md). Also the cold path: compiling the code at upload.
+//! `HashMap` (TARGETS.md); the same without instruction metering (the price of
+//! fuel); and the cold path: a call that must compile first, and upload validation.
 
 // criterion_group! generates an undocumented public function.
 #![allow(missing_docs)]
@@ -213,6 +214,28 @@ fn contract_calls(c: &mut Criterion) {
         })
     });
 
+    // The same, with instruction metering off: what fuel costs.
+    let unmetered = WasmtimeVm::builder()
+        .unmetered_for_benchmarks()
+        .build()
+        .expect("vm");
+    group.bench_function("carechain_vm_warm_unmetered", |b| {
+        b.iter(|| {
+            let out = unmetered.execute(
+                &ctx,
+                &mut state,
+                &alice.account_id(),
+                GAS,
+                ContractCall::Call {
+                    dest: address,
+                    value: 0,
+                    data: &flip,
+                },
+            );
+            assert!(out.result.is_ok());
+        })
+    });
+
     // The floor, on the same prepared module.
     let prepared = prepare(&wasm, &PrepareConfig::default()).expect("prepare");
     let mut config = Config::new();
@@ -248,6 +271,28 @@ fn contract_calls(c: &mut Criterion) {
                 .expect("call");
             let _ = call.call(&mut store, ());
             storage = std::mem::take(&mut store.data_mut().storage);
+        })
+    });
+    group.finish();
+
+    // Cold: every call compiles the code again (instantiation from an empty cache).
+    let mut group = c.benchmark_group("flipper_flip_cold");
+    group.throughput(Throughput::Elements(1)).sample_size(10);
+    group.bench_function("carechain_vm_compile_and_call", |b| {
+        b.iter(|| {
+            vm.forget_compiled();
+            let out = vm.execute(
+                &ctx,
+                &mut state,
+                &alice.account_id(),
+                GAS,
+                ContractCall::Call {
+                    dest: address,
+                    value: 0,
+                    data: &flip,
+                },
+            );
+            assert!(out.result.is_ok());
         })
     });
     group.finish();

@@ -9,7 +9,9 @@ use wasmtime::Linker;
 use super::{def, ReturnCode};
 use crate::vm::exec::{run_frame, FrameError, FrameKind, FrameOutcome, FrameRequest};
 use crate::vm::host_state::{HostState, TrapReason};
-use crate::vm::memory::{charge, read, read_array, supervisor, write_output, Ctx, SENTINEL};
+use crate::vm::memory::{
+    charge, fuel_left, read, read_array, set_fuel_left, supervisor, write_output, Ctx, SENTINEL,
+};
 
 /// pallet-contracts-uapi's `CallFlags`.
 mod flags {
@@ -52,7 +54,7 @@ fn skip_deposit(c: &mut Ctx<'_>, deposit_ptr: u32) -> wasmtime::Result<()> {
 fn gas_left(c: &Ctx<'_>) -> wasmtime::Result<Weight> {
     let per_fuel = c.data().schedule.ref_time_per_fuel.max(1);
     Ok(Weight::new(
-        c.get_fuel()?.saturating_mul(per_fuel),
+        fuel_left(c)?.saturating_mul(per_fuel),
         c.data().proof_size_left,
     ))
 }
@@ -78,8 +80,8 @@ fn run_nested(c: &mut Ctx<'_>, request: FrameRequest<'_>) -> wasmtime::Result<Fr
     let outcome = run_frame(&core, &mut stack, c.data_mut().state.get(), request);
     c.data_mut().stack = Some(stack);
     let per_fuel = c.data().schedule.ref_time_per_fuel.max(1);
-    let fuel = c.get_fuel()?;
-    c.set_fuel(fuel.saturating_sub(outcome.gas_used.ref_time / per_fuel))?;
+    let fuel = fuel_left(c)?;
+    set_fuel_left(c, fuel.saturating_sub(outcome.gas_used.ref_time / per_fuel))?;
     let data = c.data_mut();
     data.proof_size_left = data
         .proof_size_left

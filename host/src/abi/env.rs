@@ -106,9 +106,8 @@ pub(crate) fn define(linker: &mut Linker<HostState>) -> wasmtime::Result<()> {
     def(linker, 0, "gas_left", |mut c: Ctx<'_>, o: u32, ol: u32| {
         let cost = c.data().schedule.host_call;
         charge(&mut c, cost)?;
-        let left = c
-            .get_fuel()?
-            .saturating_mul(c.data().schedule.ref_time_per_fuel);
+        let left =
+            crate::vm::memory::fuel_left(&c)?.saturating_mul(c.data().schedule.ref_time_per_fuel);
         write_output(&mut c, o, ol, &left.encode(), false)
     })?;
     def(linker, 0, "caller_is_origin", |mut c: Ctx<'_>| {

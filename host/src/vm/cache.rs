@@ -69,6 +69,13 @@ impl ModuleCache {
         }
     }
 
+    /// Drops every compiled module held in memory (the disk copy stays).
+    pub(crate) fn clear_memory(&self) {
+        if let Ok(mut memory) = self.memory.lock() {
+            memory.clear();
+        }
+    }
+
     fn path(&self, hash: &CodeHash, version: u32) -> Option<PathBuf> {
         let name = format!("{}-s{version}-{:016x}.cwasm", hash, self.fingerprint);
         self.dir.as_ref().map(|d| d.join(name))

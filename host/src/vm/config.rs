@@ -61,10 +61,13 @@ pub fn consensus_config() -> Config {
     config
 }
 
-/// An engine with [`consensus_config`].
+/// An engine with [`consensus_config`], or, for benchmarks only, the same without
+/// fuel metering.
 ///
 /// # Errors
 /// If wasmtime rejects the configuration on this machine.
-pub(super) fn engine() -> wasmtime::Result<Engine> {
-    Engine::new(&consensus_config())
+pub(super) fn engine(metered: bool) -> wasmtime::Result<Engine> {
+    let mut config = consensus_config();
+    config.consume_fuel(metered);
+    Engine::new(&config)
 }

@@ -363,9 +363,13 @@ fn execute(
     host.stack = Some(Box::new(owned));
     let mut store = Store::new(&core.engine, host);
     let ran = stacker::maybe_grow(RED_ZONE, STACK_SEGMENT, || {
-        run(&mut store, pre, entry, fuel)
+        run(&mut store, pre, entry, core.metered.then_some(fuel))
     });
-    let fuel_left = store.get_fuel().unwrap_or(0);
+    let fuel_left = if core.metered {
+        store.get_fuel().unwrap_or(0)
+    } else {
+        fuel
+    };
     let data = store.data_mut();
     if let Some(owned) = data.stack.take() {
         *stack = *owned;
@@ -391,9 +395,11 @@ fn run(
     store: &mut Store<HostState>,
     pre: &InstancePre<HostState>,
     entry: &str,
-    fuel: u64,
+    fuel: Option<u64>,
 ) -> wasmtime::Result<()> {
-    store.set_fuel(fuel)?;
+    if let Some(fuel) = fuel {
+        store.set_fuel(fuel)?;
+    }
     let instance = pre.instantiate(&mut *store)?;
     let memory = instance
         .get_memory(&mut *store, MEMORY_EXPORT)

@@ -19,16 +19,36 @@ fn out_of_gas() -> wasmtime::Error {
     wasmtime::Error::new(Trap::OutOfFuel)
 }
 
+/// The frame's fuel left; in an unmetered (benchmark) VM, a fixed, ample figure.
+pub(crate) fn fuel_left(c: &Ctx<'_>) -> wasmtime::Result<u64> {
+    if c.data().core.metered {
+        c.get_fuel()
+    } else {
+        Ok(UNMETERED_FUEL)
+    }
+}
+
+/// Sets the frame's fuel (nothing to set in an unmetered VM).
+pub(crate) fn set_fuel_left(c: &mut Ctx<'_>, fuel: u64) -> wasmtime::Result<()> {
+    if c.data().core.metered {
+        c.set_fuel(fuel)?;
+    }
+    Ok(())
+}
+
+/// What an unmetered VM reports as fuel left.
+pub(crate) const UNMETERED_FUEL: u64 = u64::MAX / 4;
+
 /// Charges `weight`: its ref_time from the engine's fuel, its proof size from the frame.
 pub(crate) fn charge(c: &mut Ctx<'_>, weight: Weight) -> wasmtime::Result<()> {
     let per_fuel = c.data().schedule.ref_time_per_fuel.max(1);
     let fuel = weight.ref_time.div_ceil(per_fuel);
-    let left = c.get_fuel()?;
+    let left = fuel_left(c)?;
     if fuel > left {
-        c.set_fuel(0)?;
+        set_fuel_left(c, 0)?;
         return Err(out_of_gas());
     }
-    c.set_fuel(left - fuel)?;
+    set_fuel_left(c, left - fuel)?;
     let frame = c.data_mut();
     frame.proof_size_left = frame
         .proof_size_left

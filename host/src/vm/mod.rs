@@ -44,6 +44,8 @@ pub(crate) struct VmCore {
     linker: Linker<HostState>,
     cache: cache::ModuleCache,
     pub(crate) extensions: ChainExtensions,
+    /// Instruction metering on (always, except in benchmarks).
+    pub(crate) metered: bool,
     compilations: AtomicU64,
     /// Calls stopped by the engine's native stack limit instead of the injected,
     /// deterministic one. Always zero unless the schedule's `stack_limit` is too high
@@ -82,6 +84,13 @@ impl WasmtimeVm {
         self.core.native_stack_overflows.load(Ordering::Relaxed)
     }
 
+    /// Forgets every compiled module held in memory (to bound memory, or to measure
+    /// the cold path); the next call of each code compiles again (or reads the disk
+    /// cache).
+    pub fn forget_compiled(&self) {
+        self.core.cache.clear_memory();
+    }
+
     /// Modules compiled since this VM started (cache misses in memory and on disk).
     pub fn compilations(&self) -> u64 {
         self.core.compilations.load(Ordering::Relaxed)
@@ -89,10 +98,20 @@ impl WasmtimeVm {
 }
 
 /// Builds a [`WasmtimeVm`].
-#[derive(Default)]
 pub struct WasmtimeVmBuilder {
     extensions: ChainExtensions,
     cache_dir: Option<PathBuf>,
+    metered: bool,
+}
+
+impl Default for WasmtimeVmBuilder {
+    fn default() -> Self {
+        WasmtimeVmBuilder {
+            extensions: ChainExtensions::default(),
+            cache_dir: None,
+            metered: true,
+        }
+    }
 }
 
 impl WasmtimeVmBuilder {
@@ -109,12 +128,20 @@ impl WasmtimeVmBuilder {
         self
     }
 
+    /// Turns instruction metering off, to measure what metering costs. Host functions
+    /// still charge, but instructions are free and `gas_left` is meaningless: a
+    /// contract that loops forever never stops. Never use it to run a chain.
+    pub fn unmetered_for_benchmarks(mut self) -> Self {
+        self.metered = false;
+        self
+    }
+
     /// The VM.
     ///
     /// # Errors
     /// If wasmtime cannot be configured on this machine.
     pub fn build(self) -> wasmtime::Result<WasmtimeVm> {
-        let engine = config::engine()?;
+        let engine = config::engine(self.metered)?;
         let mut linker = Linker::new(&engine);
         crate::abi::define(&mut linker)?;
         let switches = u64::from(!self.extensions.is_empty());
@@ -125,6 +152,7 @@ impl WasmtimeVmBuilder {
                 linker,
                 cache,
                 extensions: self.extensions,
+                metered: self.metered,
                 compilations: AtomicU64::new(0),
                 native_stack_overflows: AtomicU64::new(0),
             }),
