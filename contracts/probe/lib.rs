@@ -269,6 +269,12 @@ mod probe {
             self.env().gas_left()
         }
 
+        /// `weight_to_fee` of `gas` (seal0).
+        #[ink(message)]
+        pub fn fee(&self, gas: u64) -> Balance {
+            self.env().weight_to_fee(gas)
+        }
+
         /// Every hash function on `data`: SHA2-256, BLAKE2-256, BLAKE2-128, Keccak-256.
         #[ink(message)]
         pub fn hashes(&self, data: Vec<u8>) -> ([u8; 32], [u8; 32], [u8; 16], [u8; 32]) {
@@ -356,10 +362,12 @@ mod probe {
             ink::prelude::vec![0xab; len as usize]
         }
 
-        /// Calls `callee`'s `selector` with raw `input`, `value` and call `flags`,
-        /// through `seal2::call`, or `seal1::call` when `v1`.
+        /// Calls `callee`'s `selector` with raw `input`, `value`, call `flags` and a
+        /// ref_time limit (`gas`, 0 for all that is left), through `seal2::call`, or
+        /// `seal1::call` when `v1`.
         /// Returns the return code (0 on success) and the raw output.
         #[ink(message, payable)]
+        #[allow(clippy::too_many_arguments)]
         pub fn call_raw(
             &mut self,
             callee: AccountId,
@@ -367,6 +375,7 @@ mod probe {
             input: Vec<u8>,
             value: Balance,
             flags: u32,
+            gas: u64,
             v1: bool,
         ) -> (u32, Vec<u8>) {
             let args = ExecutionInput::new(Selector::new(selector)).push_arg(RawInput(input));
@@ -374,6 +383,7 @@ mod probe {
             let result = if v1 {
                 build_call::<DefaultEnvironment>()
                     .call_v1(callee)
+                    .gas_limit(gas)
                     .transferred_value(value)
                     .call_flags(flags)
                     .exec_input(args)
@@ -382,6 +392,7 @@ mod probe {
             } else {
                 build_call::<DefaultEnvironment>()
                     .call(callee)
+                    .ref_time_limit(gas)
                     .transferred_value(value)
                     .call_flags(flags)
                     .exec_input(args)

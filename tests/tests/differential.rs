@@ -490,7 +490,7 @@ fn sel(label: &str) -> [u8; 4] {
     selector("probe", "messages", label)
 }
 
-/// `call_raw` arguments.
+/// `call_raw` arguments, forwarding all gas.
 fn call_raw(
     callee: Account,
     label: &str,
@@ -499,7 +499,10 @@ fn call_raw(
     flags: u32,
     v1: bool,
 ) -> Vec<u8> {
-    msg("call_raw", (callee, sel(label), input, value, flags, v1))
+    msg(
+        "call_raw",
+        (callee, sel(label), input, value, flags, 0u64, v1),
+    )
 }
 
 #[test]
@@ -647,6 +650,28 @@ fn probe_behaves_as_on_pallet_contracts() {
         msg("four_topics", (vec![1u8; 100], Vec::<u8>::new())),
     );
 
+    s.call("weight_to_fee", a, 0, msg("fee", 123_456u64));
+
+    // Flipper, ink!'s own example: its event carries the signature topic.
+    let mut new_false = selector("flipper", "constructors", "new").to_vec();
+    new_false.push(0);
+    let f = s
+        .instantiate("flipper new", flipper_hash, 0, new_false, b"")
+        .expect("flipper");
+    s.call(
+        "flipper flip",
+        f,
+        0,
+        selector("flipper", "messages", "flip").to_vec(),
+    );
+    s.call(
+        "flipper get",
+        f,
+        0,
+        selector("flipper", "messages", "get").to_vec(),
+    );
+    s.storage("flipper", f, &0u32.to_le_bytes());
+
     // Failure: revert and trap roll back exactly; out of gas; deep recursion.
     s.call("fail ok", a, 0, msg("fail", 0u8));
     s.call("fail revert", a, 0, msg("fail", 1u8));
@@ -707,7 +732,20 @@ fn probe_behaves_as_on_pallet_contracts() {
             &format!("call out of gas {tag}"),
             a,
             0,
-            call_raw(b, "spin", u64::MAX.encode(), 0, 0, v1),
+            // A limit keeps gas for the caller: how much is left after a callee
+            // forwarded *all* gas runs out depends on each engine's fuel granularity.
+            msg(
+                "call_raw",
+                (
+                    b,
+                    sel("spin"),
+                    u64::MAX.encode(),
+                    0u128,
+                    0u32,
+                    2_000_000_000u64,
+                    v1,
+                ),
+            ),
         );
         s.call(
             &format!("call self {tag}"),

@@ -151,7 +151,9 @@ pub(crate) fn run_frame(
     );
     let entry = stack.frames.pop();
     let used_fuel = fuel_limit - run.fuel_left;
-    let mut gas_used = Weight::new(
+    // Out of gas leaves no fuel, so the dimension that ran out is charged in full;
+    // the other only for what was used, as pallet-contracts' gas meter does.
+    let gas_used = Weight::new(
         used_fuel.saturating_mul(per_fuel),
         req.gas.proof_size - run.proof_size_left,
     );
@@ -171,15 +173,6 @@ pub(crate) fn run_frame(
                 }
             }
         }
-    }
-    if matches!(
-        &result,
-        Err(FrameError {
-            error: DispatchError::OutOfGas,
-            ..
-        })
-    ) {
-        gas_used = req.gas;
     }
     let keep = matches!(&result, Ok(ret) if !ret.reverted);
     if keep {

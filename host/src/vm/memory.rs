@@ -50,11 +50,16 @@ pub(crate) fn charge(c: &mut Ctx<'_>, weight: Weight) -> wasmtime::Result<()> {
     }
     set_fuel_left(c, left - fuel)?;
     let frame = c.data_mut();
-    frame.proof_size_left = frame
-        .proof_size_left
-        .checked_sub(weight.proof_size)
-        .ok_or_else(out_of_gas)?;
-    Ok(())
+    match frame.proof_size_left.checked_sub(weight.proof_size) {
+        Some(left) => {
+            frame.proof_size_left = left;
+            Ok(())
+        }
+        None => {
+            frame.proof_size_left = 0;
+            Err(out_of_gas())
+        }
+    }
 }
 
 /// Charges the per-byte cost of moving `len` bytes.
