@@ -1,0 +1,709 @@
+//! Consent: a patient's decisions about who may use their health data, for what and
+//! until when, modelled on the HL7 FHIR Consent resource.
+//!
+//! A consent record is one FHIR `provision`: `permit` or `deny`, an actor (the
+//! grantee), purposes of use (`provision.purpose`), data classes (`provision.class`)
+//! and a period. Evaluation follows the rules FHIR leaves to the implementer, fixed
+//! here as a hospital privacy office would want them:
+//! - a deny that matches overrides every permit;
+//! - a permit naming no class ("general") covers the non-sensitive classes only;
+//!   mental health, 42 CFR Part 2 substance-use and genomics data need a permit that
+//!   names them; a deny naming no class denies everything;
+//! - a revocation takes effect from the block that includes it and is never
+//!   retroactive: the record, its period and the revocation stay queryable.
+//!
+//! The patient acts as the signer, or through delegates (a guardian, a proxy) the
+//! patient registers. Other contracts ask [`Consent::is_permitted`] and
+//! [`Consent::is_delegate`] across contracts.
+
+#![cfg_attr(not(feature = "std"), no_std, no_main)]
+
+#[ink::contract]
+mod consent {
+    use health_types::{class_set, purpose_set, ClassSet, DataClass, Purpose, PurposeSet};
+    use ink::prelude::vec::Vec;
+    use ink::storage::Mapping;
+
+    /// Most consent records between one patient and one grantee (bounds the work of
+    /// `is_permitted`, which every access check pays for).
+    pub const MAX_PER_PAIR: usize = 32;
+    /// Largest page a listing returns.
+    pub const MAX_PAGE: u32 = 50;
+
+    /// Permit or deny (FHIR `provision.type`).
+    #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+    #[ink::scale_derive(Encode, Decode, TypeInfo)]
+    #[cfg_attr(feature = "std", derive(ink::storage::traits::StorageLayout))]
+    pub enum Provision {
+        /// Allows what it names.
+        Permit,
+        /// Forbids what it names, whatever any permit says.
+        Deny,
+    }
+
+    /// Who revoked a consent, and when.
+    #[derive(Debug, Clone, PartialEq, Eq)]
+    #[ink::scale_derive(Encode, Decode, TypeInfo)]
+    #[cfg_attr(feature = "std", derive(ink::storage::traits::StorageLayout))]
+    pub struct Revocation {
+        /// The patient or a delegate.
+        pub by: AccountId,
+        /// The block that included the revocation; it applies from there on.
+        pub block: BlockNumber,
+        /// That block's time.
+        pub at: Timestamp,
+    }
+
+    /// One consent provision.
+    #[derive(Debug, Clone, PartialEq, Eq)]
+    #[ink::scale_derive(Encode, Decode, TypeInfo)]
+    #[cfg_attr(feature = "std", derive(ink::storage::traits::StorageLayout))]
+    pub struct ConsentRecord {
+        /// Whose data.
+        pub patient: AccountId,
+        /// Who may (or may not) use it: practitioner, organization or application.
+        pub grantee: AccountId,
+        /// Permit or deny.
+        pub provision: Provision,
+        /// Purposes of use, one bit per [`Purpose`].
+        pub purposes: PurposeSet,
+        /// Data classes named, one bit per [`DataClass`]; none: all (see the module docs).
+        pub classes: ClassSet,
+        /// Valid from (block time, ms).
+        pub start: Timestamp,
+        /// Valid until, exclusive; `None`: until revoked.
+        pub end: Option<Timestamp>,
+        /// The patient or the delegate who recorded it.
+        pub recorded_by: AccountId,
+        /// The block that recorded it.
+        pub recorded_at: BlockNumber,
+        /// Set once revoked.
+        pub revoked: Option<Revocation>,
+    }
+
+    /// Where a consent stands at a given time.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+    #[ink::scale_derive(Encode, Decode, TypeInfo)]
+    pub enum Status {
+        /// In force.
+        Active,
+        /// Its period has not begun.
+        Pending,
+        /// Its period is over.
+        Expired,
+        /// Revoked.
+        Revoked,
+    }
+
+    impl ConsentRecord {
+        fn status(&self, now: Timestamp) -> Status {
+            if self.revoked.is_some() {
+                Status::Revoked
+            } else if now < self.start {
+                Status::Pending
+            } else if self.end.is_some_and(|end| now >= end) {
+                Status::Expired
+            } else {
+                Status::Active
+            }
+        }
+
+        /// Whether this provision speaks about `purpose` and `class`.
+        fn covers(&self, purpose: Purpose, class: DataClass) -> bool {
+            if self.purposes & purpose.bit() == 0 {
+                return false;
+            }
+            if self.classes & class.bit() != 0 {
+                return true;
+            }
+            // Naming no class: a deny denies everything; a permit permits only the
+            // classes that are not sensitive.
+            self.classes == 0 && (self.provision == Provision::Deny || !class.is_sensitive())
+        }
+    }
+
+    /// Why a message was refused.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+    #[ink::scale_derive(Encode, Decode, TypeInfo)]
+    pub enum Error {
+        /// The caller is neither the patient nor one of the patient's delegates.
+        NotPatientOrDelegate,
+        /// A consent must name at least one purpose of use.
+        NoPurpose,
+        /// The period ends before (or when) it starts.
+        EmptyPeriod,
+        /// The period is already over.
+        AlreadyEnded,
+        /// A patient cannot grant or deny themselves.
+        SelfConsent,
+        /// The patient already has [`MAX_PER_PAIR`] consents for this grantee.
+        TooManyConsents,
+        /// No consent has that id.
+        ConsentNotFound,
+        /// The consent was revoked before.
+        AlreadyRevoked,
+        /// Only the patient manages delegates.
+        NotPatient,
+        /// A patient cannot be their own delegate.
+        PatientAsDelegate,
+        /// That account is already a delegate of this patient.
+        DelegateExists,
+        /// That account is not a delegate of this patient.
+        DelegateNotFound,
+        /// A page may hold at most [`MAX_PAGE`] entries.
+        PageTooLarge,
+    }
+
+    /// A consent was recorded.
+    #[ink(event)]
+    pub struct ConsentRecorded {
+        #[ink(topic)]
+        patient: AccountId,
+        #[ink(topic)]
+        grantee: AccountId,
+        id: u64,
+        provision: Provision,
+        by: AccountId,
+    }
+
+    /// A consent was revoked.
+    #[ink(event)]
+    pub struct ConsentRevoked {
+        #[ink(topic)]
+        patient: AccountId,
+        #[ink(topic)]
+        grantee: AccountId,
+        id: u64,
+        by: AccountId,
+    }
+
+    /// A patient added a delegate.
+    #[ink(event)]
+    pub struct DelegateAdded {
+        #[ink(topic)]
+        patient: AccountId,
+        #[ink(topic)]
+        delegate: AccountId,
+    }
+
+    /// A patient removed a delegate.
+    #[ink(event)]
+    pub struct DelegateRemoved {
+        #[ink(topic)]
+        patient: AccountId,
+        #[ink(topic)]
+        delegate: AccountId,
+    }
+
+    /// The contract's storage.
+    #[ink(storage)]
+    pub struct Consent {
+        consents: Mapping<u64, ConsentRecord>,
+        next_id: u64,
+        /// Consent ids by (patient, grantee), for `is_permitted`.
+        by_pair: Mapping<(AccountId, AccountId), Vec<u64>>,
+        /// A patient's consents in order: count, then id by position.
+        patient_len: Mapping<AccountId, u32>,
+        patient_index: Mapping<(AccountId, u32), u64>,
+        /// (patient, delegate) -> the block the delegation was recorded.
+        delegates: Mapping<(AccountId, AccountId), BlockNumber>,
+    }
+
+    impl Default for Consent {
+        fn default() -> Self {
+            Self::new()
+        }
+    }
+
+    impl Consent {
+        /// An empty registry.
+        #[ink(constructor)]
+        pub fn new() -> Self {
+            Consent {
+                consents: Mapping::default(),
+                next_id: 0,
+                by_pair: Mapping::default(),
+                patient_len: Mapping::default(),
+                patient_index: Mapping::default(),
+                delegates: Mapping::default(),
+            }
+        }
+
+        /// The caller registers `delegate` (a guardian, a proxy) to act for them.
+        #[ink(message)]
+        pub fn add_delegate(&mut self, delegate: AccountId) -> Result<(), Error> {
+            let patient = self.env().caller();
+            if delegate == patient {
+                return Err(Error::PatientAsDelegate);
+            }
+            if self.delegates.contains((patient, delegate)) {
+                return Err(Error::DelegateExists);
+            }
+            self.delegates
+                .insert((patient, delegate), &self.env().block_number());
+            self.env().emit_event(DelegateAdded { patient, delegate });
+            Ok(())
+        }
+
+        /// The caller removes one of their delegates.
+        #[ink(message)]
+        pub fn remove_delegate(&mut self, delegate: AccountId) -> Result<(), Error> {
+            let patient = self.env().caller();
+            if self.delegates.take((patient, delegate)).is_none() {
+                return Err(Error::DelegateNotFound);
+            }
+            self.env().emit_event(DelegateRemoved { patient, delegate });
+            Ok(())
+        }
+
+        /// Whether `who` may act for `patient`.
+        #[ink(message)]
+        pub fn is_delegate(&self, patient: AccountId, who: AccountId) -> bool {
+            self.delegates.contains((patient, who))
+        }
+
+        /// Records a provision for `patient`, by the patient or a delegate; returns its id.
+        #[ink(message)]
+        #[allow(clippy::too_many_arguments)]
+        pub fn record(
+            &mut self,
+            patient: AccountId,
+            grantee: AccountId,
+            provision: Provision,
+            purposes: Vec<Purpose>,
+            classes: Vec<DataClass>,
+            start: Timestamp,
+            end: Option<Timestamp>,
+        ) -> Result<u64, Error> {
+            let by = self.ensure_patient_or_delegate(patient)?;
+            if grantee == patient {
+                return Err(Error::SelfConsent);
+            }
+            if purposes.is_empty() {
+                return Err(Error::NoPurpose);
+            }
+            if let Some(end) = end {
+                if end <= start {
+                    return Err(Error::EmptyPeriod);
+                }
+                if end <= self.env().block_timestamp() {
+                    return Err(Error::AlreadyEnded);
+                }
+            }
+            let mut pair = self.by_pair.get((patient, grantee)).unwrap_or_default();
+            if pair.len() >= MAX_PER_PAIR {
+                return Err(Error::TooManyConsents);
+            }
+            let id = self.next_id;
+            self.next_id = id.saturating_add(1);
+            let record = ConsentRecord {
+                patient,
+                grantee,
+                provision,
+                purposes: purpose_set(&purposes),
+                classes: class_set(&classes),
+                start,
+                end,
+                recorded_by: by,
+                recorded_at: self.env().block_number(),
+                revoked: None,
+            };
+            self.consents.insert(id, &record);
+            pair.push(id);
+            self.by_pair.insert((patient, grantee), &pair);
+            let position = self.patient_len.get(patient).unwrap_or(0);
+            self.patient_index.insert((patient, position), &id);
+            self.patient_len
+                .insert(patient, &position.saturating_add(1));
+            self.env().emit_event(ConsentRecorded {
+                patient,
+                grantee,
+                id,
+                provision,
+                by,
+            });
+            Ok(id)
+        }
+
+        /// Revokes consent `id` from this block on, by the patient or a delegate.
+        #[ink(message)]
+        pub fn revoke(&mut self, id: u64) -> Result<(), Error> {
+            let mut record = self.consents.get(id).ok_or(Error::ConsentNotFound)?;
+            let by = self.ensure_patient_or_delegate(record.patient)?;
+            if record.revoked.is_some() {
+                return Err(Error::AlreadyRevoked);
+            }
+            record.revoked = Some(Revocation {
+                by,
+                block: self.env().block_number(),
+                at: self.env().block_timestamp(),
+            });
+            self.consents.insert(id, &record);
+            // Revoked provisions no longer take part in evaluation.
+            let mut pair = self
+                .by_pair
+                .get((record.patient, record.grantee))
+                .unwrap_or_default();
+            pair.retain(|other| *other != id);
+            self.by_pair.insert((record.patient, record.grantee), &pair);
+            self.env().emit_event(ConsentRevoked {
+                patient: record.patient,
+                grantee: record.grantee,
+                id,
+                by,
+            });
+            Ok(())
+        }
+
+        /// Whether `grantee` may use `patient`'s `class` data for `purpose` now (at
+        /// this block's time): some active permit covers it and no active deny does.
+        #[ink(message)]
+        pub fn is_permitted(
+            &self,
+            patient: AccountId,
+            grantee: AccountId,
+            purpose: Purpose,
+            class: DataClass,
+        ) -> bool {
+            let now = self.env().block_timestamp();
+            let mut permitted = false;
+            for id in self.by_pair.get((patient, grantee)).unwrap_or_default() {
+                let Some(record) = self.consents.get(id) else {
+                    continue;
+                };
+                if record.status(now) != Status::Active || !record.covers(purpose, class) {
+                    continue;
+                }
+                match record.provision {
+                    Provision::Deny => return false,
+                    Provision::Permit => permitted = true,
+                }
+            }
+            permitted
+        }
+
+        /// Consent `id` and where it stands now.
+        #[ink(message)]
+        pub fn consent(&self, id: u64) -> Option<(ConsentRecord, Status)> {
+            let now = self.env().block_timestamp();
+            self.consents.get(id).map(|r| {
+                let status = r.status(now);
+                (r, status)
+            })
+        }
+
+        /// How many consents `patient` has recorded, revoked and expired included.
+        #[ink(message)]
+        pub fn consent_count(&self, patient: AccountId) -> u32 {
+            self.patient_len.get(patient).unwrap_or(0)
+        }
+
+        /// A page of `patient`'s consents, oldest first from position `from`: active
+        /// and past alike, each with its id and status now.
+        #[ink(message)]
+        pub fn consents_of(
+            &self,
+            patient: AccountId,
+            from: u32,
+            limit: u32,
+        ) -> Result<Vec<(u64, ConsentRecord, Status)>, Error> {
+            if limit > MAX_PAGE {
+                return Err(Error::PageTooLarge);
+            }
+            let now = self.env().block_timestamp();
+            let len = self.consent_count(patient);
+            let end = from.saturating_add(limit).min(len);
+            let mut page = Vec::new();
+            let mut position = from;
+            while position < end {
+                if let Some(id) = self.patient_index.get((patient, position)) {
+                    if let Some(record) = self.consents.get(id) {
+                        let status = record.status(now);
+                        page.push((id, record, status));
+                    }
+                }
+                position = position.saturating_add(1);
+            }
+            Ok(page)
+        }
+
+        fn ensure_patient_or_delegate(&self, patient: AccountId) -> Result<AccountId, Error> {
+            let caller = self.env().caller();
+            if caller == patient || self.delegates.contains((patient, caller)) {
+                Ok(caller)
+            } else {
+                Err(Error::NotPatientOrDelegate)
+            }
+        }
+    }
+
+    #[cfg(test)]
+    mod tests {
+        use super::*;
+        use ink::env::test;
+        use ink::env::DefaultEnvironment as Env;
+
+        fn accounts() -> test::DefaultAccounts<Env> {
+            test::default_accounts::<Env>()
+        }
+
+        fn as_caller(who: AccountId) {
+            test::set_caller::<Env>(who);
+        }
+
+        fn at(time: Timestamp) {
+            test::set_block_timestamp::<Env>(time);
+        }
+
+        /// Alice (patient) permits Bob (practitioner) treatment on general data.
+        fn with_general_treatment() -> (Consent, u64) {
+            let a = accounts();
+            as_caller(a.alice);
+            at(1_000);
+            let mut c = Consent::new();
+            let id = c
+                .record(
+                    a.alice,
+                    a.bob,
+                    Provision::Permit,
+                    Vec::from([Purpose::Treatment]),
+                    Vec::new(),
+                    1_000,
+                    Some(10_000),
+                )
+                .expect("granted");
+            (c, id)
+        }
+
+        #[ink::test]
+        fn a_general_permit_covers_ordinary_classes_for_its_purposes_and_period() {
+            let a = accounts();
+            let (c, _) = with_general_treatment();
+            assert!(c.is_permitted(a.alice, a.bob, Purpose::Treatment, DataClass::Labs));
+            assert!(c.is_permitted(a.alice, a.bob, Purpose::Treatment, DataClass::General));
+            assert!(!c.is_permitted(a.alice, a.bob, Purpose::Research, DataClass::Labs));
+            assert!(!c.is_permitted(a.alice, a.charlie, Purpose::Treatment, DataClass::Labs));
+            at(10_000);
+            assert!(!c.is_permitted(a.alice, a.bob, Purpose::Treatment, DataClass::Labs));
+        }
+
+        #[ink::test]
+        fn sensitive_classes_need_a_permit_that_names_them() {
+            let a = accounts();
+            let (mut c, _) = with_general_treatment();
+            for class in [
+                DataClass::MentalHealth,
+                DataClass::SubstanceUse,
+                DataClass::Genomics,
+            ] {
+                assert!(!c.is_permitted(a.alice, a.bob, Purpose::Treatment, class));
+            }
+            c.record(
+                a.alice,
+                a.bob,
+                Provision::Permit,
+                Vec::from([Purpose::Treatment]),
+                Vec::from([DataClass::SubstanceUse]),
+                1_000,
+                None,
+            )
+            .expect("named grant");
+            assert!(c.is_permitted(a.alice, a.bob, Purpose::Treatment, DataClass::SubstanceUse));
+            assert!(!c.is_permitted(a.alice, a.bob, Purpose::Treatment, DataClass::Genomics));
+        }
+
+        #[ink::test]
+        fn a_deny_overrides_permits_and_a_general_deny_denies_everything() {
+            let a = accounts();
+            let (mut c, _) = with_general_treatment();
+            c.record(
+                a.alice,
+                a.bob,
+                Provision::Deny,
+                Vec::from([Purpose::Treatment]),
+                Vec::from([DataClass::Imaging]),
+                1_000,
+                None,
+            )
+            .expect("deny");
+            assert!(!c.is_permitted(a.alice, a.bob, Purpose::Treatment, DataClass::Imaging));
+            assert!(c.is_permitted(a.alice, a.bob, Purpose::Treatment, DataClass::Labs));
+            c.record(
+                a.alice,
+                a.bob,
+                Provision::Deny,
+                Vec::from([Purpose::Treatment]),
+                Vec::new(),
+                1_000,
+                None,
+            )
+            .expect("general deny");
+            assert!(!c.is_permitted(a.alice, a.bob, Purpose::Treatment, DataClass::Labs));
+        }
+
+        #[ink::test]
+        fn a_future_period_is_pending_until_it_starts() {
+            let a = accounts();
+            let (mut c, _) = with_general_treatment();
+            let id = c
+                .record(
+                    a.alice,
+                    a.charlie,
+                    Provision::Permit,
+                    Vec::from([Purpose::Payment]),
+                    Vec::new(),
+                    5_000,
+                    None,
+                )
+                .expect("future grant");
+            assert_eq!(c.consent(id).map(|(_, s)| s), Some(Status::Pending));
+            assert!(!c.is_permitted(a.alice, a.charlie, Purpose::Payment, DataClass::General));
+            at(5_000);
+            assert!(c.is_permitted(a.alice, a.charlie, Purpose::Payment, DataClass::General));
+        }
+
+        #[ink::test]
+        fn revocation_applies_from_its_block_and_keeps_the_history() {
+            let a = accounts();
+            let (mut c, id) = with_general_treatment();
+            test::advance_block::<Env>();
+            c.revoke(id).expect("revoked");
+            assert!(!c.is_permitted(a.alice, a.bob, Purpose::Treatment, DataClass::Labs));
+            let (record, status) = c.consent(id).expect("still there");
+            assert_eq!(status, Status::Revoked);
+            let revocation = record.revoked.expect("revocation recorded");
+            assert_eq!((revocation.by, revocation.block), (a.alice, 1));
+            assert_eq!(record.start, 1_000, "the past grant is unchanged");
+            assert_eq!(c.revoke(id), Err(Error::AlreadyRevoked));
+            assert_eq!(c.revoke(99), Err(Error::ConsentNotFound));
+        }
+
+        #[ink::test]
+        fn only_the_patient_or_a_delegate_records_and_revokes() {
+            let a = accounts();
+            let (mut c, id) = with_general_treatment();
+            as_caller(a.eve);
+            let grant = |c: &mut Consent| {
+                c.record(
+                    a.alice,
+                    a.eve,
+                    Provision::Permit,
+                    Vec::from([Purpose::Treatment]),
+                    Vec::new(),
+                    0,
+                    None,
+                )
+            };
+            assert_eq!(grant(&mut c), Err(Error::NotPatientOrDelegate));
+            assert_eq!(c.revoke(id), Err(Error::NotPatientOrDelegate));
+            // Alice makes Django her guardian; Django may act, Eve still may not.
+            as_caller(a.alice);
+            c.add_delegate(a.django).expect("delegate");
+            assert_eq!(c.add_delegate(a.django), Err(Error::DelegateExists));
+            assert_eq!(c.add_delegate(a.alice), Err(Error::PatientAsDelegate));
+            assert!(c.is_delegate(a.alice, a.django));
+            as_caller(a.django);
+            c.revoke(id).expect("guardian revokes");
+            assert_eq!(
+                c.consent(id).and_then(|(r, _)| r.revoked).map(|r| r.by),
+                Some(a.django)
+            );
+            // Removing the delegate ends that power.
+            as_caller(a.alice);
+            c.remove_delegate(a.django).expect("removed");
+            assert_eq!(c.remove_delegate(a.django), Err(Error::DelegateNotFound));
+            as_caller(a.django);
+            assert_eq!(
+                c.record(
+                    a.alice,
+                    a.bob,
+                    Provision::Deny,
+                    Vec::from([Purpose::Research]),
+                    Vec::new(),
+                    0,
+                    None
+                ),
+                Err(Error::NotPatientOrDelegate)
+            );
+        }
+
+        #[ink::test]
+        fn malformed_consents_are_refused_with_their_reason() {
+            let a = accounts();
+            let (mut c, _) = with_general_treatment();
+            let mut rec = |grantee, purposes: Vec<Purpose>, start, end| {
+                c.record(
+                    a.alice,
+                    grantee,
+                    Provision::Permit,
+                    purposes,
+                    Vec::new(),
+                    start,
+                    end,
+                )
+            };
+            let treat = || Vec::from([Purpose::Treatment]);
+            assert_eq!(rec(a.bob, Vec::new(), 0, None), Err(Error::NoPurpose));
+            assert_eq!(
+                rec(a.bob, treat(), 5_000, Some(5_000)),
+                Err(Error::EmptyPeriod)
+            );
+            assert_eq!(rec(a.bob, treat(), 0, Some(500)), Err(Error::AlreadyEnded));
+            assert_eq!(rec(a.alice, treat(), 0, None), Err(Error::SelfConsent));
+            for _ in 1..MAX_PER_PAIR {
+                rec(a.bob, treat(), 0, None).expect("within the bound");
+            }
+            assert_eq!(rec(a.bob, treat(), 0, None), Err(Error::TooManyConsents));
+        }
+
+        #[ink::test]
+        fn listings_page_through_active_and_past_consents() {
+            let a = accounts();
+            let (mut c, first) = with_general_treatment();
+            let second = c
+                .record(
+                    a.alice,
+                    a.charlie,
+                    Provision::Permit,
+                    Vec::from([Purpose::Research]),
+                    Vec::new(),
+                    1_000,
+                    Some(2_000),
+                )
+                .expect("second");
+            c.revoke(first).expect("revoke");
+            at(3_000);
+            assert_eq!(c.consent_count(a.alice), 2);
+            let page = c.consents_of(a.alice, 0, 10).expect("page");
+            let summary: Vec<(u64, Status)> = page.iter().map(|(id, _, s)| (*id, *s)).collect();
+            assert_eq!(
+                summary,
+                Vec::from([(first, Status::Revoked), (second, Status::Expired)])
+            );
+            assert_eq!(c.consents_of(a.alice, 1, 1).expect("page").len(), 1);
+            assert!(c
+                .consents_of(a.alice, 5, 10)
+                .expect("past the end")
+                .is_empty());
+            assert_eq!(
+                c.consents_of(a.alice, 0, MAX_PAGE + 1),
+                Err(Error::PageTooLarge)
+            );
+        }
+
+        #[ink::test]
+        fn every_change_emits_an_event() {
+            let a = accounts();
+            let (mut c, id) = with_general_treatment();
+            c.add_delegate(a.django).expect("delegate");
+            c.revoke(id).expect("revoke");
+            c.remove_delegate(a.django).expect("remove");
+            let events = test::recorded_events().collect::<Vec<_>>();
+            assert_eq!(events.len(), 4);
+            // Recorded and revoked carry the patient and the grantee as topics (after
+            // the event's signature topic).
+            assert_eq!(events[0].topics.len(), 3);
+            assert_eq!(events[2].topics.len(), 3);
+        }
+    }
+}

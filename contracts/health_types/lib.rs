@@ -1,0 +1,129 @@
+//! Types the healthcare contracts share, so that a purpose or a data class means the
+//! same thing in the Consent contract and in every contract that asks it.
+//!
+//! Purposes of use are HL7 v3 `PurposeOfUse` codes (the value set FHIR Consent
+//! `provision.purpose` binds to); data classes are the record categories a consent
+//! can name, with the sensitive ones (mental health, 42 CFR Part 2 substance-use
+//! treatment, genomics) marked, since no general grant may cover them.
+
+#![cfg_attr(not(feature = "std"), no_std)]
+
+/// Why data is used: HL7 v3 `PurposeOfUse`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[ink::scale_derive(Encode, Decode, TypeInfo)]
+#[cfg_attr(feature = "std", derive(ink::storage::traits::StorageLayout))]
+pub enum Purpose {
+    /// `TREAT`: treatment.
+    Treatment,
+    /// `ETREAT`: emergency treatment (what break-glass access is for).
+    EmergencyTreatment,
+    /// `HPAYMT`: healthcare payment.
+    Payment,
+    /// `HOPERAT`: healthcare operations.
+    Operations,
+    /// `HRESCH`: healthcare research.
+    Research,
+    /// `PUBHLTH`: public health.
+    PublicHealth,
+}
+
+impl Purpose {
+    /// The HL7 code.
+    pub const fn code(self) -> &'static str {
+        match self {
+            Purpose::Treatment => "TREAT",
+            Purpose::EmergencyTreatment => "ETREAT",
+            Purpose::Payment => "HPAYMT",
+            Purpose::Operations => "HOPERAT",
+            Purpose::Research => "HRESCH",
+            Purpose::PublicHealth => "PUBHLTH",
+        }
+    }
+
+    /// This purpose as one bit of a [`PurposeSet`].
+    pub const fn bit(self) -> u8 {
+        1 << (self as u8)
+    }
+}
+
+/// A category of health data a consent or a record names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[ink::scale_derive(Encode, Decode, TypeInfo)]
+#[cfg_attr(feature = "std", derive(ink::storage::traits::StorageLayout))]
+pub enum DataClass {
+    /// Demographics, problems, encounters, notes not otherwise classed.
+    General,
+    /// Prescriptions and medication history.
+    Medications,
+    /// Laboratory results.
+    Labs,
+    /// Imaging studies and reports.
+    Imaging,
+    /// Mental-health records (sensitive).
+    MentalHealth,
+    /// Substance-use-disorder treatment records under 42 CFR Part 2 (sensitive).
+    SubstanceUse,
+    /// Genetic and genomic data (sensitive).
+    Genomics,
+}
+
+impl DataClass {
+    /// Sensitive classes are covered only by a grant that names them.
+    pub const fn is_sensitive(self) -> bool {
+        matches!(
+            self,
+            DataClass::MentalHealth | DataClass::SubstanceUse | DataClass::Genomics
+        )
+    }
+
+    /// This class as one bit of a [`ClassSet`].
+    pub const fn bit(self) -> u8 {
+        1 << (self as u8)
+    }
+}
+
+/// A set of purposes, one bit each (compact in storage).
+pub type PurposeSet = u8;
+
+/// A set of data classes, one bit each.
+pub type ClassSet = u8;
+
+/// The set of `purposes`.
+pub fn purpose_set(purposes: &[Purpose]) -> PurposeSet {
+    purposes.iter().fold(0, |set, p| set | p.bit())
+}
+
+/// The set of `classes`.
+pub fn class_set(classes: &[DataClass]) -> ClassSet {
+    classes.iter().fold(0, |set, c| set | c.bit())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sets_hold_exactly_their_members() {
+        let set = purpose_set(&[Purpose::Treatment, Purpose::Research]);
+        assert_ne!(set & Purpose::Treatment.bit(), 0);
+        assert_ne!(set & Purpose::Research.bit(), 0);
+        assert_eq!(set & Purpose::Payment.bit(), 0);
+        assert_eq!(class_set(&[]), 0);
+    }
+
+    #[test]
+    fn only_the_three_sensitive_classes_are_sensitive() {
+        let sensitive: [bool; 7] = [
+            DataClass::General,
+            DataClass::Medications,
+            DataClass::Labs,
+            DataClass::Imaging,
+            DataClass::MentalHealth,
+            DataClass::SubstanceUse,
+            DataClass::Genomics,
+        ]
+        .map(DataClass::is_sensitive);
+        assert_eq!(sensitive, [false, false, false, false, true, true, true]);
+        assert_eq!(Purpose::EmergencyTreatment.code(), "ETREAT");
+    }
+}
