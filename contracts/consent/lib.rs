@@ -195,18 +195,21 @@ mod consent {
         delegate: AccountId,
     }
 
+    /// (patient, grantee) or (patient, delegate).
+    type Pair = (AccountId, AccountId);
+
     /// The contract's storage.
     #[ink(storage)]
     pub struct Consent {
         consents: Mapping<u64, ConsentRecord>,
         next_id: u64,
         /// Consent ids by (patient, grantee), for `is_permitted`.
-        by_pair: Mapping<(AccountId, AccountId), Vec<u64>>,
+        by_pair: Mapping<Pair, Vec<u64>>,
         /// A patient's consents in order: count, then id by position.
         patient_len: Mapping<AccountId, u32>,
         patient_index: Mapping<(AccountId, u32), u64>,
         /// (patient, delegate) -> the block the delegation was recorded.
-        delegates: Mapping<(AccountId, AccountId), BlockNumber>,
+        delegates: Mapping<Pair, BlockNumber>,
     }
 
     impl Default for Consent {
