@@ -390,7 +390,7 @@ fn consent_and_ehr_access_run_end_to_end_across_contracts() {
     );
 
     // The consent history stays queryable after revocation.
-    let (history, _): (Result<Vec<(u64, ConsentRecord, u8)>, u8>, _) = w.query(
+    let (history, _): (Result<History, u8>, _) = w.query(
         &ferdie,
         "consent",
         consent,
@@ -418,6 +418,9 @@ struct AuditEntry {
     block: u32,
     break_glass: Option<(String, u8, Option<[u8; 32]>)>,
 }
+
+/// `consents_of`'s page: id, record, status index.
+type History = Vec<(u64, ConsentRecord, u8)>;
 
 /// `consent::ConsentRecord`, mirrored for decoding.
 #[derive(Debug, Decode)]
