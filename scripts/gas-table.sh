@@ -7,6 +7,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 ./scripts/build-contracts.sh >/dev/null
 table="$(pwd)/target/gas-table.md"
+rm -f "$table"
 CARECHAIN_GAS_TABLE="$table" cargo test -q -p carechain-tests --test healthcare >/dev/null
 python3 - "$table" contracts/README.md <<'PY'
 import sys

@@ -402,7 +402,332 @@ fn consent_and_ehr_access_run_end_to_end_across_contracts() {
     assert!(history[0].1.revoked.is_some());
     assert_eq!(history[0].2, 3, "Status::Revoked");
 
-    write_gas_table(&w.gas);
+    w.write_gas_table();
+}
+
+/// `dscsa::PartnerKind` indices.
+mod partner {
+    pub(crate) const MANUFACTURER: u8 = 0;
+    pub(crate) const WHOLESALE_DISTRIBUTOR: u8 = 2;
+    pub(crate) const DISPENSER: u8 = 3;
+    pub(crate) const THIRD_PARTY_LOGISTICS: u8 = 4;
+}
+
+/// `dscsa::Error` indices used below.
+mod dscsa_error {
+    pub(crate) const DUPLICATE_SERIAL: u8 = 11;
+    pub(crate) const NOT_OWNER: u8 = 16;
+    pub(crate) const IN_CONTAINER: u8 = 17;
+    pub(crate) const QUARANTINED: u8 = 23;
+    pub(crate) const RECALLED: u8 = 27;
+}
+
+/// `dscsa::Target`.
+#[derive(Encode)]
+enum Target {
+    Package(String, String),
+    Container(String),
+}
+
+/// `dscsa::Verification`: exists, matches, status index.
+type Verification = (bool, bool, Option<u8>);
+
+/// `dscsa::Status` indices.
+mod status {
+    pub(crate) const ACTIVE: u8 = 0;
+    pub(crate) const IN_TRANSIT: u8 = 1;
+    pub(crate) const QUARANTINED: u8 = 2;
+    pub(crate) const DISPENSED: u8 = 4;
+    pub(crate) const RECALLED: u8 = 6;
+}
+
+const GTIN: &str = "00300012345671";
+const SSCC: &str = "003000120000000013";
+const EXPIRY: u64 = 10_000_000_000;
+
+#[test]
+fn dscsa_packages_move_from_manufacturer_to_patient_and_stop_where_the_law_says() {
+    let mut w = World::new();
+    let (alice, bob, charlie, dave, eve, ferdie) = (
+        dev("Alice"),
+        dev("Bob"),
+        dev("Charlie"),
+        dev("Dave"),
+        dev("Eve"),
+        dev("Ferdie"),
+    );
+    // Alice operates; Bob manufactures; Charlie distributes; Dave dispenses; Eve is a
+    // 3PL; Ferdie is not a trading partner.
+    let d = w.deploy(&alice, "dscsa", ());
+    for (who, kind, gln) in [
+        (&bob, partner::MANUFACTURER, "0300012000006"),
+        (&charlie, partner::WHOLESALE_DISTRIBUTOR, "0614141000005"),
+        (&dave, partner::DISPENSER, "0614141000012"),
+        (&eve, partner::THIRD_PARTY_LOGISTICS, "0614141000029"),
+    ] {
+        let r = w.call(
+            &alice,
+            "dscsa",
+            d,
+            "add_partner",
+            (
+                who.account_id(),
+                kind,
+                gln.to_string(),
+                "NJ-WDP-1".to_string(),
+            ),
+        );
+        assert_eq!(r.outcome, Outcome::Success, "partner {gln}: {r:?}");
+    }
+    let package = |serial: &str| (GTIN.to_string(), serial.to_string());
+    let commission = |w: &mut World, serial: &str, lot: &str| {
+        w.call(
+            &bob,
+            "dscsa",
+            d,
+            "commission",
+            (
+                GTIN.to_string(),
+                serial.to_string(),
+                lot.to_string(),
+                EXPIRY,
+            ),
+        )
+    };
+    for serial in ["SN1", "SN2", "SN3"] {
+        assert_eq!(commission(&mut w, serial, "LOT1").outcome, Outcome::Success);
+    }
+    assert_eq!(commission(&mut w, "SN9", "LOT2").outcome, Outcome::Success);
+    assert_eq!(
+        error_index(&commission(&mut w, "SN1", "LOT1")),
+        dscsa_error::DUPLICATE_SERIAL
+    );
+
+    // Aggregate two packages into a case; a packed package cannot ship alone.
+    let r = w.call(
+        &bob,
+        "dscsa",
+        d,
+        "pack",
+        (SSCC.to_string(), vec![package("SN1"), package("SN2")]),
+    );
+    assert_eq!(r.outcome, Outcome::Success);
+    let alone = w.call(
+        &bob,
+        "dscsa",
+        d,
+        "ship",
+        (
+            Target::Package(GTIN.into(), "SN1".into()),
+            charlie.account_id(),
+            None::<AccountId>,
+            [1u8; 32],
+            true,
+        ),
+    );
+    assert_eq!(error_index(&alone), dscsa_error::IN_CONTAINER);
+    // Only the owner ships.
+    let theft = w.call(
+        &charlie,
+        "dscsa",
+        d,
+        "ship",
+        (
+            Target::Container(SSCC.into()),
+            dave.account_id(),
+            None::<AccountId>,
+            [1u8; 32],
+            true,
+        ),
+    );
+    assert_eq!(error_index(&theft), dscsa_error::NOT_OWNER);
+
+    // Bob ships the case to Charlie, carried by Eve; in transit until received.
+    let r = w.call(
+        &bob,
+        "dscsa",
+        d,
+        "ship",
+        (
+            Target::Container(SSCC.into()),
+            charlie.account_id(),
+            Some(eve.account_id()),
+            [1u8; 32],
+            true,
+        ),
+    );
+    assert_eq!(r.outcome, Outcome::Success, "{r:?}");
+    let (v, _): (Verification, _) =
+        w.query(&ferdie, "dscsa", d, "verify", (GTIN, "SN2", "LOT1", EXPIRY));
+    assert_eq!(v, (true, true, Some(status::IN_TRANSIT)));
+    let r = w.call(
+        &charlie,
+        "dscsa",
+        d,
+        "receive",
+        Target::Container(SSCC.into()),
+    );
+    assert_eq!(r.outcome, Outcome::Success, "{r:?}");
+    let r = w.call(&charlie, "dscsa", d, "unpack", SSCC.to_string());
+    assert_eq!(r.outcome, Outcome::Success);
+
+    // Charlie sells SN1 to Dave, who dispenses it: final.
+    let r = w.call(
+        &charlie,
+        "dscsa",
+        d,
+        "ship",
+        (
+            Target::Package(GTIN.into(), "SN1".into()),
+            dave.account_id(),
+            None::<AccountId>,
+            [2u8; 32],
+            true,
+        ),
+    );
+    assert_eq!(r.outcome, Outcome::Success);
+    let r = w.call(
+        &dave,
+        "dscsa",
+        d,
+        "receive",
+        Target::Package(GTIN.into(), "SN1".into()),
+    );
+    assert_eq!(r.outcome, Outcome::Success);
+    let r = w.call(&dave, "dscsa", d, "dispense", package("SN1"));
+    assert_eq!(r.outcome, Outcome::Success, "{r:?}");
+    let (v, _): (Verification, _) =
+        w.query(&ferdie, "dscsa", d, "verify", (GTIN, "SN1", "LOT1", EXPIRY));
+    assert_eq!(v, (true, true, Some(status::DISPENSED)));
+    let (v, _): (Verification, _) =
+        w.query(&ferdie, "dscsa", d, "verify", (GTIN, "SN1", "LOT9", EXPIRY));
+    assert_eq!((v.0, v.1), (true, false), "a wrong lot does not match");
+    let (v, _): (Verification, _) = w.query(
+        &ferdie,
+        "dscsa",
+        d,
+        "verify",
+        (GTIN, "SN404", "LOT1", EXPIRY),
+    );
+    assert_eq!(v, (false, false, None));
+
+    // Suspect product: quarantined, it cannot move; cleared, it can.
+    let r = w.call(
+        &charlie,
+        "dscsa",
+        d,
+        "quarantine",
+        (GTIN, "SN2", "damaged seal"),
+    );
+    assert_eq!(r.outcome, Outcome::Success);
+    let (v, _): (Verification, _) =
+        w.query(&ferdie, "dscsa", d, "verify", (GTIN, "SN2", "LOT1", EXPIRY));
+    assert_eq!(v.2, Some(status::QUARANTINED));
+    let held = w.call(
+        &charlie,
+        "dscsa",
+        d,
+        "ship",
+        (
+            Target::Package(GTIN.into(), "SN2".into()),
+            dave.account_id(),
+            None::<AccountId>,
+            [3u8; 32],
+            true,
+        ),
+    );
+    assert_eq!(error_index(&held), dscsa_error::QUARANTINED);
+    let r = w.call(&charlie, "dscsa", d, "clear", package("SN2"));
+    assert_eq!(r.outcome, Outcome::Success);
+    // Illegitimate: Bob quarantines SN9 and declares it, with the Form 3911 event.
+    let r = w.call(
+        &bob,
+        "dscsa",
+        d,
+        "quarantine",
+        (GTIN, "SN9", "counterfeit suspected"),
+    );
+    assert_eq!(r.outcome, Outcome::Success);
+    let r = w.call(
+        &bob,
+        "dscsa",
+        d,
+        "declare_illegitimate",
+        (GTIN, "SN9", "counterfeit confirmed by lab"),
+    );
+    assert_eq!(r.outcome, Outcome::Success);
+    assert_eq!(
+        events_of(&r, d).len(),
+        2,
+        "history event and the illegitimate-product notice"
+    );
+
+    // Recall of LOT1 by its manufacturer: SN3 (still Bob's) and SN2 stop.
+    let r = w.call(&bob, "dscsa", d, "recall", (GTIN, "LOT1"));
+    assert_eq!(r.outcome, Outcome::Success);
+    let stopped = w.call(
+        &bob,
+        "dscsa",
+        d,
+        "ship",
+        (
+            Target::Package(GTIN.into(), "SN3".into()),
+            charlie.account_id(),
+            None::<AccountId>,
+            [4u8; 32],
+            true,
+        ),
+    );
+    assert_eq!(error_index(&stopped), dscsa_error::RECALLED);
+    let (v, _): (Verification, _) =
+        w.query(&ferdie, "dscsa", d, "verify", (GTIN, "SN2", "LOT1", EXPIRY));
+    assert_eq!(v.2, Some(status::RECALLED));
+    let (v, _): (Verification, _) =
+        w.query(&ferdie, "dscsa", d, "verify", (GTIN, "SN9", "LOT2", EXPIRY));
+    assert_ne!(v.2, Some(status::ACTIVE));
+
+    // SN1's whole life, from the history query.
+    let (history, _): (Result<Vec<HistoryEntry>, u8>, _) =
+        w.query(&ferdie, "dscsa", d, "history", (GTIN, "SN1", 0u32, 50u32));
+    let actions: Vec<u8> = history.expect("history").iter().map(|h| h.action).collect();
+    // Commissioned, Packed, Shipped, Received, Unpacked, Shipped, Received, Dispensed.
+    assert_eq!(actions, vec![0, 1, 3, 4, 2, 3, 4, 9]);
+
+    w.write_gas_table();
+}
+
+/// The head of `dscsa::HistoryEntry`: the actor and the action's variant index
+/// (decoding stops there; the test reads no further).
+#[derive(Debug)]
+struct HistoryEntry {
+    action: u8,
+}
+
+impl Decode for HistoryEntry {
+    fn decode<I: parity_scale_codec::Input>(
+        input: &mut I,
+    ) -> Result<Self, parity_scale_codec::Error> {
+        let _actor = <[u8; 32]>::decode(input)?;
+        let action = u8::decode(input)?;
+        // The action's fields, then block (u32) and time (u64).
+        match action {
+            1 | 2 => {
+                <[u8; 18]>::decode(input)?;
+            }
+            3 => {
+                <([u8; 32], Option<[u8; 32]>, [u8; 32])>::decode(input)?;
+            }
+            5 | 7 => {
+                String::decode(input)?;
+            }
+            10 => {
+                u8::decode(input)?;
+            }
+            _ => {}
+        }
+        <(u32, u64)>::decode(input)?;
+        Ok(HistoryEntry { action })
+    }
 }
 
 /// `ehr_access::AuditEntry`, mirrored for decoding.
@@ -438,11 +763,42 @@ struct ConsentRecord {
     revoked: Option<([u8; 32], u32, u64)>,
 }
 
-/// Writes the gas table to `$CARECHAIN_GAS_TABLE`, if set.
-fn write_gas_table(gas: &BTreeMap<(String, String), Weight>) {
-    let Ok(path) = std::env::var("CARECHAIN_GAS_TABLE") else {
-        return;
+impl World {
+    /// Adds this run's figures to the gas table at `$CARECHAIN_GAS_TABLE`, if set
+    /// (each test adds its contracts' rows; the table is kept sorted).
+    fn write_gas_table(&self) {
+        let Ok(path) = std::env::var("CARECHAIN_GAS_TABLE") else {
+            return;
+        };
+        let lock = GAS_TABLE_LOCK.lock().unwrap_or_else(|e| e.into_inner());
+        let mut rows: BTreeMap<(String, String), Weight> = std::fs::read_to_string(&path)
+            .unwrap_or_default()
+            .lines()
+            .filter_map(parse_row)
+            .collect();
+        rows.extend(self.gas.iter().map(|(k, v)| (k.clone(), *v)));
+        write_table(&path, &rows);
+        drop(lock);
+    }
+}
+
+static GAS_TABLE_LOCK: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
+/// One row of the table back into its key and figures.
+fn parse_row(line: &str) -> Option<((String, String), Weight)> {
+    let cells: Vec<&str> = line.split('|').map(str::trim).collect();
+    let [_, contract, message, ref_time, proof, _] = cells.as_slice() else {
+        return None;
     };
+    let key = (contract.to_string(), message.trim_matches('`').to_string());
+    Some((
+        key,
+        Weight::new(ref_time.parse().ok()?, proof.parse().ok()?),
+    ))
+}
+
+/// Writes the gas table.
+fn write_table(path: &str, gas: &BTreeMap<(String, String), Weight>) {
     let mut table =
         String::from("| contract | message | ref_time | proof_size |\n|---|---|---:|---:|\n");
     for ((contract, message), w) in gas {
@@ -451,5 +807,5 @@ fn write_gas_table(gas: &BTreeMap<(String, String), Weight>) {
             w.ref_time, w.proof_size
         ));
     }
-    std::fs::write(&path, table).unwrap_or_else(|e| panic!("{path}: {e}"));
+    std::fs::write(path, table).unwrap_or_else(|e| panic!("{path}: {e}"));
 }
