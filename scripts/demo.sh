@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The main job: set up the machine, build the contracts, run the dev chain example.
-# (The node, CLI and full contract demo replace the example as they land.)
+# (The node and CLI replace the example as they land.)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ./scripts/setup.sh

@@ -1,9 +1,12 @@
 //! Carechain end to end on a persistent dev chain, until the node and CLI exist:
 //! signed transfers in blocks, invalid transactions turned away, a storage proof
 //! checked against a block header, the flipper contract uploaded, instantiated and
-//! called on the wasmtime VM, and a restart that finds the same head.
+//! called on the wasmtime VM, the three healthcare contracts deployed and exercised
+//! ([`healthcare`]), and a restart that finds the same head.
 //!
 //! `cargo run --release -p carechain-host --example devchain [-- BASE_PATH]`
+
+mod healthcare;
 
 use std::path::PathBuf;
 
@@ -136,6 +139,7 @@ fn main() -> Result<(), Error> {
             wasm_path.display()
         ),
     }
+    healthcare::run(&mut chain, &vm)?;
     let head = chain.head().clone();
 
     // Restart: the same head, and the header chain links.
@@ -168,7 +172,7 @@ fn flipper(
 ) -> Result<(), Error> {
     let g = chain.genesis_hash();
     let hash = code_hash(&wasm);
-    let mut ctor = selector("constructors", "new")?.to_vec();
+    let mut ctor = selector("flipper", "constructors", "new")?.to_vec();
     false.encode_to(&mut ctor);
     let address = contract_address(&alice.account_id(), &hash, &ctor, &[]);
     println!("flipper: {} bytes, code hash {hash}", wasm.len());
@@ -185,7 +189,7 @@ fn flipper(
         .sign(alice)
     };
     let message = |n: u64, label: &str| -> Result<SignedTransaction, Error> {
-        let data = selector("messages", label)?.to_vec();
+        let data = selector("flipper", "messages", label)?.to_vec();
         Ok(tx(
             n,
             Call::Call {
@@ -241,9 +245,9 @@ fn flipper(
     Ok(())
 }
 
-/// A selector from flipper's metadata.
-fn selector(kind: &str, label: &str) -> Result<[u8; 4], Error> {
-    let metadata = std::fs::read("target/ink/flipper/flipper.json")?;
+/// A selector from a built contract's metadata.
+fn selector(contract: &str, kind: &str, label: &str) -> Result<[u8; 4], Error> {
+    let metadata = std::fs::read(format!("target/ink/{contract}/{contract}.json"))?;
     let json: serde_json::Value = serde_json::from_slice(&metadata)?;
     let items = json["spec"][kind]
         .as_array()
