@@ -1344,6 +1344,87 @@ mod dscsa {
         }
 
         #[ink::test]
+        fn every_movement_needs_active_partners_and_the_right_roles() {
+            let (mut d, a) = setup();
+            assert_eq!(
+                d.ship(pkg("SN1"), a.eve, None, [0; 32], true),
+                Err(Error::WrongPartnerKind)
+            );
+            set_caller(a.alice);
+            d.set_partner_active(a.charlie, false).expect("suspend");
+            set_caller(a.bob);
+            assert_eq!(
+                d.ship(pkg("SN1"), a.charlie, None, [0; 32], true),
+                Err(Error::PartnerSuspended)
+            );
+            set_caller(a.alice);
+            d.set_partner_active(a.charlie, true).expect("reinstate");
+            assert_eq!(
+                d.set_partner_active(a.frank, true),
+                Err(Error::UnknownPartner)
+            );
+            set_caller(a.bob);
+            d.ship(pkg("SN1"), a.charlie, None, [0; 32], true)
+                .expect("ship");
+            set_caller(a.alice);
+            d.set_partner_active(a.charlie, false)
+                .expect("suspend in transit");
+            set_caller(a.charlie);
+            assert_eq!(d.receive(pkg("SN1")), Err(Error::PartnerSuspended));
+            set_caller(a.frank);
+            assert_eq!(d.pack(SSCC.into(), Vec::new()), Err(Error::UnknownPartner));
+        }
+
+        #[ink::test]
+        fn malformed_or_unknown_targets_are_named() {
+            let (mut d, a) = setup();
+            assert_eq!(
+                d.quarantine(GTIN.into(), "SN1".into(), " ".into()),
+                Err(Error::InvalidText)
+            );
+            assert_eq!(
+                d.quarantine(GTIN.into(), "NONE".into(), "x".into()),
+                Err(Error::UnknownPackage)
+            );
+            assert_eq!(d.unpack(SSCC.into()), Err(Error::UnknownContainer));
+            assert_eq!(
+                d.ship(
+                    Target::Container(SSCC.into()),
+                    a.charlie,
+                    None,
+                    [0; 32],
+                    true
+                ),
+                Err(Error::UnknownContainer)
+            );
+            let twice = Vec::from([
+                (String::from(GTIN), String::from("SN1")),
+                (String::from(GTIN), String::from("SN1")),
+            ]);
+            assert_eq!(d.pack(SSCC.into(), twice), Err(Error::InvalidContents));
+            assert_eq!(
+                d.recall("123".into(), "LOT7".into()),
+                Err(Error::InvalidGtin)
+            );
+            assert_eq!(d.recall(GTIN.into(), "".into()), Err(Error::InvalidLot));
+            assert_eq!(
+                d.declare_illegitimate(GTIN.into(), "SN1".into(), "x".into()),
+                Err(Error::NotQuarantined)
+            );
+            d.decommission(GTIN.into(), "SN2".into(), Decommission::Stolen)
+                .expect("stolen");
+            assert_eq!(
+                d.quarantine(GTIN.into(), "SN2".into(), "x".into()),
+                Err(Error::Final)
+            );
+            set_caller(a.charlie);
+            assert_eq!(
+                d.decommission(GTIN.into(), "SN1".into(), Decommission::Sample),
+                Err(Error::NotOwner)
+            );
+        }
+
+        #[ink::test]
         fn verification_and_history() {
             let (d, a) = setup();
             let v = d.verify(GTIN.into(), "SN1".into(), "LOT7".into(), 100_000);
