@@ -1124,7 +1124,12 @@ fn healthcare_contracts_behave_as_on_pallet_contracts() {
         0u64,
         None::<u64>,
     );
-    s.call("grant", consent, 0, call_of("consent", "record", grant.clone()));
+    s.call(
+        "grant",
+        consent,
+        0,
+        call_of("consent", "record", grant.clone()),
+    );
     s.call(
         "add delegate",
         consent,
