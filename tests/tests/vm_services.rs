@@ -148,3 +148,122 @@ fn the_disk_cache_spares_the_compile_and_changes_nothing() {
     assert_eq!(damaged.compilations(), 1);
     assert_eq!(recompiled.outcome, warm.outcome);
 }
+
+/// Runs a fixed sequence of nested calls (relays, instantiation from a contract,
+/// delegate calls, a callee out of gas, a too-deep chain) on a fresh chain with `vm`;
+/// returns every receipt and the final state root.
+fn nested_run(vm: &WasmtimeVm) -> (Vec<carechain_runtime::Receipt>, carechain_runtime::Hash) {
+    use parity_scale_codec::Encode;
+    let code = std::fs::read(ink_artifact("probe", "wasm")).expect("probe");
+    let hash = carechain_runtime::code_hash(&code);
+    let mut chain = dev_chain();
+    let alice = dev("Alice");
+    let ctor = |v: u32| {
+        let mut d = selector("probe", "constructors", "new").to_vec();
+        v.encode_to(&mut d);
+        d
+    };
+    let msg = |label: &str, args: &dyn Fn(&mut Vec<u8>)| {
+        let mut d = selector("probe", "messages", label).to_vec();
+        args(&mut d);
+        d
+    };
+    let a = deploy(&mut chain, vm, code, ctor(1), 1_000_000_000_000);
+    let mut receipts = Vec::new();
+    let mut nonce = 2;
+    let mut submit = |chain: &mut carechain_runtime::Chain<_>, call: Call| {
+        let tx = signed(&alice, chain.genesis_hash(), nonce, GAS, call);
+        nonce += 1;
+        let ts = chain.head().timestamp + 1;
+        let mut produced = chain.produce_block(vec![tx], ts, vm).expect("block");
+        produced.receipts.remove(0)
+    };
+    let b_receipt = submit(
+        &mut chain,
+        Call::Instantiate {
+            code_hash: hash,
+            value: 1_000_000_000_000,
+            data: ctor(2),
+            salt: b"b".to_vec(),
+        },
+    );
+    let b = b_receipt.instantiated.expect("B");
+    receipts.push(b_receipt);
+    let calls = [
+        msg("relay", &|d| (vec![b.0, a.0, b.0], true).encode_to(d)),
+        msg("relay", &|d| (vec![b.0, a.0], false).encode_to(d)),
+        msg("relay", &|d| (vec![b.0; 6], true).encode_to(d)),
+        msg("create", &|d| {
+            (hash, 0u8, 5_000_000_000u128, b"c".to_vec(), false).encode_to(d)
+        }),
+        msg("delegate_raw", &|d| {
+            (hash, selector("probe", "messages", "set"), 9u32.encode()).encode_to(d)
+        }),
+        msg("call_raw", &|d| {
+            (
+                b.0,
+                selector("probe", "messages", "spin"),
+                u64::MAX.encode(),
+                0u128,
+                0u32,
+                1_000_000_000u64,
+                false,
+            )
+                .encode_to(d)
+        }),
+        msg("recurse", &|d| 1_000_000u32.encode_to(d)),
+    ];
+    for data in calls {
+        receipts.push(submit(
+            &mut chain,
+            Call::Call {
+                dest: a,
+                value: 0,
+                data,
+            },
+        ));
+    }
+    (receipts, chain.head().state_root)
+}
+
+#[test]
+fn nested_calls_give_the_same_receipts_gas_and_state_root_on_every_vm() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let cold = WasmtimeVm::builder()
+        .cache_dir(dir.path())
+        .build()
+        .expect("vm");
+    let first = nested_run(&cold);
+    let warm = nested_run(&cold);
+    let from_disk = nested_run(
+        &WasmtimeVm::builder()
+            .cache_dir(dir.path())
+            .build()
+            .expect("vm"),
+    );
+    let plain = nested_run(&WasmtimeVm::new().expect("vm"));
+    assert!(first
+        .0
+        .iter()
+        .all(|r| r.outcome != Outcome::Failed(DispatchError::NoVm)));
+    assert_eq!(first.0.len(), 8);
+    for other in [&warm, &from_disk, &plain] {
+        // Receipts carry transaction hashes, which differ (sr25519 signatures are
+        // randomized); compare everything else.
+        let strip = |r: &carechain_runtime::Receipt| {
+            (
+                r.outcome.clone(),
+                r.gas_used,
+                r.output.clone(),
+                r.events.clone(),
+                r.instantiated,
+            )
+        };
+        assert_eq!(
+            first.0.iter().map(strip).collect::<Vec<_>>(),
+            other.0.iter().map(strip).collect::<Vec<_>>()
+        );
+        assert_eq!(first.1, other.1, "state roots differ");
+    }
+    assert_eq!(cold.native_stack_overflows(), 0);
+}
