@@ -267,3 +267,46 @@ fn nested_calls_give_the_same_receipts_gas_and_state_root_on_every_vm() {
     }
     assert_eq!(cold.native_stack_overflows(), 0);
 }
+
+/// Returns `reentrance_count()` and `account_reentrance_count(own address)`.
+const REENTRANCE: &str = r#"(module
+  (import "seal0" "reentrance_count" (func $count (result i32)))
+  (import "seal0" "account_reentrance_count" (func $of (param i32) (result i32)))
+  (import "seal0" "seal_address" (func $address (param i32 i32)))
+  (import "seal0" "seal_return" (func $return (param i32 i32 i32)))
+  (import "env" "memory" (memory 1 16))
+  (func (export "deploy"))
+  (func (export "call")
+    (i32.store (i32.const 200) (i32.const 32))
+    (call $address (i32.const 100) (i32.const 200))
+    (i32.store (i32.const 0) (call $count))
+    (i32.store (i32.const 4) (call $of (i32.const 100)))
+    (call $return (i32.const 0) (i32.const 0) (i32.const 8))))"#;
+
+#[test]
+fn unstable_functions_need_the_unstable_interface_switch() {
+    let code = wat::parse_str(REENTRANCE).expect("wat");
+    let config = carechain_runtime::ChainConfig::default();
+    let off = WasmtimeVm::new().expect("vm");
+    let refused = carechain_runtime::ContractVm::validate_code(&off, &code, &config);
+    assert!(
+        matches!(&refused, Err(DispatchError::CodeRejected(why)) if why.contains("unstable")),
+        "{refused:?}"
+    );
+    let on = WasmtimeVm::builder()
+        .unstable_interface(true)
+        .build()
+        .expect("vm");
+    let mut chain = dev_chain();
+    let address = deploy(&mut chain, &on, code, vec![], 0);
+    let call = carechain_runtime::ContractCall::Call {
+        dest: address,
+        value: 0,
+        data: &[],
+    };
+    let out = chain
+        .dry_run(&dev("Alice").account_id(), GAS, call, &on)
+        .outcome;
+    // Not reentered: 0; frames of this contract on the stack: 1.
+    assert_eq!(out.result.map(|r| r.data), Ok(vec![0, 0, 0, 0, 1, 0, 0, 0]));
+}

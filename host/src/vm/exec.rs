@@ -139,7 +139,7 @@ pub(crate) fn run_frame(
         input: Some(req.input),
         output: None,
         memory: None,
-        proof_size_left: req.gas.proof_size - load.proof_size,
+        proof_size_left: req.gas.proof_size.saturating_sub(load.proof_size),
     };
     let run = execute(
         core,
@@ -147,15 +147,15 @@ pub(crate) fn run_frame(
         host,
         &pre,
         target.entry,
-        fuel_limit - load_fuel,
+        fuel_limit.saturating_sub(load_fuel),
     );
     let entry = stack.frames.pop();
-    let used_fuel = fuel_limit - run.fuel_left;
+    let used_fuel = fuel_limit.saturating_sub(run.fuel_left);
     // Out of gas leaves no fuel, so the dimension that ran out is charged in full;
     // the other only for what was used, as pallet-contracts' gas meter does.
     let gas_used = Weight::new(
         used_fuel.saturating_mul(per_fuel),
-        req.gas.proof_size - run.proof_size_left,
+        req.gas.proof_size.saturating_sub(run.proof_size_left),
     );
     let mut result = run.result.map_err(|error| FrameError {
         error,

@@ -46,6 +46,9 @@ pub(crate) struct VmCore {
     pub(crate) extensions: ChainExtensions,
     /// Instruction metering on (always, except in benchmarks).
     pub(crate) metered: bool,
+    /// Code may import `#[unstable]` host functions (pallet-contracts'
+    /// `UnsafeUnstableInterface`; off on production chains and in ink_sandbox).
+    unstable_interface: bool,
     compilations: AtomicU64,
     /// Calls stopped by the engine's native stack limit instead of the injected,
     /// deterministic one. Always zero unless the schedule's `stack_limit` is too high
@@ -53,14 +56,18 @@ pub(crate) struct VmCore {
     native_stack_overflows: AtomicU64,
 }
 
-fn prepare_config(config: &ChainConfig, chain_extensions: bool) -> PrepareConfig {
+fn prepare_config(
+    config: &ChainConfig,
+    chain_extensions: bool,
+    unstable_interface: bool,
+) -> PrepareConfig {
     let vm = &config.schedule.vm;
     PrepareConfig {
         max_code_len: config.schedule.limits.max_code_len,
         memory_pages: vm.memory_pages,
         stack_limit: vm.stack_limit,
         chain_extensions,
-        ..PrepareConfig::default()
+        unstable_interface,
     }
 }
 
@@ -102,6 +109,7 @@ pub struct WasmtimeVmBuilder {
     extensions: ChainExtensions,
     cache_dir: Option<PathBuf>,
     metered: bool,
+    unstable_interface: bool,
 }
 
 impl Default for WasmtimeVmBuilder {
@@ -110,6 +118,7 @@ impl Default for WasmtimeVmBuilder {
             extensions: ChainExtensions::default(),
             cache_dir: None,
             metered: true,
+            unstable_interface: false,
         }
     }
 }
@@ -119,6 +128,15 @@ impl WasmtimeVmBuilder {
     /// `call_chain_extension`).
     pub fn chain_extensions(mut self, extensions: ChainExtensions) -> Self {
         self.extensions = extensions;
+        self
+    }
+
+    /// Lets code import pallet-contracts' `#[unstable]` host functions (`xcm_*`,
+    /// `reentrance_count`, `account_reentrance_count`, `weight_to_fee` v1), as a
+    /// chain with `UnsafeUnstableInterface` does. Off by default, as on production
+    /// chains and in ink_sandbox.
+    pub fn unstable_interface(mut self, on: bool) -> Self {
+        self.unstable_interface = on;
         self
     }
 
@@ -144,7 +162,8 @@ impl WasmtimeVmBuilder {
         let engine = config::engine(self.metered)?;
         let mut linker = Linker::new(&engine);
         crate::abi::define(&mut linker)?;
-        let switches = u64::from(!self.extensions.is_empty());
+        let switches =
+            u64::from(!self.extensions.is_empty()) | u64::from(self.unstable_interface) << 1;
         let cache = cache::ModuleCache::new(&engine, self.cache_dir, switches);
         Ok(WasmtimeVm {
             core: Arc::new(VmCore {
@@ -153,6 +172,7 @@ impl WasmtimeVmBuilder {
                 cache,
                 extensions: self.extensions,
                 metered: self.metered,
+                unstable_interface: self.unstable_interface,
                 compilations: AtomicU64::new(0),
                 native_stack_overflows: AtomicU64::new(0),
             }),
@@ -167,7 +187,7 @@ impl VmCore {
     }
 
     fn prepare_config(&self, config: &ChainConfig) -> PrepareConfig {
-        prepare_config(config, !self.extensions.is_empty())
+        prepare_config(config, !self.extensions.is_empty(), self.unstable_interface)
     }
 
     fn compile(&self, code: &[u8], config: &ChainConfig) -> Result<Module, DispatchError> {
