@@ -1,0 +1,362 @@
+//! The two chains the suite drives, behind one [`Backend`] trait: Carechain (a
+//! `Chain` on the wasmtime VM, signed transactions) and pallet-contracts (ink_sandbox).
+
+use carechain_host::WasmtimeVm;
+use carechain_runtime::{
+    code_hash as carechain_code_hash, contract_storage_key, Call, Chain, ChainConfig, Genesis,
+    MemoryStore, Outcome, StateDb, StateExt, Weight,
+};
+use carechain_tests::{dev, signed};
+use ink_sandbox::api::balance_api::BalanceAPI;
+use ink_sandbox::api::contracts_api::ContractAPI;
+use ink_sandbox::api::system_api::SystemAPI;
+use ink_sandbox::api::timestamp_api::TimestampAPI;
+use ink_sandbox::macros::{DefaultSandboxRuntime, RuntimeEvent};
+use ink_sandbox::pallet_contracts::{self, Determinism};
+use ink_sandbox::{AccountId32, DefaultSandbox, DispatchError, Sandbox};
+
+pub(crate) type Account = [u8; 32];
+
+pub(crate) const ENDOWMENT: u128 = 1_000_000_000_000_000;
+const START_TIME: u64 = 1_700_000_000_000;
+const BLOCK_TIME: u64 = 6_000;
+/// The sandbox's default limit; Carechain's transactions carry this plus their base cost.
+const GAS: Weight = Weight::new(100_000_000_000, 3 * 1024 * 1024);
+
+/// One contract event: emitter, topics, data.
+pub(crate) type Ev = (Account, Vec<[u8; 32]>, Vec<u8>);
+
+/// What one step did, in terms both chains share.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Step {
+    /// `(reverted, data)`, or the failure's pallet-contracts name.
+    pub(crate) result: Result<(bool, Vec<u8>), String>,
+    pub(crate) events: Vec<Ev>,
+    /// For an instantiation that succeeded.
+    pub(crate) address: Option<Account>,
+}
+
+/// A chain the suite can drive.
+pub(crate) trait Backend {
+    fn upload(&mut self, code: &[u8]) -> Result<Account, String>;
+    fn instantiate(
+        &mut self,
+        code: Account,
+        value: u128,
+        data: Vec<u8>,
+        salt: Vec<u8>,
+    ) -> (Step, Weight);
+    fn call(&mut self, dest: Account, value: u128, data: Vec<u8>) -> (Step, Weight);
+    fn storage(&mut self, contract: Account, key: &[u8]) -> Option<Vec<u8>>;
+    fn free_balance(&mut self, who: Account) -> u128;
+}
+
+pub(crate) struct Carechain {
+    chain: Chain<MemoryStore>,
+    vm: WasmtimeVm,
+    /// Who signs the next transactions (a dev account name).
+    pub(crate) signer: &'static str,
+}
+
+impl Carechain {
+    pub(crate) fn new() -> Self {
+        let genesis = Genesis {
+            config: ChainConfig {
+                existential_deposit: 1,
+                ..ChainConfig::default()
+            },
+            endowed: SIGNERS
+                .iter()
+                .map(|name| (dev(name).account_id(), ENDOWMENT))
+                .collect(),
+            timestamp: START_TIME - BLOCK_TIME,
+        };
+        let chain = Chain::open(MemoryStore::default(), &genesis).expect("genesis");
+        Carechain {
+            chain,
+            vm: WasmtimeVm::new().expect("vm"),
+            signer: "Alice",
+        }
+    }
+
+    fn submit(&mut self, call: Call) -> carechain_runtime::Receipt {
+        let key = dev(self.signer);
+        let base = self.chain.config().schedule.costs.transaction;
+        let nonce = self.chain.account(&key.account_id()).expect("state").nonce;
+        let tx = signed(
+            &key,
+            self.chain.genesis_hash(),
+            nonce,
+            GAS.saturating_add(base),
+            call,
+        );
+        let timestamp = START_TIME + BLOCK_TIME * self.chain.head().number;
+        let mut produced = self
+            .chain
+            .produce_block(vec![tx], timestamp, &self.vm)
+            .expect("block");
+        assert!(
+            produced.rejected.is_empty(),
+            "rejected: {:?}",
+            produced.rejected
+        );
+        produced.receipts.remove(0)
+    }
+
+    fn step(receipt: carechain_runtime::Receipt) -> (Step, Weight) {
+        let result = match &receipt.outcome {
+            Outcome::Success => Ok((false, receipt.output.clone())),
+            Outcome::Reverted => Ok((true, receipt.output.clone())),
+            Outcome::Failed(e) => Err(carechain_error_name(e)),
+        };
+        let events = receipt
+            .events
+            .iter()
+            .map(|e| {
+                (
+                    e.emitter.0,
+                    e.topics.iter().map(|t| t.0).collect(),
+                    e.data.clone(),
+                )
+            })
+            .collect();
+        let step = Step {
+            result,
+            events,
+            address: receipt.instantiated.map(|a| a.0),
+        };
+        (step, receipt.gas_used)
+    }
+}
+
+fn carechain_error_name(e: &carechain_runtime::DispatchError) -> String {
+    use carechain_runtime::DispatchError as E;
+    match e {
+        E::Module(name) => name.clone(),
+        E::OutOfGas => "OutOfGas".into(),
+        E::TransferFailed => "TransferFailed".into(),
+        E::ContractNotFound => "ContractNotFound".into(),
+        E::CodeNotFound => "CodeNotFound".into(),
+        E::DuplicateContract => "DuplicateContract".into(),
+        E::MaxCallDepthReached => "MaxCallDepthReached".into(),
+        other => format!("{other:?}"),
+    }
+}
+
+impl Backend for Carechain {
+    fn upload(&mut self, code: &[u8]) -> Result<Account, String> {
+        let receipt = self.submit(Call::UploadCode {
+            code: code.to_vec(),
+        });
+        match receipt.outcome {
+            Outcome::Success => Ok(carechain_code_hash(code).0),
+            other => Err(format!("{other:?}")),
+        }
+    }
+
+    fn instantiate(
+        &mut self,
+        code: Account,
+        value: u128,
+        data: Vec<u8>,
+        salt: Vec<u8>,
+    ) -> (Step, Weight) {
+        let receipt = self.submit(Call::Instantiate {
+            code_hash: carechain_runtime::Hash(code),
+            value,
+            data,
+            salt,
+        });
+        Self::step(receipt)
+    }
+
+    fn call(&mut self, dest: Account, value: u128, data: Vec<u8>) -> (Step, Weight) {
+        let receipt = self.submit(Call::Call {
+            dest: carechain_runtime::AccountId(dest),
+            value,
+            data,
+        });
+        Self::step(receipt)
+    }
+
+    fn storage(&mut self, contract: Account, key: &[u8]) -> Option<Vec<u8>> {
+        let root = self.chain.head().state_root;
+        let state = StateDb::new(self.chain.store(), root);
+        let info = state
+            .contract_info(&carechain_runtime::AccountId(contract))
+            .expect("state")?;
+        self.chain
+            .storage_at(&root, &contract_storage_key(&info.trie_id, key))
+            .expect("state")
+    }
+
+    fn free_balance(&mut self, who: Account) -> u128 {
+        self.chain
+            .account(&carechain_runtime::AccountId(who))
+            .expect("state")
+            .balance
+    }
+}
+
+pub(crate) struct Pallet {
+    sandbox: DefaultSandbox,
+    block: u64,
+    pub(crate) origin: AccountId32,
+}
+
+impl Pallet {
+    pub(crate) fn new() -> Self {
+        let mut sandbox = DefaultSandbox::default();
+        for name in SIGNERS {
+            sandbox
+                .mint_into(&account32(name), ENDOWMENT)
+                .expect("mint");
+        }
+        let mut pallet = Pallet {
+            sandbox,
+            block: 1,
+            origin: account32("Alice"),
+        };
+        pallet.sandbox.set_timestamp(START_TIME);
+        pallet
+    }
+
+    /// Ends the block the step ran in and starts the next, at Carechain's timestamp.
+    fn next_block(&mut self) {
+        self.sandbox.build_block();
+        self.block += 1;
+        self.sandbox
+            .set_timestamp(START_TIME + BLOCK_TIME * (self.block - 1));
+    }
+}
+
+/// The dev accounts both chains fund alike.
+pub(crate) const SIGNERS: [&str; 6] = ["Alice", "Bob", "Charlie", "Dave", "Eve", "Ferdie"];
+
+pub(crate) fn account32(name: &str) -> AccountId32 {
+    AccountId32::new(dev(name).account_id().0)
+}
+
+fn pallet_error_name(e: &DispatchError) -> String {
+    match e {
+        DispatchError::Module(m) => m.message.unwrap_or("unnamed module error").to_string(),
+        other => format!("{other:?}"),
+    }
+}
+
+fn pallet_events(
+    records: Option<Vec<ink_sandbox::frame_system::EventRecord<RuntimeEvent, ink_sandbox::H256>>>,
+) -> Vec<Ev> {
+    records
+        .unwrap_or_default()
+        .into_iter()
+        .filter_map(|record| match record.event {
+            RuntimeEvent::Contracts(pallet_contracts::Event::ContractEmitted {
+                contract,
+                data,
+            }) => Some((
+                *contract.as_ref(),
+                record.topics.iter().map(|t| t.0).collect(),
+                data,
+            )),
+            _ => None,
+        })
+        .collect()
+}
+
+impl Backend for Pallet {
+    fn upload(&mut self, code: &[u8]) -> Result<Account, String> {
+        let out = self
+            .sandbox
+            .upload_contract(
+                code.to_vec(),
+                self.origin.clone(),
+                None,
+                Determinism::Enforced,
+            )
+            .map(|r| r.code_hash.0)
+            .map_err(|e| pallet_error_name(&e));
+        self.next_block();
+        out
+    }
+
+    fn instantiate(
+        &mut self,
+        code: Account,
+        value: u128,
+        data: Vec<u8>,
+        salt: Vec<u8>,
+    ) -> (Step, Weight) {
+        let out = self.sandbox.instantiate_contract(
+            code.to_vec(),
+            value,
+            data,
+            salt,
+            self.origin.clone(),
+            DefaultSandbox::default_gas_limit(),
+            None,
+        );
+        self.next_block();
+        let gas = Weight::new(out.gas_consumed.ref_time(), out.gas_consumed.proof_size());
+        let (result, address) = match out.result {
+            Ok(r) => {
+                let reverted = r.result.did_revert();
+                let address = (!reverted).then(|| *r.account_id.as_ref());
+                (Ok((reverted, r.result.data)), address)
+            }
+            Err(e) => (Err(pallet_error_name(&e)), None),
+        };
+        let events = pallet_events(out.events);
+        (
+            Step {
+                result,
+                events,
+                address,
+            },
+            gas,
+        )
+    }
+
+    fn call(&mut self, dest: Account, value: u128, data: Vec<u8>) -> (Step, Weight) {
+        let out = self.sandbox.call_contract(
+            AccountId32::new(dest),
+            value,
+            data,
+            self.origin.clone(),
+            DefaultSandbox::default_gas_limit(),
+            None,
+            Determinism::Enforced,
+        );
+        self.next_block();
+        let gas = Weight::new(out.gas_consumed.ref_time(), out.gas_consumed.proof_size());
+        let result = match out.result {
+            Ok(r) => Ok((r.did_revert(), r.data)),
+            Err(e) => Err(pallet_error_name(&e)),
+        };
+        let events = pallet_events(out.events);
+        (
+            Step {
+                result,
+                events,
+                address: None,
+            },
+            gas,
+        )
+    }
+
+    fn storage(&mut self, contract: Account, key: &[u8]) -> Option<Vec<u8>> {
+        let key = key.to_vec();
+        self.sandbox.execute_with(|| {
+            pallet_contracts::Pallet::<DefaultSandboxRuntime>::get_storage(
+                AccountId32::new(contract),
+                key,
+            )
+            .ok()
+            .flatten()
+        })
+    }
+
+    fn free_balance(&mut self, who: Account) -> u128 {
+        self.sandbox.free_balance(&AccountId32::new(who))
+    }
+}

@@ -1,0 +1,462 @@
+//! The healthcare contracts on both chains.
+
+use carechain_tests::{dev, ink_artifact, selector};
+use parity_scale_codec::Encode;
+
+use crate::chains::Account;
+use crate::suite::Suite;
+
+/// Message `label` of contract `name` with `args`.
+fn call_of(name: &str, label: &str, args: impl Encode) -> Vec<u8> {
+    let mut data = selector(name, "messages", label).to_vec();
+    args.encode_to(&mut data);
+    data
+}
+
+/// Constructor `new` of contract `name` with `args`.
+fn new_of(name: &str, args: impl Encode) -> Vec<u8> {
+    let mut data = selector(name, "constructors", "new").to_vec();
+    args.encode_to(&mut data);
+    data
+}
+
+#[test]
+fn healthcare_contracts_behave_as_on_pallet_contracts() {
+    let code = |name: &str| std::fs::read(ink_artifact(name, "wasm")).expect("wasm");
+    let id = |name: &str| dev(name).account_id().0;
+    let mut s = Suite::new();
+    let consent_hash = s.upload(&code("consent"));
+    let ehr_hash = s.upload(&code("ehr_access"));
+    let dscsa_hash = s.upload(&code("dscsa"));
+
+    // Consent and EHR access, with the EHR contract asking Consent across contracts.
+    let consent = s
+        .instantiate("consent new", consent_hash, 0, new_of("consent", ()), b"")
+        .expect("consent");
+    let ehr = s
+        .instantiate(
+            "ehr new",
+            ehr_hash,
+            0,
+            new_of("ehr_access", (consent, id("Dave"))),
+            b"",
+        )
+        .expect("ehr");
+    let ehr_call = |label: &str, args: &dyn Fn(&mut Vec<u8>)| {
+        let mut data = selector("ehr_access", "messages", label).to_vec();
+        args(&mut data);
+        data
+    };
+    s.call(
+        "add provider",
+        ehr,
+        0,
+        call_of("ehr_access", "add_provider", id("Bob")),
+    );
+    s.call(
+        "add provider twice",
+        ehr,
+        0,
+        call_of("ehr_access", "add_provider", id("Bob")),
+    );
+    s.sign_as("Bob");
+    let (labs, psych) = ([1u8; 32], [2u8; 32]);
+    for (record, class) in [(labs, 2u8), (psych, 4u8)] {
+        s.call(
+            "register record",
+            ehr,
+            0,
+            call_of(
+                "ehr_access",
+                "register_record",
+                (
+                    record,
+                    id("Charlie"),
+                    class,
+                    [5u8; 32],
+                    "fhir://x".to_string(),
+                ),
+            ),
+        );
+    }
+    s.call(
+        "register record again",
+        ehr,
+        0,
+        call_of(
+            "ehr_access",
+            "register_record",
+            (labs, id("Charlie"), 2u8, [5u8; 32], "fhir://x".to_string()),
+        ),
+    );
+    s.call(
+        "verify record",
+        ehr,
+        0,
+        call_of("ehr_access", "verify_record", (labs, [5u8; 32])),
+    );
+    s.call(
+        "access without consent",
+        ehr,
+        0,
+        call_of("ehr_access", "request_access", (labs, 0u8)),
+    );
+    s.sign_as("Charlie");
+    let grant = (
+        id("Charlie"),
+        id("Bob"),
+        0u8,
+        vec![0u8],
+        Vec::<u8>::new(),
+        0u64,
+        None::<u64>,
+    );
+    s.call(
+        "grant",
+        consent,
+        0,
+        call_of("consent", "record", grant.clone()),
+    );
+    s.call(
+        "add delegate",
+        consent,
+        0,
+        call_of("consent", "add_delegate", id("Eve")),
+    );
+    s.sign_as("Bob");
+    s.call(
+        "access with consent",
+        ehr,
+        0,
+        call_of("ehr_access", "request_access", (labs, 0u8)),
+    );
+    s.call(
+        "sensitive class",
+        ehr,
+        0,
+        call_of("ehr_access", "request_access", (psych, 0u8)),
+    );
+    s.call(
+        "other purpose",
+        ehr,
+        0,
+        call_of("ehr_access", "request_access", (labs, 4u8)),
+    );
+    s.sign_as("Ferdie");
+    s.call(
+        "not a provider",
+        ehr,
+        0,
+        call_of("ehr_access", "request_access", (labs, 0u8)),
+    );
+    s.call(
+        "grant for someone else",
+        consent,
+        0,
+        call_of("consent", "record", grant.clone()),
+    );
+    s.sign_as("Charlie");
+    s.call("revoke", consent, 0, call_of("consent", "revoke", 0u64));
+    s.call(
+        "revoke again",
+        consent,
+        0,
+        call_of("consent", "revoke", 0u64),
+    );
+    s.sign_as("Bob");
+    s.call(
+        "access after revocation",
+        ehr,
+        0,
+        call_of("ehr_access", "request_access", (labs, 0u8)),
+    );
+    s.call(
+        "break glass",
+        ehr,
+        0,
+        ehr_call("break_glass", &|d| {
+            (psych, "ED, unresponsive".to_string()).encode_to(d)
+        }),
+    );
+    s.call(
+        "break glass, no reason",
+        ehr,
+        0,
+        ehr_call("break_glass", &|d| (psych, " ".to_string()).encode_to(d)),
+    );
+    s.sign_as("Charlie");
+    s.call(
+        "review",
+        ehr,
+        0,
+        call_of("ehr_access", "review", (5u64, false)),
+    );
+    s.call(
+        "review again",
+        ehr,
+        0,
+        call_of("ehr_access", "review", (5u64, true)),
+    );
+    let window = (id("Charlie"), 0u64, u64::MAX, 0u32, 50u32);
+    s.sign_as("Eve");
+    s.call(
+        "accounting by delegate",
+        ehr,
+        0,
+        call_of("ehr_access", "accounting_of_disclosures", window),
+    );
+    s.sign_as("Ferdie");
+    s.call(
+        "accounting by stranger",
+        ehr,
+        0,
+        call_of("ehr_access", "accounting_of_disclosures", window),
+    );
+    s.call(
+        "history",
+        consent,
+        0,
+        call_of("consent", "consents_of", (id("Charlie"), 0u32, 10u32)),
+    );
+
+    // DSCSA from commissioning to dispensing, with refusals on the way.
+    s.sign_as("Alice");
+    let dscsa = s
+        .instantiate("dscsa new", dscsa_hash, 0, new_of("dscsa", ()), b"")
+        .expect("dscsa");
+    for (who, kind, gln) in [
+        ("Bob", 0u8, "0300012000006"),
+        ("Charlie", 2u8, "0614141000005"),
+        ("Dave", 3u8, "0614141000012"),
+        ("Eve", 4u8, "0614141000029"),
+    ] {
+        s.call(
+            "add partner",
+            dscsa,
+            0,
+            call_of(
+                "dscsa",
+                "add_partner",
+                (id(who), kind, gln.to_string(), "L-1".to_string()),
+            ),
+        );
+    }
+    s.call(
+        "bad GLN",
+        dscsa,
+        0,
+        call_of(
+            "dscsa",
+            "add_partner",
+            (
+                id("Ferdie"),
+                3u8,
+                "0614141000013".to_string(),
+                "L".to_string(),
+            ),
+        ),
+    );
+    let (gtin, sscc, expiry) = ("00300012345671", "003000120000000013", 4_102_444_800_000u64);
+    s.sign_as("Bob");
+    for serial in ["SN1", "SN2", "SN3"] {
+        s.call(
+            "commission",
+            dscsa,
+            0,
+            call_of("dscsa", "commission", (gtin, serial, "LOT1", expiry)),
+        );
+    }
+    s.call(
+        "duplicate serial",
+        dscsa,
+        0,
+        call_of("dscsa", "commission", (gtin, "SN1", "LOT1", expiry)),
+    );
+    s.call(
+        "bad GTIN",
+        dscsa,
+        0,
+        call_of(
+            "dscsa",
+            "commission",
+            ("00300012345672", "SN4", "LOT1", expiry),
+        ),
+    );
+    s.call(
+        "pack",
+        dscsa,
+        0,
+        call_of("dscsa", "pack", (sscc, vec![(gtin, "SN1"), (gtin, "SN2")])),
+    );
+    let package = |serial: &str| (0u8, gtin.to_string(), serial.to_string());
+    let container = (1u8, sscc.to_string());
+    s.call(
+        "ship packed package",
+        dscsa,
+        0,
+        call_of(
+            "dscsa",
+            "ship",
+            (
+                package("SN1"),
+                id("Charlie"),
+                None::<Account>,
+                [1u8; 32],
+                true,
+            ),
+        ),
+    );
+    s.call(
+        "ship without statement",
+        dscsa,
+        0,
+        call_of(
+            "dscsa",
+            "ship",
+            (
+                container.clone(),
+                id("Charlie"),
+                None::<Account>,
+                [1u8; 32],
+                false,
+            ),
+        ),
+    );
+    s.call(
+        "ship case via 3PL",
+        dscsa,
+        0,
+        call_of(
+            "dscsa",
+            "ship",
+            (
+                container.clone(),
+                id("Charlie"),
+                Some(id("Eve")),
+                [1u8; 32],
+                true,
+            ),
+        ),
+    );
+    s.call(
+        "verify in transit",
+        dscsa,
+        0,
+        call_of("dscsa", "verify", (gtin, "SN1", "LOT1", expiry)),
+    );
+    s.sign_as("Dave");
+    s.call(
+        "receive by someone else",
+        dscsa,
+        0,
+        call_of("dscsa", "receive", container.clone()),
+    );
+    s.sign_as("Charlie");
+    s.call("receive", dscsa, 0, call_of("dscsa", "receive", container));
+    s.call("unpack", dscsa, 0, call_of("dscsa", "unpack", sscc));
+    s.call(
+        "ship to dispenser",
+        dscsa,
+        0,
+        call_of(
+            "dscsa",
+            "ship",
+            (package("SN1"), id("Dave"), None::<Account>, [2u8; 32], true),
+        ),
+    );
+    s.call(
+        "quarantine",
+        dscsa,
+        0,
+        call_of("dscsa", "quarantine", (gtin, "SN2", "damaged")),
+    );
+    s.call(
+        "ship quarantined",
+        dscsa,
+        0,
+        call_of(
+            "dscsa",
+            "ship",
+            (package("SN2"), id("Dave"), None::<Account>, [2u8; 32], true),
+        ),
+    );
+    s.call(
+        "declare illegitimate",
+        dscsa,
+        0,
+        call_of(
+            "dscsa",
+            "declare_illegitimate",
+            (gtin, "SN2", "counterfeit"),
+        ),
+    );
+    s.sign_as("Dave");
+    s.call(
+        "receive at pharmacy",
+        dscsa,
+        0,
+        call_of("dscsa", "receive", package("SN1")),
+    );
+    s.call(
+        "dispense",
+        dscsa,
+        0,
+        call_of("dscsa", "dispense", (gtin, "SN1")),
+    );
+    s.call(
+        "dispense again",
+        dscsa,
+        0,
+        call_of("dscsa", "dispense", (gtin, "SN1")),
+    );
+    s.sign_as("Bob");
+    s.call(
+        "recall",
+        dscsa,
+        0,
+        call_of("dscsa", "recall", (gtin, "LOT1")),
+    );
+    s.call(
+        "ship recalled",
+        dscsa,
+        0,
+        call_of(
+            "dscsa",
+            "ship",
+            (
+                package("SN3"),
+                id("Charlie"),
+                None::<Account>,
+                [3u8; 32],
+                true,
+            ),
+        ),
+    );
+    for serial in ["SN1", "SN2", "SN3"] {
+        s.call(
+            "verify",
+            dscsa,
+            0,
+            call_of("dscsa", "verify", (gtin, serial, "LOT1", expiry)),
+        );
+    }
+    s.call(
+        "history",
+        dscsa,
+        0,
+        call_of("dscsa", "history", (gtin, "SN1", 0u32, 50u32)),
+    );
+
+    for (name, result, ours, theirs) in &s.gas {
+        println!(
+            "{name:<32} {result:<14} {:>12} {:>7} | {:>12} {:>7}",
+            ours.ref_time, ours.proof_size, theirs.ref_time, theirs.proof_size
+        );
+    }
+    assert!(
+        s.mismatches.is_empty(),
+        "{} step(s) differ from pallet-contracts:\n{}",
+        s.mismatches.len(),
+        s.mismatches.join("\n")
+    );
+}

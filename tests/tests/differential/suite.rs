@@ -1,0 +1,128 @@
+//! [`Suite`]: runs each step on both chains and collects every difference.
+
+use carechain_runtime::Weight;
+
+use crate::chains::{account32, Account, Backend, Carechain, Pallet, Step};
+
+/// Runs every step on both chains, collecting differences rather than stopping at
+/// the first, and the gas table.
+pub(crate) struct Suite {
+    pub(crate) carechain: Carechain,
+    pub(crate) pallet: Pallet,
+    pub(crate) mismatches: Vec<String>,
+    /// Step name, what happened (on Carechain), both gas figures.
+    pub(crate) gas: Vec<(String, String, Weight, Weight)>,
+    /// Steps where Carechain is known to differ, with the reason; each must differ.
+    pub(crate) known: Vec<(&'static str, &'static str)>,
+}
+
+impl Suite {
+    pub(crate) fn new() -> Self {
+        Suite {
+            carechain: Carechain::new(),
+            pallet: Pallet::new(),
+            mismatches: Vec::new(),
+            gas: Vec::new(),
+            known: Vec::new(),
+        }
+    }
+
+    pub(crate) fn compare(
+        &mut self,
+        name: &str,
+        ours: (Step, Weight),
+        theirs: (Step, Weight),
+    ) -> Step {
+        let known = self.known.iter().position(|(step, _)| *step == name);
+        match (ours.0 == theirs.0, known) {
+            (true, None) => {}
+            (false, Some(i)) => {
+                let (_, why) = self.known.remove(i);
+                println!("known difference at `{name}` ({why}):\n    carechain: {:?}\n    pallet:    {:?}", ours.0, theirs.0);
+            }
+            (true, Some(_)) => self.mismatches.push(format!(
+                "{name}: listed as a known difference but now agrees; drop it"
+            )),
+            (false, None) => self.mismatches.push(format!(
+                "{name}:\n    carechain: {:?}\n    pallet:    {:?}",
+                ours.0, theirs.0
+            )),
+        }
+        self.gas
+            .push((name.to_string(), summary(&ours.0), ours.1, theirs.1));
+        ours.0
+    }
+
+    pub(crate) fn upload(&mut self, code: &[u8]) -> Account {
+        let ours = self.carechain.upload(code).expect("carechain upload");
+        let theirs = self.pallet.upload(code).expect("pallet upload");
+        assert_eq!(ours, theirs, "code hashes differ");
+        ours
+    }
+
+    pub(crate) fn instantiate(
+        &mut self,
+        name: &str,
+        code: Account,
+        value: u128,
+        data: Vec<u8>,
+        salt: &[u8],
+    ) -> Option<Account> {
+        let ours = self
+            .carechain
+            .instantiate(code, value, data.clone(), salt.to_vec());
+        let theirs = self.pallet.instantiate(code, value, data, salt.to_vec());
+        self.compare(name, ours, theirs).address
+    }
+
+    pub(crate) fn call(&mut self, name: &str, dest: Account, value: u128, data: Vec<u8>) -> Step {
+        let ours = self.carechain.call(dest, value, data.clone());
+        let theirs = self.pallet.call(dest, value, data);
+        self.compare(name, ours, theirs)
+    }
+
+    /// Signs what follows on both chains as dev account `name`.
+    pub(crate) fn sign_as(&mut self, name: &'static str) {
+        self.carechain.signer = name;
+        self.pallet.origin = account32(name);
+    }
+
+    pub(crate) fn storage(&mut self, name: &str, contract: Account, key: &[u8]) {
+        let ours = self.carechain.storage(contract, key);
+        let theirs = self.pallet.storage(contract, key);
+        if ours != theirs {
+            self.mismatches.push(format!(
+                "storage {name} key {}:\n    carechain: {ours:?}\n    pallet:    {theirs:?}",
+                hex::encode(key)
+            ));
+        }
+    }
+
+    pub(crate) fn balance(&mut self, name: &str, who: Account) {
+        let ours = self.carechain.free_balance(who);
+        let theirs = self.pallet.free_balance(who);
+        if ours != theirs {
+            self.mismatches.push(format!(
+                "balance of {name}: carechain {ours}, pallet {theirs}"
+            ));
+        }
+    }
+}
+
+/// Where Carechain deliberately differs from pallet-contracts, and why. The suite
+/// checks these steps still differ, so the list cannot go stale.
+pub(crate) const KNOWN_DIFFERENCES: &[(&str, &str)] = &[(
+    "endowment beyond funds",
+    "Carechain charges no storage deposit, so it fails on the transfer where \
+     pallet-contracts fails on the deposit limit first",
+)];
+
+/// One line about a step's result: how it ended, output length, events.
+fn summary(step: &Step) -> String {
+    let how = match &step.result {
+        Ok((false, data)) => format!("ok {}B", data.len()),
+        Ok((true, data)) => format!("revert {}B", data.len()),
+        Err(name) => name.clone(),
+    };
+    format!("{how} {}ev", step.events.len())
+}
