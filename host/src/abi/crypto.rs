@@ -5,7 +5,7 @@ use wasmtime::Linker;
 
 use super::{def, ReturnCode};
 use crate::vm::host_state::HostState;
-use crate::vm::memory::{charge, read, read_array, write, Ctx};
+use crate::vm::memory::{charge, charge_host_call, read, read_array, write, Ctx};
 
 fn hash(
     c: &mut Ctx<'_>,
@@ -14,8 +14,7 @@ fn hash(
     out: u32,
     f: fn(&[u8]) -> Vec<u8>,
 ) -> wasmtime::Result<()> {
-    let cost = c.data().schedule.host_call;
-    charge(c, cost)?;
+    charge_host_call(c)?;
     let input = read(c, ptr, len)?;
     write(c, out, &f(&input))
 }

@@ -6,7 +6,9 @@ use wasmtime::Linker;
 
 use super::{def, ReturnCode};
 use crate::vm::host_state::{HostState, TrapReason};
-use crate::vm::memory::{charge, read, read_array, supervisor, write_output, Ctx};
+use crate::vm::memory::{
+    charge, charge_host_call, read, read_array, supervisor, write_output, Ctx,
+};
 
 /// Writes a SCALE-encoded frame fact to the contract's output buffer.
 fn output<T: Encode>(
@@ -15,8 +17,7 @@ fn output<T: Encode>(
     out_len_ptr: u32,
     value: T,
 ) -> wasmtime::Result<()> {
-    let cost = c.data().schedule.host_call;
-    charge(c, cost)?;
+    charge_host_call(c)?;
     write_output(c, out_ptr, out_len_ptr, &value.encode(), false)
 }
 
@@ -28,8 +29,7 @@ pub(crate) fn define(linker: &mut Linker<HostState>) -> wasmtime::Result<()> {
         "input",
         |mut c: Ctx<'_>, out: u32, out_len: u32| {
             // Readable any number of times, until FORWARD_INPUT hands it to a callee.
-            let cost = c.data().schedule.host_call;
-            charge(&mut c, cost)?;
+            charge_host_call(&mut c)?;
             let input = c
                 .data_mut()
                 .input
@@ -104,21 +104,18 @@ pub(crate) fn define(linker: &mut Linker<HostState>) -> wasmtime::Result<()> {
         output(&mut c, o, ol, info.balance.saturating_sub(ed))
     })?;
     def(linker, 0, "gas_left", |mut c: Ctx<'_>, o: u32, ol: u32| {
-        let cost = c.data().schedule.host_call;
-        charge(&mut c, cost)?;
+        charge_host_call(&mut c)?;
         let left =
             crate::vm::memory::fuel_left(&c)?.saturating_mul(c.data().schedule.ref_time_per_fuel);
         write_output(&mut c, o, ol, &left.encode(), false)
     })?;
     def(linker, 0, "caller_is_origin", |mut c: Ctx<'_>| {
-        let cost = c.data().schedule.host_call;
-        charge(&mut c, cost)?;
+        charge_host_call(&mut c)?;
         let caller = c.data().frame.caller;
         Ok(u32::from(c.data_mut().stack()?.origin == caller))
     })?;
     def(linker, 0, "caller_is_root", |mut c: Ctx<'_>| {
-        let cost = c.data().schedule.host_call;
-        charge(&mut c, cost)?;
+        charge_host_call(&mut c)?;
         Ok(0u32)
     })?;
     def(

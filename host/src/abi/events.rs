@@ -6,7 +6,7 @@ use wasmtime::Linker;
 
 use super::{def, ReturnCode};
 use crate::vm::host_state::HostState;
-use crate::vm::memory::{charge, read, supervisor, Ctx};
+use crate::vm::memory::{charge, charge_host_call, read, supervisor, Ctx};
 
 /// The debug buffer's bound (pallet-contracts' `MaxDebugBufferLen` on its dev runtimes).
 const MAX_DEBUG_BUFFER: u32 = 2 * 1024 * 1024;
@@ -49,8 +49,7 @@ pub(crate) fn define(linker: &mut Linker<HostState>) -> wasmtime::Result<()> {
             // debug buffer (any transaction) the answer is LoggingDisabled and the message
             // is not read; text that is not UTF-8 is dropped.
             let len = len.min(MAX_DEBUG_BUFFER);
-            let cost = c.data().schedule.host_call;
-            charge(&mut c, cost)?;
+            charge_host_call(&mut c)?;
             if c.data_mut().stack()?.debug.is_none() {
                 return Ok(ReturnCode::LoggingDisabled as u32);
             }

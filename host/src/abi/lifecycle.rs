@@ -7,15 +7,10 @@ use wasmtime::Linker;
 
 use super::{def, ReturnCode};
 use crate::vm::host_state::{HostState, TrapReason};
-use crate::vm::memory::{charge, read_array, supervisor, Ctx};
+use crate::vm::memory::{charge, charge_host_call, read_array, supervisor, Ctx};
 
 /// pallet-contracts' `MaxDelegateDependencies` on ink_sandbox and dev runtimes.
 const MAX_DELEGATE_DEPENDENCIES: usize = 32;
-
-fn charge_call(c: &mut Ctx<'_>) -> wasmtime::Result<()> {
-    let cost = c.data().schedule.host_call;
-    charge(c, cost)
-}
 
 fn code_exists(c: &mut Ctx<'_>, hash: &Hash) -> wasmtime::Result<bool> {
     let cost = c.data().schedule.storage_read;
@@ -111,7 +106,7 @@ pub(crate) fn define(linker: &mut Linker<HostState>) -> wasmtime::Result<()> {
         0,
         "set_code_hash",
         |mut c: Ctx<'_>, hash_ptr: u32| {
-            charge_call(&mut c)?;
+            charge_host_call(&mut c)?;
             let hash = Hash(read_array::<32>(&mut c, hash_ptr)?);
             if !code_exists(&mut c, &hash)? {
                 return Ok(ReturnCode::CodeNotFound as u32);
@@ -130,7 +125,7 @@ pub(crate) fn define(linker: &mut Linker<HostState>) -> wasmtime::Result<()> {
         0,
         "lock_delegate_dependency",
         |mut c: Ctx<'_>, hash_ptr: u32| {
-            charge_call(&mut c)?;
+            charge_host_call(&mut c)?;
             let hash = Hash(read_array::<32>(&mut c, hash_ptr)?);
             if !code_exists(&mut c, &hash)? {
                 return Err(supervisor("CodeNotFound"));
@@ -157,7 +152,7 @@ pub(crate) fn define(linker: &mut Linker<HostState>) -> wasmtime::Result<()> {
         0,
         "unlock_delegate_dependency",
         |mut c: Ctx<'_>, hash_ptr: u32| {
-            charge_call(&mut c)?;
+            charge_host_call(&mut c)?;
             let hash = Hash(read_array::<32>(&mut c, hash_ptr)?);
             update_info(&mut c, |info| {
                 match info.delegate_dependencies.binary_search(&hash) {
@@ -171,7 +166,7 @@ pub(crate) fn define(linker: &mut Linker<HostState>) -> wasmtime::Result<()> {
         },
     )?;
     def(linker, 0, "instantiation_nonce", |mut c: Ctx<'_>| {
-        charge_call(&mut c)?;
+        charge_host_call(&mut c)?;
         c.data_mut()
             .state
             .get()
@@ -179,7 +174,7 @@ pub(crate) fn define(linker: &mut Linker<HostState>) -> wasmtime::Result<()> {
             .map_err(|_| supervisor("ContractTrapped"))
     })?;
     def(linker, 0, "reentrance_count", |mut c: Ctx<'_>| {
-        charge_call(&mut c)?;
+        charge_host_call(&mut c)?;
         let address = c.data().frame.address;
         Ok(c.data_mut().stack()?.frames_of(&address).saturating_sub(1))
     })?;
@@ -188,7 +183,7 @@ pub(crate) fn define(linker: &mut Linker<HostState>) -> wasmtime::Result<()> {
         0,
         "account_reentrance_count",
         |mut c: Ctx<'_>, account_ptr: u32| {
-            charge_call(&mut c)?;
+            charge_host_call(&mut c)?;
             let account = AccountId(read_array::<32>(&mut c, account_ptr)?);
             Ok(c.data_mut().stack()?.frames_of(&account))
         },

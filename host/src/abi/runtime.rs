@@ -9,17 +9,12 @@ use wasmtime::Linker;
 use super::{def, ReturnCode};
 use crate::extension::ExtensionEnv;
 use crate::vm::host_state::HostState;
-use crate::vm::memory::{charge, read, supervisor, write_output, Ctx};
-
-fn charge_call(c: &mut Ctx<'_>) -> wasmtime::Result<()> {
-    let cost = c.data().schedule.host_call;
-    charge(c, cost)
-}
+use crate::vm::memory::{charge, charge_host_call, read, supervisor, write_output, Ctx};
 
 /// The fee of `ref_time`: ink_sandbox's `WeightPrice` converts one unit of ref_time
 /// into one unit of balance, and so does Carechain.
 fn fee(c: &mut Ctx<'_>, ref_time: u64, out: u32, out_len: u32) -> wasmtime::Result<()> {
-    charge_call(c)?;
+    charge_host_call(c)?;
     write_output(c, out, out_len, &u128::from(ref_time).encode(), false)
 }
 
@@ -30,7 +25,7 @@ pub(crate) fn define(linker: &mut Linker<HostState>) -> wasmtime::Result<()> {
         0,
         "call_chain_extension",
         |mut c: Ctx<'_>, id: u32, input: u32, input_len: u32, out: u32, out_len: u32| {
-            charge_call(&mut c)?;
+            charge_host_call(&mut c)?;
             let (ext_id, func_id) = ((id >> 16) as u16, (id & 0xffff) as u16);
             let Some(extension) = c.data().core.extensions.get(ext_id).cloned() else {
                 tracing::debug!(ext_id, "call to an unregistered chain extension");
@@ -59,7 +54,7 @@ pub(crate) fn define(linker: &mut Linker<HostState>) -> wasmtime::Result<()> {
         |mut c: Ctx<'_>, ptr: u32, len: u32| {
             // The call is read (a bad pointer traps, as on pallet-contracts), but no
             // runtime call is dispatchable from contracts on Carechain.
-            charge_call(&mut c)?;
+            charge_host_call(&mut c)?;
             read(&mut c, ptr, len)?;
             Ok(ReturnCode::CallRuntimeFailed as u32)
         },
@@ -69,7 +64,7 @@ pub(crate) fn define(linker: &mut Linker<HostState>) -> wasmtime::Result<()> {
         0,
         "xcm_execute",
         |mut c: Ctx<'_>, ptr: u32, len: u32| {
-            charge_call(&mut c)?;
+            charge_host_call(&mut c)?;
             read(&mut c, ptr, len)?;
             Ok(ReturnCode::XcmExecutionFailed as u32)
         },
@@ -79,7 +74,7 @@ pub(crate) fn define(linker: &mut Linker<HostState>) -> wasmtime::Result<()> {
         0,
         "xcm_send",
         |mut c: Ctx<'_>, _dest: u32, msg: u32, len: u32, _out: u32| {
-            charge_call(&mut c)?;
+            charge_host_call(&mut c)?;
             read(&mut c, msg, len)?;
             Ok(ReturnCode::XcmSendFailed as u32)
         },

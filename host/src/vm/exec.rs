@@ -82,6 +82,8 @@ struct Target {
     entry: &'static str,
     /// For a constructor, the record to write on success.
     pending_info: Option<ContractInfo>,
+    /// For a constructor, the instantiation nonce it takes (its trie id's).
+    nonce: Option<u64>,
     delegated: bool,
 }
 
@@ -248,6 +250,7 @@ fn resolve(
                 code_hash: info.code_hash,
                 entry: "call",
                 pending_info: None,
+                nonce: None,
                 delegated: false,
             })
         }
@@ -281,6 +284,7 @@ fn resolve(
                 code_hash: *code_hash,
                 entry: "deploy",
                 pending_info: Some(info),
+                nonce: Some(nonce),
                 delegated: false,
             })
         }
@@ -296,6 +300,7 @@ fn resolve(
                 code_hash: *code_hash,
                 entry: "call",
                 pending_info: None,
+                nonce: None,
                 delegated: true,
             })
         }
@@ -318,11 +323,9 @@ fn transfer_in(
         Err(TransferError::Dispatch(_)) => Err(DispatchError::TransferFailed),
         Err(TransferError::State(e)) => Err(state_error(e)),
     };
-    if let Some(info) = &target.pending_info {
+    if let Some(nonce) = target.nonce {
         moved(transfer_keep_alive(state, &stack.origin, &address, ed, ed))?;
-        let nonce = state.instantiation_nonce().map_err(state_error)?;
-        state.set(nonce_key(), nonce.wrapping_add(1).encode());
-        debug_assert_eq!(info.trie_id, trie_id(&address, nonce.wrapping_add(1)));
+        state.set(nonce_key(), nonce.encode());
     }
     if !target.delegated {
         moved(transfer_keep_alive(

@@ -62,6 +62,12 @@ pub(crate) fn charge(c: &mut Ctx<'_>, weight: Weight) -> wasmtime::Result<()> {
     }
 }
 
+/// Charges the flat cost of one host function call.
+pub(crate) fn charge_host_call(c: &mut Ctx<'_>) -> wasmtime::Result<()> {
+    let cost = c.data().schedule.host_call;
+    charge(c, cost)
+}
+
 /// Charges the per-byte cost of moving `len` bytes.
 pub(crate) fn charge_bytes(c: &mut Ctx<'_>, len: usize) -> wasmtime::Result<()> {
     let per_byte = c.data().schedule.per_byte;
