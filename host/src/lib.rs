@@ -1,11 +1,17 @@
 //! Carechain's host: what the pure runtime leaves out. Persistence in redb
-//! ([`RedbStore`]) and the wasmtime contract VM ([`WasmtimeVm`]) with its upload
-//! checks ([`vm::prepare`]), host ABI ([`abi`]) and chain extensions ([`extension`]).
+//! ([`RedbStore`]); the wasmtime contract VM ([`WasmtimeVm`]) with its upload
+//! checks ([`vm::prepare`]), host ABI ([`abi`]) and chain extensions ([`extension`]);
+//! the [`node`] (pool and block producer), its JSON-RPC server ([`rpc`]) over the
+//! [`api`] shared with clients, and the `carechain` CLI ([`cli`]).
 
 pub mod abi;
+pub mod api;
+pub mod cli;
 mod db;
 mod error;
 pub mod extension;
+pub mod node;
+pub mod rpc;
 pub mod vm;
 
 pub use db::RedbStore;

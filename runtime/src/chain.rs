@@ -102,6 +102,14 @@ pub struct DryRun {
     pub storage_changes: Vec<(Vec<u8>, Option<Vec<u8>>)>,
 }
 
+/// A block built and executed on the head but not yet committed.
+#[derive(Debug, Clone)]
+pub struct Proposal {
+    /// The block, its receipts and the transactions left out.
+    pub produced: Produced,
+    nodes: Vec<(Hash, crate::trie::Node)>,
+}
+
 /// The chain: a store plus its genesis hash and head.
 pub struct Chain<S: ChainStore> {
     store: S,
@@ -202,6 +210,22 @@ impl<S: ChainStore> Chain<S> {
         timestamp: Timestamp,
         vm: &dyn ContractVm,
     ) -> Result<Produced, ChainError> {
+        let proposal = self.propose_block(transactions, timestamp, vm)?;
+        self.commit_proposal(proposal)
+    }
+
+    /// Builds and executes a block on the head without committing it, so the caller
+    /// can look at every receipt first and then [`Chain::commit_proposal`] or drop it
+    /// (an all-or-nothing batch: commit only if every transaction succeeded).
+    ///
+    /// # Errors
+    /// As [`Chain::produce_block`].
+    pub fn propose_block(
+        &self,
+        transactions: Vec<SignedTransaction>,
+        timestamp: Timestamp,
+        vm: &dyn ContractVm,
+    ) -> Result<Proposal, ChainError> {
         self.check_timestamp(timestamp)?;
         let bad_signatures = verify_signatures(&transactions).err().unwrap_or_default();
         let number = self.head.number.saturating_add(1);
@@ -246,20 +270,35 @@ impl<S: ChainStore> Chain<S> {
             extrinsics_root: extrinsics_root(&included),
             receipts_root: receipts_root(&receipts),
         };
-        let block = Block {
-            header,
-            extrinsics: included,
-        };
-        self.commit(BlockCommit {
-            block: block.clone(),
-            receipts: receipts.clone(),
+        Ok(Proposal {
+            produced: Produced {
+                block: Block {
+                    header,
+                    extrinsics: included,
+                },
+                receipts,
+                rejected,
+            },
             nodes: update.nodes,
-        })?;
-        Ok(Produced {
-            block,
-            receipts,
-            rejected,
         })
+    }
+
+    /// Commits a block from [`Chain::propose_block`].
+    ///
+    /// # Errors
+    /// [`ChainError::NotChild`] if the head moved since the proposal, or a store error;
+    /// then nothing is committed.
+    pub fn commit_proposal(&mut self, proposal: Proposal) -> Result<Produced, ChainError> {
+        let Proposal { produced, nodes } = proposal;
+        if produced.block.header.parent_hash != self.head.hash() {
+            return Err(ChainError::NotChild);
+        }
+        self.commit(BlockCommit {
+            block: produced.block.clone(),
+            receipts: produced.receipts.clone(),
+            nodes,
+        })?;
+        Ok(produced)
     }
 
     /// Re-executes a block produced elsewhere and commits it if every transaction is

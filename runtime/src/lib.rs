@@ -48,7 +48,7 @@ mod validity;
 
 pub use account::{transfer, transfer_keep_alive, AccountInfo, TransferError};
 pub use block::{extrinsics_root, receipts_root, verify_header_chain, Block, Header};
-pub use chain::{Chain, ChainError, DryRun, Produced, Rejected};
+pub use chain::{Chain, ChainError, DryRun, Produced, Proposal, Rejected};
 pub use contract::{code_hash, contract_address, trie_id};
 pub use crypto::{
     blake2_128, blake2_256, sha256, verify, verify_batch, BadSignatures, KeyError, Keypair,
@@ -65,14 +65,15 @@ pub use primitives::{
     AccountId, Balance, BlockNumber, CodeHash, Hash, Nonce, ParseHexError, Ss58Error, Timestamp,
     SS58_PREFIX,
 };
-pub use receipt::{DispatchError, Event, EventRef, Outcome, Receipt};
+pub use receipt::{DispatchError, Event, EventRef, Outcome, Receipt, TxLocation};
 pub use schedule::{BaseCosts, ChainConfig, Limits, Schedule, VmSchedule};
 pub use state::{
     account_key, code_key, config_key, contract_info_key, contract_storage_key, nonce_key,
     ContractInfo, StateAccess, StateDb, StateError, StateExt,
 };
 pub use store::{
-    check_extends, topic_entries, BlockCommit, ChainStore, MemoryStore, NodeStore, StoreError,
+    check_extends, topic_entries, transaction_entries, BlockCommit, ChainStore, MemoryStore,
+    NodeStore, StoreError,
 };
 pub use transaction::{Call, SignedTransaction, Transaction, TX_DOMAIN};
 pub use trie::proof::{verify_proof, Proof, ProofError, Terminal};

@@ -99,3 +99,12 @@ pub struct EventRef {
     /// Index of the event in the receipt.
     pub event_index: u32,
 }
+
+/// Where a transaction is: block number and index in the block.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Encode, Decode)]
+pub struct TxLocation {
+    /// Block number.
+    pub block: BlockNumber,
+    /// Index of the transaction (and its receipt) in the block.
+    pub index: u32,
+}

@@ -10,7 +10,7 @@ use std::hash::{BuildHasherDefault, Hasher};
 
 use crate::block::{Block, Header};
 use crate::primitives::{BlockNumber, Hash};
-use crate::receipt::{EventRef, Receipt};
+use crate::receipt::{EventRef, Receipt, TxLocation};
 use crate::trie::Node;
 
 /// A storage backend failure, described by the backend.
@@ -93,6 +93,11 @@ pub trait ChainStore: NodeStore {
     /// # Errors
     /// [`StoreError`] if the backend fails.
     fn events_by_topic(&self, topic: &Hash) -> Result<Vec<EventRef>, StoreError>;
+    /// Where the transaction with this hash was included, if it was.
+    ///
+    /// # Errors
+    /// [`StoreError`] if the backend fails.
+    fn transaction(&self, tx_hash: &Hash) -> Result<Option<TxLocation>, StoreError>;
     /// Atomically stores a block with its receipts and nodes and makes it the head.
     /// The block must be the child of the current head (or genesis in an empty store).
     ///
@@ -119,6 +124,17 @@ pub fn topic_entries(
                 };
                 event.topics.iter().map(move |topic| (*topic, at))
             })
+    })
+}
+
+/// The transaction index entries of a block.
+pub fn transaction_entries(block: &Block) -> impl Iterator<Item = (Hash, TxLocation)> + '_ {
+    block.extrinsics.iter().enumerate().map(|(index, tx)| {
+        let at = TxLocation {
+            block: block.header.number,
+            index: u32::try_from(index).unwrap_or(u32::MAX),
+        };
+        (tx.hash(), at)
     })
 }
 
@@ -174,6 +190,7 @@ pub struct MemoryStore {
     blocks: HashMap<Hash, (Block, Vec<Receipt>)>,
     numbers: BTreeMap<BlockNumber, Hash>,
     topics: BTreeMap<Hash, Vec<EventRef>>,
+    transactions: HashMap<Hash, TxLocation>,
     head: Option<Hash>,
 }
 
@@ -220,6 +237,10 @@ impl ChainStore for MemoryStore {
         Ok(self.topics.get(topic).cloned().unwrap_or_default())
     }
 
+    fn transaction(&self, tx_hash: &Hash) -> Result<Option<TxLocation>, StoreError> {
+        Ok(self.transactions.get(tx_hash).copied())
+    }
+
     fn commit_block(&mut self, commit: BlockCommit) -> Result<(), StoreError> {
         let head = self
             .head
@@ -231,6 +252,7 @@ impl ChainStore for MemoryStore {
         for (topic, at) in topic_entries(number, &commit.receipts) {
             self.topics.entry(topic).or_default().push(at);
         }
+        self.transactions.extend(transaction_entries(&commit.block));
         self.nodes.extend(commit.nodes);
         self.numbers.insert(number, hash);
         self.blocks.insert(hash, (commit.block, commit.receipts));

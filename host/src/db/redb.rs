@@ -1,7 +1,7 @@
 //! The runtime's [`ChainStore`] over redb, an embedded ACID database.
 //!
 //! Tables are declared once here. A block is committed in one redb write transaction
-//! (nodes, block, receipts, number index, topic index, head), with redb's default
+//! (nodes, block, receipts, number index, topic and transaction indexes, head), with redb's default
 //! immediate durability: after `commit_block` returns the block survives a crash,
 //! and a crash before it leaves the previous head intact with all of its nodes.
 
@@ -10,8 +10,8 @@ use std::path::Path;
 use ::redb::{Database, MultimapTableDefinition, ReadOnlyTable, ReadableDatabase, TableDefinition};
 use carechain_runtime::trie::Node;
 use carechain_runtime::{
-    check_extends, topic_entries, Block, BlockCommit, BlockNumber, ChainStore, EventRef, Hash,
-    Header, NodeStore, Receipt, StoreError,
+    check_extends, topic_entries, transaction_entries, Block, BlockCommit, BlockNumber, ChainStore,
+    EventRef, Hash, Header, NodeStore, Receipt, StoreError, TxLocation,
 };
 use parity_scale_codec::{Decode, Encode};
 
@@ -28,6 +28,8 @@ const NUMBERS: TableDefinition<u64, &[u8; 32]> = TableDefinition::new("block_num
 /// Event index: topic -> SCALE-encoded [`EventRef`] (fixed width, so ordered as stored).
 const TOPICS: MultimapTableDefinition<&[u8; 32], &[u8; 16]> =
     MultimapTableDefinition::new("event_topics");
+/// Transaction index: transaction hash -> SCALE-encoded [`TxLocation`].
+const TRANSACTIONS: TableDefinition<&[u8; 32], &[u8]> = TableDefinition::new("transactions");
 /// Singletons: "head" -> header hash.
 const META: TableDefinition<&str, &[u8]> = TableDefinition::new("meta");
 
@@ -112,6 +114,7 @@ impl RedbStore {
         tx.open_table(RECEIPTS).map_err(backend)?;
         tx.open_table(NUMBERS).map_err(backend)?;
         tx.open_multimap_table(TOPICS).map_err(backend)?;
+        tx.open_table(TRANSACTIONS).map_err(backend)?;
         tx.open_table(META).map_err(backend)?;
         tx.commit().map_err(backend)
     }
@@ -179,6 +182,12 @@ impl ChainStore for RedbStore {
         Ok(out)
     }
 
+    fn transaction(&self, tx_hash: &Hash) -> Result<Option<TxLocation>, StoreError> {
+        self.read_bytes(TRANSACTIONS, tx_hash)?
+            .map(|b| decode("transaction location", &b))
+            .transpose()
+    }
+
     fn commit_block(&mut self, commit: BlockCommit) -> Result<(), StoreError> {
         let head = match self.head()? {
             Some(h) => Some(self.header(&h)?.ok_or_else(|| StoreError::Corrupt {
@@ -215,6 +224,12 @@ impl ChainStore for RedbStore {
             for (topic, at) in topic_entries(number, &commit.receipts) {
                 topics
                     .insert(&topic.0, &event_ref_bytes(&at))
+                    .map_err(backend)?;
+            }
+            let mut transactions = tx.open_table(TRANSACTIONS).map_err(backend)?;
+            for (tx_hash, at) in transaction_entries(&commit.block) {
+                transactions
+                    .insert(&tx_hash.0, at.encode().as_slice())
                     .map_err(backend)?;
             }
             let mut meta = tx.open_table(META).map_err(backend)?;

@@ -1,0 +1,322 @@
+//! A contract bundle (`.contract` from `cargo contract build`): its WASM, code hash
+//! and metadata, with `contract-transcode` to write arguments as text and read
+//! results and events back. Bundles are also found by code hash, so `call` and
+//! `events` decode a contract's messages knowing only its address.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{anyhow, bail, Context, Result};
+use carechain_runtime::{code_hash, Hash};
+use contract_metadata::ContractMetadata;
+use contract_transcode::ink_metadata::layout::Layout;
+use contract_transcode::ink_metadata::InkProject;
+use contract_transcode::{ContractMessageTranscoder, Value};
+use parity_scale_codec::{Compact, Encode};
+
+/// A loaded bundle.
+pub(super) struct Bundle {
+    /// Where it was read from.
+    pub(super) path: PathBuf,
+    /// The contract's name.
+    pub(super) name: String,
+    /// The WASM, if the bundle carries it (a `.json` metadata file does not).
+    pub(super) wasm: Option<Vec<u8>>,
+    /// `blake2_256` of the WASM, as the chain computes it.
+    pub(super) code_hash: Hash,
+    transcoder: ContractMessageTranscoder,
+    /// The metadata as JSON, to derive key encoders from.
+    abi: serde_json::Map<String, serde_json::Value>,
+}
+
+/// Label of the synthetic message through which a storage key is encoded.
+const KEY_MESSAGE: &str = "__carechain_storage_key";
+
+impl Bundle {
+    /// Reads a `.contract` bundle.
+    ///
+    /// # Errors
+    /// The file is missing or not a bundle, or its WASM does not match its hash.
+    pub(super) fn load(path: &Path) -> Result<Self> {
+        let metadata = ContractMetadata::load(path)
+            .with_context(|| format!("reading contract bundle {}", path.display()))?;
+        let wasm = metadata.source.wasm.as_ref().map(|w| w.0.clone());
+        let hash = Hash(metadata.source.hash.0);
+        if let Some(wasm) = &wasm {
+            if code_hash(wasm) != hash {
+                bail!(
+                    "{}: the WASM does not hash to the bundle's code hash {hash}",
+                    path.display()
+                );
+            }
+        }
+        let abi = metadata.abi;
+        let project: InkProject = serde_json::from_value(serde_json::Value::Object(abi.clone()))
+            .with_context(|| format!("{}: not ink! 5 metadata", path.display()))?;
+        Ok(Bundle {
+            path: path.to_path_buf(),
+            name: metadata.contract.name,
+            wasm,
+            code_hash: hash,
+            transcoder: ContractMessageTranscoder::new(project),
+            abi,
+        })
+    }
+
+    /// Reads a bare `.wasm` file: no metadata, so upload only.
+    ///
+    /// # Errors
+    /// The file cannot be read.
+    pub(super) fn wasm_only(path: &Path) -> Result<Vec<u8>> {
+        std::fs::read(path).with_context(|| format!("reading {}", path.display()))
+    }
+
+    fn project(&self) -> &InkProject {
+        self.transcoder.metadata()
+    }
+
+    /// The WASM, or an error saying the bundle has none.
+    ///
+    /// # Errors
+    /// A metadata-only file.
+    pub(super) fn wasm(&self) -> Result<&[u8]> {
+        self.wasm.as_deref().ok_or_else(|| {
+            anyhow!(
+                "{} has metadata but no WASM: use the .contract bundle",
+                self.path.display()
+            )
+        })
+    }
+
+    /// Selector and SCALE arguments of a constructor or message, from text.
+    ///
+    /// # Errors
+    /// An unknown name (with the list of known ones) or an argument that does not
+    /// parse as its type (with the expected type).
+    pub(super) fn encode(&self, name: &str, args: &[String]) -> Result<Vec<u8>> {
+        self.transcoder.encode(name, args).map_err(|e| {
+            let signature = self.signature(name).unwrap_or_default();
+            if signature.is_empty() {
+                anyhow!("{e:#}")
+            } else {
+                anyhow!("{e:#}\n  expected: {signature}")
+            }
+        })
+    }
+
+    /// `name(arg: Type, ...)` for a constructor or message.
+    pub(super) fn signature(&self, name: &str) -> Option<String> {
+        let spec = self.project().spec();
+        let args = spec
+            .constructors()
+            .iter()
+            .find(|c| c.label() == name)
+            .map(|c| c.args())
+            .or_else(|| {
+                spec.messages()
+                    .iter()
+                    .find(|m| m.label() == name)
+                    .map(|m| m.args())
+            })?;
+        let args: Vec<String> = args
+            .iter()
+            .map(|a| {
+                format!(
+                    "{}: {}",
+                    a.label(),
+                    a.ty().display_name().segments.join("::")
+                )
+            })
+            .collect();
+        Some(format!("{name}({})", args.join(", ")))
+    }
+
+    /// Every message, as `name(args)`, for help text.
+    pub(super) fn messages(&self) -> Vec<String> {
+        self.project()
+            .spec()
+            .messages()
+            .iter()
+            .filter_map(|m| self.signature(m.label()))
+            .collect()
+    }
+
+    /// Whether `name` is a message that changes state.
+    pub(super) fn is_mutating(&self, name: &str) -> Option<bool> {
+        self.project()
+            .spec()
+            .messages()
+            .iter()
+            .find(|m| m.label() == name)
+            .map(|m| m.mutates())
+    }
+
+    /// Decodes a message's return data (`Result<T, LangError>`).
+    ///
+    /// # Errors
+    /// The data does not decode as the message's return type.
+    pub(super) fn decode_return(&self, message: &str, data: &[u8]) -> Result<Value> {
+        self.transcoder
+            .decode_message_return(message, &mut &data[..])
+    }
+
+    /// Decodes a constructor's return data.
+    ///
+    /// # Errors
+    /// The data does not decode.
+    pub(super) fn decode_constructor_return(
+        &self,
+        constructor: &str,
+        data: &[u8],
+    ) -> Result<Value> {
+        self.transcoder
+            .decode_constructor_return(constructor, &mut &data[..])
+    }
+
+    /// Decodes an event from its first topic (the ink! 5 signature topic) and data.
+    ///
+    /// # Errors
+    /// No event of this contract has that signature topic, or the data does not decode.
+    pub(super) fn decode_event(&self, signature_topic: &Hash, data: &[u8]) -> Result<Value> {
+        // The transcoder expects the data as pallet-contracts stores it: a `Vec<u8>`.
+        let mut framed = Compact(u32::try_from(data.len()).unwrap_or(u32::MAX)).encode();
+        framed.extend_from_slice(data);
+        self.transcoder
+            .decode_contract_event(signature_topic, &mut &framed[..])
+    }
+
+    /// The signature topic of the event named `name`.
+    ///
+    /// # Errors
+    /// No such event (the known ones are listed), or it is anonymous.
+    pub(super) fn event_topic(&self, name: &str) -> Result<Hash> {
+        let events = self.project().spec().events();
+        let event = events.iter().find(|e| e.label() == name).ok_or_else(|| {
+            let known: Vec<&str> = events.iter().map(|e| e.label().as_str()).collect();
+            anyhow!(
+                "{} has no event `{name}`; its events are: {}",
+                self.name,
+                known.join(", ")
+            )
+        })?;
+        let topic = event
+            .signature_topic()
+            .ok_or_else(|| anyhow!("event `{name}` is anonymous: it has no signature topic"))?;
+        let bytes: [u8; 32] = topic
+            .as_bytes()
+            .try_into()
+            .map_err(|_| anyhow!("event `{name}`: signature topic is not 32 bytes"))?;
+        Ok(Hash(bytes))
+    }
+
+    /// The raw storage key of `field`'s entry for `key` (written as text): ink! 5
+    /// stores `Mapping` entries under the field's 4-byte root key followed by the
+    /// SCALE-encoded key; a plain field lives under the contract's root key.
+    ///
+    /// # Errors
+    /// No such field (the fields are listed), or the key does not parse as the
+    /// mapping's key type.
+    pub(super) fn storage_key(&self, field: &str, key: Option<&str>) -> Result<Vec<u8>> {
+        let project = self.project();
+        let Layout::Root(root) = project.layout() else {
+            bail!("{}: the storage layout has no root", self.name);
+        };
+        let Layout::Struct(fields) = root.layout() else {
+            bail!("{}: the storage root is not a struct", self.name);
+        };
+        let found = fields.fields().iter().find(|f| f.name() == field);
+        let Some(found) = found else {
+            let names: Vec<&str> = fields.fields().iter().map(|f| f.name().as_str()).collect();
+            bail!(
+                "{} has no storage field `{field}`; its fields are: {}",
+                self.name,
+                names.join(", ")
+            );
+        };
+        match (found.layout(), key) {
+            (Layout::Root(mapping), Some(text)) => {
+                let mut out = mapping.root_key().key().encode();
+                let ty = project
+                    .registry()
+                    .resolve(mapping.ty().id)
+                    .ok_or_else(|| anyhow!("{field}: its type is missing from the metadata"))?;
+                let key_ty = ty
+                    .type_params
+                    .iter()
+                    .find(|p| p.name == "K")
+                    .and_then(|p| p.ty)
+                    .ok_or_else(|| anyhow!("`{field}` is not a Mapping (no key type)"))?;
+                let encoded = self
+                    .key_encoder(key_ty.id)?
+                    .encode(KEY_MESSAGE, [text])
+                    .with_context(|| format!("key `{text}` for `{field}`"))?;
+                out.extend_from_slice(encoded.get(4..).unwrap_or_default());
+                Ok(out)
+            }
+            (Layout::Root(_), None) => bail!("`{field}` is a Mapping: give --key"),
+            (_, Some(_)) => bail!("`{field}` is not a Mapping: leave out --key"),
+            (_, None) => Ok(root.root_key().key().encode()),
+        }
+    }
+}
+
+impl Bundle {
+    /// A transcoder whose one extra message takes a single argument of type `ty`, so
+    /// contract-transcode itself parses and encodes a key written as text (it has no
+    /// public entry point for encoding a bare type from text).
+    fn key_encoder(&self, ty: u32) -> Result<ContractMessageTranscoder> {
+        let mut abi = self.abi.clone();
+        let message = serde_json::json!({
+            "label": KEY_MESSAGE,
+            "selector": "0x00000000",
+            "args": [{ "label": "key", "type": { "type": ty, "displayName": [] } }],
+            "returnType": { "type": ty, "displayName": [] },
+            "mutates": false,
+            "payable": false,
+            "default": false,
+            "docs": []
+        });
+        abi.get_mut("spec")
+            .and_then(|spec| spec.get_mut("messages"))
+            .and_then(serde_json::Value::as_array_mut)
+            .ok_or_else(|| anyhow!("{}: metadata has no message list", self.name))?
+            .push(message);
+        let project: InkProject = serde_json::from_value(serde_json::Value::Object(abi))
+            .context("metadata with the key message")?;
+        Ok(ContractMessageTranscoder::new(project))
+    }
+}
+
+/// Finds the bundle whose code hash is `hash` among `*.contract` files under `dirs`
+/// (one level of subdirectories, as `target/ink/<name>/<name>.contract`).
+pub(super) fn find_by_code_hash(dirs: &[PathBuf], hash: &Hash) -> Option<Bundle> {
+    bundle_files(dirs)
+        .into_iter()
+        .filter_map(|path| Bundle::load(&path).ok())
+        .find(|b| &b.code_hash == hash)
+}
+
+/// Every `.contract` file in `dirs` and their direct subdirectories, sorted.
+fn bundle_files(dirs: &[PathBuf]) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    for dir in dirs {
+        let Ok(entries) = std::fs::read_dir(dir) else {
+            continue;
+        };
+        for entry in entries.flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                if let Ok(inner) = std::fs::read_dir(&path) {
+                    out.extend(inner.flatten().map(|e| e.path()).filter(|p| is_bundle(p)));
+                }
+            } else if is_bundle(&path) {
+                out.push(path);
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+fn is_bundle(path: &Path) -> bool {
+    path.extension().is_some_and(|e| e == "contract")
+}
