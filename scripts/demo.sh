@@ -1,8 +1,162 @@
 #!/usr/bin/env bash
-# The main job: set up the machine, build the contracts, run the dev chain example.
-# (The node and CLI replace the example as they land.)
+# The main job: set up, build the contracts and the `carechain` binary, start a dev
+# node on a temporary directory, deploy the three healthcare contracts and run a
+# realistic scenario through the CLI, then print the final block, its state root and
+# a verified proof. CARECHAIN_PROFILE=debug uses the debug build (the test script
+# does, to check this scenario without a release build).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-./scripts/setup.sh
-./scripts/build-contracts.sh
-cargo run --release --locked --quiet -p carechain-host --example devchain -- target/devchain
+root=$(pwd)
+
+profile=${CARECHAIN_PROFILE:-release}
+if [ -z "${CARECHAIN_SKIP_SETUP:-}" ]; then
+  ./scripts/setup.sh
+  ./scripts/build-contracts.sh
+fi
+if [ "$profile" = release ]; then
+  cargo build --release --locked --quiet -p carechain-host --bin carechain
+else
+  cargo build --locked --quiet -p carechain-host --bin carechain
+fi
+cc="$root/target/$profile/carechain"
+
+work=$(mktemp -d "${TMPDIR:-/tmp}/carechain-demo.XXXXXX")
+node_pid=
+cleanup() {
+  [ -n "$node_pid" ] && kill "$node_pid" 2>/dev/null && wait "$node_pid" 2>/dev/null
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+start_node() {
+  "$cc" node --base-path "$work/chain" --rpc-addr 127.0.0.1:0 > "$work/node.log" 2>&1 &
+  node_pid=$!
+  for _ in $(seq 1 100); do
+    url=$(sed -n 's/^  rpc      \(ws:[^ ]*\).*/\1/p' "$work/node.log")
+    [ -n "$url" ] && break
+    kill -0 "$node_pid" 2>/dev/null || { cat "$work/node.log"; exit 1; }
+    sleep 0.1
+  done
+  [ -n "$url" ] || { echo "the node did not start:"; cat "$work/node.log"; exit 1; }
+  export CARECHAIN_URL=$url
+}
+
+say() { printf '\n== %s\n' "$*"; }
+# Runs a verb and indents what it prints.
+cc() { "$cc" "$@" 2>&1 | sed 's/^/   /'; return "${PIPESTATUS[0]}"; }
+# A verb that must be refused: show why, fail the demo if it went through.
+refused() {
+  if "$cc" "$@" > "$work/out" 2>&1; then
+    echo "   UNEXPECTED: this was accepted"; sed 's/^/   /' "$work/out"; exit 1
+  fi
+  grep -E 'result:|error:' "$work/out" | sed 's/^/   refused: /'
+}
+# The value of a top-level JSON string field in a command's --output json.
+field() { sed -n "s/^  \"$1\": \"\(.*\)\",\{0,1\}$/\1/p"; }
+address() { "$cc" account "$1" -o json | field address; }
+deploy() { # bundle suri args...
+  local bundle=$1 suri=$2; shift 2
+  "$cc" instantiate "target/ink/$bundle/$bundle.contract" --suri "$suri" -x -o json --args "$@" | field contract
+}
+
+start_node
+say "A dev node at $CARECHAIN_URL (chain in $work/chain)"
+sed 's/^/   /' "$work/node.log"
+
+alice=$(address //Alice) bob=$(address //Bob) charlie=$(address //Charlie) dave=$(address //Dave)
+pharmaco=$(address //PharmaCo) wholesaler=$(address //Wholesaler) pharmacy=$(address //Pharmacy)
+say "Cast: Alice runs the contracts; Bob is a physician; Charlie his patient; Dave the privacy officer"
+echo "   PharmaCo manufactures, Wholesaler distributes, Pharmacy dispenses"
+
+say "Deploying consent, ehr_access and dscsa (code uploaded on first use)"
+consent=$(deploy consent //Alice)
+ehr=$(deploy ehr_access //Alice "$consent" "$dave")
+dscsa=$(deploy dscsa //Alice)
+echo "   consent    $consent"
+echo "   ehr_access $ehr"
+echo "   dscsa      $dscsa"
+
+say "EHR: Alice registers Bob as a provider; Bob registers Charlie's lab result"
+cc call "$ehr" --message add_provider --args "$bob" -x > /dev/null
+record=0x$(printf 'ehr:charlie:lab:2026-11-20' | sha256sum | cut -c1-64)
+content=0x$(printf 'HbA1c 6.1%% (2026-11-20), fasting glucose 5.4 mmol/L' | sha256sum | cut -c1-64)
+cc call "$ehr" --suri //Bob --message register_record \
+  --args "$record" "$charlie" Labs "$content" '"fhir://hospital.example/Observation/a1c-2611"' -x | grep -E 'outcome|event'
+
+say "Bob asks to read it for treatment, with no consent yet: denied (and audited)"
+cc call "$ehr" --suri //Bob --message request_access --args "$record" Treatment -x | grep -E 'result|event'
+
+say "Charlie grants Bob treatment access to his lab results (a FHIR Consent, permit)"
+cc call "$consent" --suri //Charlie --message record \
+  --args "$charlie" "$bob" Permit '[Treatment]' '[Labs]' 0 None -x | grep -E 'result|event'
+
+say "Bob asks again: granted, the EHR contract checking the consent contract"
+cc call "$ehr" --suri //Bob --message request_access --args "$record" Treatment -x | grep -E 'result|event'
+
+say "Charlie revokes; Bob is denied again"
+cc call "$consent" --suri //Charlie --message revoke --args 0 -x | grep -E 'result|event'
+cc call "$ehr" --suri //Bob --message request_access --args "$record" Treatment -x | grep -E 'result|event'
+
+say "Emergency: Charlie arrives unconscious; Bob breaks the glass"
+entry=$("$cc" call "$ehr" --suri //Bob --message break_glass -x -o json \
+  --args "$record" '"unconscious in the ED, known diabetic; glucose history needed"' | field result)
+echo "   result: $entry (the audit entry)"
+entry=${entry//[^0-9]/}
+say "The break-glass waits for review; Dave, the privacy officer, accepts it"
+cc call "$ehr" --message pending_reviews --args "$charlie" | grep result
+cc call "$ehr" --suri //Dave --message review --args "$entry" true -x | grep -E 'outcome|event'
+say "Charlie's accounting of disclosures (HIPAA): who was granted his records"
+cc call "$ehr" --suri //Charlie --message accounting_of_disclosures --args "$charlie" 0 99999999999999 0 10 | grep result
+
+say "DSCSA: Alice registers the trading partners with their GLNs"
+for p in "$pharmaco Manufacturer 0312345000011" "$wholesaler WholesaleDistributor 0614141000029" "$pharmacy Dispenser 0987654000030"; do
+  set -- $p
+  cc call "$dscsa" --message add_partner --args "$1" "$2" "\"$3\"" '"NJ-WDP-0001"' -x | grep outcome
+done
+
+say "PharmaCo imports its EPCIS events: commissions 3 packs, packs them into a case, ships it to Wholesaler"
+cc epcis import examples/epcis/pharmaco-shipment.jsonld --contract "$dscsa" --suri //PharmaCo
+gtin=00312345678906 sscc=003123450000001230
+
+say "Importing the same document again commissions duplicate serials: refused, nothing applied"
+refused epcis import examples/epcis/pharmaco-shipment.jsonld --contract "$dscsa" --suri //PharmaCo
+
+say "Wholesaler receives the case and ships it on to Pharmacy"
+cc call "$dscsa" --suri //Wholesaler --message receive --args "Container(\"$sscc\")" -x | grep outcome
+cc call "$dscsa" --suri //Wholesaler --message ship \
+  --args "Container(\"$sscc\")" "$pharmacy" None 0x$(printf 'PO-9917/ASN-551' | sha256sum | cut -c1-64) true -x | grep outcome
+
+say "Pharmacy receives it, unpacks it, verifies a pack and dispenses it"
+cc call "$dscsa" --suri //Pharmacy --message receive --args "Container(\"$sscc\")" -x | grep outcome
+cc call "$dscsa" --suri //Pharmacy --message unpack --args "\"$sscc\"" -x | grep outcome
+cc call "$dscsa" --suri //Pharmacy --message verify --args "\"$gtin\"" '"SN1001"' '"LOT2611A"' 1845936000000 | grep result
+cc call "$dscsa" --suri //Pharmacy --message dispense --args "\"$gtin\"" '"SN1001"' -x | grep -E 'outcome|event'
+
+say "Wholesaler, no longer the owner, tries to ship a pack: refused"
+refused call "$dscsa" --suri //Wholesaler --message ship \
+  --args "Package(\"$gtin\", \"SN1002\")" "$pharmacy" None 0x$(printf 'x' | sha256sum | cut -c1-64) true -x
+
+say "Pharmacy finds a torn seal on SN1003 and quarantines it as suspect"
+cc call "$dscsa" --suri //Pharmacy --message quarantine --args "\"$gtin\"" '"SN1003"' '"torn tamper-evident seal: suspect product"' -x | grep outcome
+cc call "$dscsa" --message verify --args "\"$gtin\"" '"SN1003"' '"LOT2611A"' 1845936000000 | grep result
+
+say "SN1001's history as EPCIS 2.0, with a Merkle proof of its current state"
+cc epcis export --serial "urn:epc:id:sgtin:0312345.067890.SN1001" --contract "$dscsa" --out "$work/sn1001.epcis.json"
+grep -c '"eventTime"' "$work/sn1001.epcis.json" | sed 's/^/   events in the document: /'
+cc verify-proof "$work/sn1001.epcis.json"
+
+say "Events of the EHR contract, decoded with its metadata"
+cc events --contract "$ehr" --name AccessDecided
+
+say "The final block"
+cc block latest | head -6
+head_before=$("$cc" block latest -o json | sed -n 's/^    "hash": "\(.*\)",$/\1/p' | head -1)
+
+say "Stopping the node (Ctrl-C) and starting it again: it resumes at the same head"
+kill -INT "$node_pid"; wait "$node_pid" || true; node_pid=
+start_node
+head_after=$("$cc" block latest -o json | sed -n 's/^    "hash": "\(.*\)",$/\1/p' | head -1)
+echo "   head before $head_before"
+echo "   head after  $head_after"
+[ "$head_before" = "$head_after" ] || { echo "   the head changed across the restart"; exit 1; }
+say "Done"

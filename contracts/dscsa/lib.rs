@@ -327,6 +327,8 @@ mod dscsa {
         AlreadyRecalled,
         /// A page may hold at most [`MAX_PAGE`] entries.
         PageTooLarge,
+        /// Another partner is registered under that GLN.
+        GlnInUse,
     }
 
     /// Something happened to a package.
@@ -378,6 +380,8 @@ mod dscsa {
         recalls: Mapping<(Gtin, String), BlockNumber>,
         history_len: Mapping<PackageKey, u32>,
         history: Mapping<(PackageKey, u32), HistoryEntry>,
+        /// Partners by GLN (each GLN names one partner).
+        gln_partner: Mapping<[u8; 13], AccountId>,
     }
 
     /// `digits` (ASCII) with a valid GS1 mod-10 check digit as its last.
@@ -442,6 +446,7 @@ mod dscsa {
                 recalls: Mapping::default(),
                 history_len: Mapping::default(),
                 history: Mapping::default(),
+                gln_partner: Mapping::default(),
             }
         }
 
@@ -460,6 +465,10 @@ mod dscsa {
             if self.partners.contains(account) {
                 return Err(Error::PartnerExists);
             }
+            if self.gln_partner.contains(gln) {
+                return Err(Error::GlnInUse);
+            }
+            self.gln_partner.insert(gln, &account);
             let partner = Partner {
                 kind,
                 gln,
@@ -488,6 +497,14 @@ mod dscsa {
         #[ink(message)]
         pub fn partner(&self, account: AccountId) -> Option<Partner> {
             self.partners.get(account)
+        }
+
+        /// The partner registered under a GLN: how EPCIS documents, which name
+        /// parties by GLN, are mapped to accounts.
+        #[ink(message)]
+        pub fn partner_account(&self, gln: String) -> Option<AccountId> {
+            let gln = fixed::<13>(&gln, Error::InvalidGln).ok()?;
+            self.gln_partner.get(gln)
         }
 
         /// Commissions a package (manufacturer or repackager); returns its key.
@@ -1131,6 +1148,13 @@ mod dscsa {
                 d.add_partner(a.frank, PartnerKind::Dispenser, gln(5), "".into()),
                 Err(Error::InvalidText)
             );
+            assert_eq!(
+                d.add_partner(a.frank, PartnerKind::Dispenser, gln(1), "x".into()),
+                Err(Error::GlnInUse)
+            );
+            assert_eq!(d.partner_account(gln(2)), Some(a.charlie));
+            assert_eq!(d.partner_account(gln(5)), None);
+            assert_eq!(d.partner_account("not a gln".into()), None);
             d.set_partner_active(a.bob, false).expect("suspended");
             set_caller(a.bob);
             assert_eq!(

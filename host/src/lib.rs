@@ -2,12 +2,14 @@
 //! ([`RedbStore`]); the wasmtime contract VM ([`WasmtimeVm`]) with its upload
 //! checks ([`vm::prepare`]), host ABI ([`abi`]) and chain extensions ([`extension`]);
 //! the [`node`] (pool and block producer), its JSON-RPC server ([`rpc`]) over the
-//! [`api`] shared with clients, and the `carechain` CLI ([`cli`]).
+//! [`api`] shared with clients, the `carechain` CLI ([`cli`]) and the GS1 EPCIS
+//! mapping of the DSCSA contract ([`epcis`]).
 
 pub mod abi;
 pub mod api;
 pub mod cli;
 mod db;
+pub mod epcis;
 mod error;
 pub mod extension;
 pub mod node;

@@ -1,10 +1,612 @@
-//! EPCIS (placeholder until import/export land).
-use clap::Subcommand;
+//! `epcis import` turns a GS1 EPCIS 2.0 document into DSCSA contract calls, applied
+//! in one block all together or not at all; `epcis export` writes a product's
+//! on-chain history back out as EPCIS 2.0, with the Merkle proof of its current
+//! state. The mapping itself is [`crate::epcis`].
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::rc::Rc;
+
+use anyhow::{anyhow, bail, Context, Result};
+use carechain_runtime::{AccountId, Call, Weight};
+use clap::{Args, Subcommand};
+use indicatif::{ProgressBar, ProgressStyle};
+use parity_scale_codec::{Decode, Encode};
+use serde::Serialize;
+
+use super::bundle::{find_by_code_hash, Bundle};
+use super::client::Client;
+use super::contract::{keypair, sign_all};
+use super::output::Out;
+use super::{BundleDirs, Connection};
+use crate::api::types::{Address, Bytes, DryRunCall, DryRunRequest, ProofRequest};
+use crate::epcis::export::{self, Action, Entry};
+use crate::epcis::import::{read, Import};
+use crate::epcis::{ids, Operation, Reason, Target};
+
+/// Where the GS1 EPCIS 2.0 JSON schema is looked for when `--schema` is not given.
+const DEFAULT_SCHEMA: &str = "../shared/data/epcis/EPCIS-JSON-Schema.json";
 
 /// `epcis` verbs.
 #[derive(Debug, Subcommand)]
-pub enum EpcisCommand {}
+pub enum EpcisCommand {
+    /// Apply an EPCIS 2.0 JSON(-LD) document to the DSCSA contract, all or nothing.
+    Import(ImportArgs),
+    /// Write a product's history as an EPCIS 2.0 document with a proof of its state.
+    Export(ExportArgs),
+}
 
-pub(super) fn run(cmd: EpcisCommand, _out: &super::output::Out) -> anyhow::Result<()> {
-    match cmd {}
+/// `epcis import` arguments.
+#[derive(Debug, Args)]
+pub struct ImportArgs {
+    /// The EPCIS document.
+    pub file: PathBuf,
+    /// The DSCSA contract.
+    #[arg(long, value_parser = Address::parse)]
+    pub contract: Address,
+    /// Signer: the trading partner whose events these are.
+    #[arg(long, env = "CARECHAIN_SURI", default_value = "//Alice")]
+    pub suri: String,
+    /// The GS1 EPCIS 2.0 JSON schema to validate against (default: the shared copy,
+    /// if present).
+    #[arg(long)]
+    pub schema: Option<PathBuf>,
+    /// Only print the calls the document maps to; submit nothing.
+    #[arg(long)]
+    pub plan: bool,
+    #[command(flatten)]
+    bundles: BundleDirs,
+    #[command(flatten)]
+    conn: Connection,
+}
+
+/// `epcis export` arguments.
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    /// The product: an SGTIN URN, a GS1 Digital Link URI, or `GTIN/SERIAL`.
+    #[arg(long)]
+    pub serial: String,
+    /// The DSCSA contract.
+    #[arg(long, value_parser = Address::parse)]
+    pub contract: Address,
+    /// Write the document here instead of stdout.
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+    #[command(flatten)]
+    bundles: BundleDirs,
+    #[command(flatten)]
+    conn: Connection,
+}
+
+/// Runs an `epcis` verb.
+///
+/// # Errors
+/// Whatever the verb reports.
+pub(super) fn run(cmd: EpcisCommand, out: &Out) -> Result<()> {
+    match cmd {
+        EpcisCommand::Import(args) => import(&args, out),
+        EpcisCommand::Export(args) => export_history(&args, out),
+    }
+}
+
+fn contract_bundle(client: &Client, contract: Address, dirs: &BundleDirs) -> Result<Bundle> {
+    let hash = client
+        .account(contract)?
+        .code_hash
+        .ok_or_else(|| anyhow!("no contract at {}", contract.0))?;
+    find_by_code_hash(&dirs.dirs, &hash.0).ok_or_else(|| {
+        anyhow!(
+            "no bundle with code hash {} in {:?}: build the contracts or pass --bundle-dir",
+            hash.0,
+            dirs.dirs
+        )
+    })
+}
+
+/// Runs a read-only message and returns its SCALE output (`Result<T, LangError>`).
+fn query(
+    client: &Client,
+    bundle: &Bundle,
+    contract: Address,
+    message: &str,
+    args: &[String],
+) -> Result<Vec<u8>> {
+    let data = bundle.encode(message, args)?;
+    let run = client.dry_run(&DryRunRequest {
+        origin: contract,
+        gas_limit: None,
+        call: DryRunCall::Call {
+            dest: contract,
+            value: 0,
+            data: Bytes(data),
+        },
+    })?;
+    if run.outcome != "success" {
+        bail!(
+            "`{message}` {}: {}",
+            run.outcome,
+            run.error.unwrap_or_default()
+        );
+    }
+    Ok(run.data.0)
+}
+
+/// Decodes `Result<T, LangError>` output, the LangError being a one-byte enum.
+fn decode_ok<T: Decode>(message: &str, data: &[u8]) -> Result<T> {
+    match <Result<T, u8>>::decode(&mut &data[..]) {
+        Ok(Ok(v)) => Ok(v),
+        Ok(Err(e)) => bail!("`{message}` failed with LangError {e}"),
+        Err(e) => bail!("`{message}` returned data that does not decode: {e}"),
+    }
+}
+
+fn quoted(text: &str) -> String {
+    format!("{text:?}")
+}
+
+fn target_arg(target: &Target) -> String {
+    match target {
+        Target::Package(gtin, serial) => format!("Package({}, {})", quoted(gtin), quoted(serial)),
+        Target::Container(sscc) => format!("Container({})", quoted(sscc)),
+    }
+}
+
+/// The message and text arguments of an operation.
+fn message_of(
+    op: &Operation,
+    accounts: &BTreeMap<String, AccountId>,
+) -> Result<(&'static str, Vec<String>)> {
+    Ok(match op {
+        Operation::Commission {
+            gtin,
+            serial,
+            lot,
+            expiry,
+        } => (
+            "commission",
+            vec![
+                quoted(gtin),
+                quoted(serial),
+                quoted(lot),
+                expiry.to_string(),
+            ],
+        ),
+        Operation::Pack { sscc, items } => {
+            let items: Vec<String> = items
+                .iter()
+                .map(|(g, s)| format!("({}, {})", quoted(g), quoted(s)))
+                .collect();
+            (
+                "pack",
+                vec![quoted(sscc), format!("[{}]", items.join(", "))],
+            )
+        }
+        Operation::Unpack { sscc } => ("unpack", vec![quoted(sscc)]),
+        Operation::Ship {
+            target,
+            to_gln,
+            transaction_information,
+        } => {
+            let to = accounts
+                .get(to_gln)
+                .ok_or_else(|| anyhow!("GLN {to_gln} is not a registered trading partner"))?;
+            (
+                "ship",
+                vec![
+                    target_arg(target),
+                    to.to_ss58(),
+                    "None".into(),
+                    format!("0x{}", hex::encode(transaction_information)),
+                    "true".into(),
+                ],
+            )
+        }
+        Operation::Receive { target } => ("receive", vec![target_arg(target)]),
+        Operation::Dispense { gtin, serial } => ("dispense", vec![quoted(gtin), quoted(serial)]),
+        Operation::Decommission {
+            gtin,
+            serial,
+            reason,
+        } => (
+            "decommission",
+            vec![quoted(gtin), quoted(serial), format!("{reason:?}")],
+        ),
+    })
+}
+
+fn progress(len: usize, what: &str) -> ProgressBar {
+    // indicatif draws only on a terminal; elsewhere the caller prints plain lines.
+    let bar = ProgressBar::new(u64::try_from(len).unwrap_or(u64::MAX));
+    if let Ok(style) = ProgressStyle::with_template("{msg} [{bar:30}] {pos}/{len}") {
+        bar.set_style(style.progress_chars("=> "));
+    }
+    bar.set_message(what.to_string());
+    bar
+}
+
+fn load_schema(path: Option<&Path>, out: &Out) -> Result<Option<serde_json::Value>> {
+    let (path, explicit) = match path {
+        Some(p) => (p.to_path_buf(), true),
+        None => (PathBuf::from(DEFAULT_SCHEMA), false),
+    };
+    match std::fs::read_to_string(&path) {
+        Ok(text) => Ok(Some(
+            serde_json::from_str(&text).with_context(|| format!("schema {}", path.display()))?,
+        )),
+        Err(e) if explicit => Err(anyhow!("schema {}: {e}", path.display())),
+        Err(_) => {
+            out.note(&format!(
+                "note: the EPCIS 2.0 JSON schema is not at {DEFAULT_SCHEMA}; the document is not schema-validated (pass --schema)"
+            ));
+            Ok(None)
+        }
+    }
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct ImportReport {
+    mapped_events: usize,
+    calls: usize,
+    unmapped: Vec<UnmappedLine>,
+    applied: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    block_number: Option<u64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    block_hash: Option<String>,
+}
+
+#[derive(Serialize)]
+struct UnmappedLine {
+    line: usize,
+    what: String,
+    reason: String,
+}
+
+/// `epcis import`.
+fn import(args: &ImportArgs, out: &Out) -> Result<()> {
+    let text = std::fs::read_to_string(&args.file)
+        .with_context(|| format!("reading {}", args.file.display()))?;
+    let schema = load_schema(args.schema.as_deref(), out)?;
+    let Import { mapped, unmapped } =
+        read(&text, schema.as_ref()).with_context(|| format!("{}", args.file.display()))?;
+    let file = args.file.display();
+    for u in &unmapped {
+        out.note(&format!(
+            "{file}:{}: not mapped: {}: {}",
+            u.line, u.what, u.reason
+        ));
+    }
+    let client = args.conn.connect()?;
+    let bundle = Rc::new(contract_bundle(&client, args.contract, &args.bundles)?);
+    // Parties are named by GLN; the contract's partner registry gives their accounts.
+    let mut accounts = BTreeMap::new();
+    for m in &mapped {
+        for op in &m.operations {
+            if let Operation::Ship { to_gln, .. } = op {
+                if accounts.contains_key(to_gln) {
+                    continue;
+                }
+                let data = query(
+                    &client,
+                    &bundle,
+                    args.contract,
+                    "partner_account",
+                    &[quoted(to_gln)],
+                )?;
+                if let Some(account) = decode_ok::<Option<[u8; 32]>>("partner_account", &data)? {
+                    accounts.insert(to_gln.clone(), AccountId(account));
+                }
+            }
+        }
+    }
+    let calls_total: usize = mapped.iter().map(|m| m.operations.len()).sum();
+    let bar = progress(calls_total, "encoding");
+    let mut calls = Vec::with_capacity(calls_total);
+    let mut origin = Vec::with_capacity(calls_total);
+    for m in &mapped {
+        for op in &m.operations {
+            let (message, call_args) = message_of(op, &accounts)
+                .with_context(|| format!("{file}:{}: {}", m.line, m.what))?;
+            let data = bundle
+                .encode(message, &call_args)
+                .with_context(|| format!("{file}:{}: {}", m.line, m.what))?;
+            calls.push((message, call_args, data));
+            origin.push(m);
+            bar.inc(1);
+            if bar.is_hidden() && calls.len() % 1000 == 0 {
+                out.note(&format!("encoded {} of {calls_total} calls", calls.len()));
+            }
+        }
+    }
+    bar.finish_and_clear();
+    let mut report = ImportReport {
+        mapped_events: mapped.len(),
+        calls: calls.len(),
+        unmapped: unmapped
+            .iter()
+            .map(|u| UnmappedLine {
+                line: u.line,
+                what: u.what.clone(),
+                reason: u.reason.clone(),
+            })
+            .collect(),
+        applied: false,
+        block_number: None,
+        block_hash: None,
+    };
+    if args.plan || calls.is_empty() {
+        return out.emit(&report, || {
+            for ((message, call_args, _), m) in calls.iter().zip(&origin) {
+                println!("{file}:{}: {}({})", m.line, message, call_args.join(", "));
+            }
+            println!(
+                "{} events map to {} calls; {} not mapped; nothing submitted",
+                mapped.len(),
+                calls.len(),
+                unmapped.len()
+            );
+        });
+    }
+    let info = client.info()?;
+    let n = u64::try_from(calls.len()).unwrap_or(u64::MAX);
+    let block: Weight = info.max_tx_gas.into();
+    let max_block = carechain_runtime::ChainConfig::default()
+        .schedule
+        .limits
+        .max_block_gas;
+    let per_call = Weight::new(
+        block.ref_time.min(max_block.ref_time / n),
+        block.proof_size.min(max_block.proof_size / n),
+    );
+    let key = keypair(&args.suri)?;
+    let signed = sign_all(
+        &client,
+        &key,
+        calls
+            .iter()
+            .map(|(_, _, data)| {
+                (
+                    Call::Call {
+                        dest: args.contract.0,
+                        value: 0,
+                        data: data.clone(),
+                    },
+                    per_call,
+                )
+            })
+            .collect(),
+    )?;
+    match client.submit_all(&signed) {
+        Ok(receipts) => {
+            let first = receipts.first();
+            report.applied = true;
+            report.block_number = first.map(|r| r.block_number);
+            report.block_hash = first.map(|r| r.block_hash.0.to_string());
+            out.emit(&report, || {
+                println!(
+                    "{} events applied as {} calls in block #{} ({} not mapped)",
+                    mapped.len(),
+                    calls.len(),
+                    report.block_number.unwrap_or_default(),
+                    unmapped.len()
+                );
+            })
+        }
+        Err(e) => {
+            let Some(failure) = e.batch_failure() else {
+                return Err(e.into());
+            };
+            let (message, call_args, _) = calls.get(failure.index).ok_or_else(|| anyhow!("{e}"))?;
+            let event = origin.get(failure.index).map_or(0, |m| m.line);
+            let why = bundle
+                .decode_return(message, &failure.output)
+                .map(|v| v.to_string())
+                .unwrap_or_else(|_| failure.outcome.clone());
+            bail!(
+                "{file}:{event}: {message}({}) {}: {why}\nnothing of the document was applied{}",
+                call_args.join(", "),
+                failure.outcome,
+                if failure.outcome.contains("OutOfGas") {
+                    " (the document may be too large for one block: split it)"
+                } else {
+                    ""
+                }
+            )
+        }
+    }
+}
+
+/// The contract's `Shipment`, as SCALE-encoded.
+#[derive(Decode)]
+struct ShipmentScale {
+    to: [u8; 32],
+    _carrier: Option<[u8; 32]>,
+    transaction_information: [u8; 32],
+}
+
+/// The contract's `Decommission`.
+#[derive(Decode, Clone, Copy)]
+enum DecommissionScale {
+    Destroyed,
+    Sample,
+    Expired,
+    Stolen,
+}
+
+impl From<DecommissionScale> for Reason {
+    fn from(d: DecommissionScale) -> Self {
+        match d {
+            DecommissionScale::Destroyed => Reason::Destroyed,
+            DecommissionScale::Sample => Reason::Sample,
+            DecommissionScale::Expired => Reason::Expired,
+            DecommissionScale::Stolen => Reason::Stolen,
+        }
+    }
+}
+
+/// The contract's `Action`.
+#[derive(Decode)]
+enum ActionScale {
+    Commissioned,
+    Packed([u8; 18]),
+    Unpacked([u8; 18]),
+    Shipped(ShipmentScale),
+    Received,
+    Quarantined(String),
+    Cleared,
+    DeclaredIllegitimate(String),
+    Recalled,
+    Dispensed,
+    Decommissioned(DecommissionScale),
+}
+
+/// The contract's `HistoryEntry` (ink!'s default block number is `u32`).
+#[derive(Decode)]
+struct HistoryEntryScale {
+    actor: [u8; 32],
+    action: ActionScale,
+    _block: u32,
+    at: u64,
+}
+
+/// The fields of the contract's `Package` that an export needs (a prefix of it).
+#[derive(Decode)]
+struct PackageHead {
+    _gtin: [u8; 14],
+    _serial: String,
+    lot: String,
+    expiry: u64,
+}
+
+/// The fields of the contract's `Partner` that an export needs.
+#[derive(Decode)]
+struct PartnerHead {
+    _kind: u8,
+    gln: [u8; 13],
+}
+
+fn digits(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+/// `epcis export`.
+fn export_history(args: &ExportArgs, out: &Out) -> Result<()> {
+    let (gtin, serial) = ids::sgtin(&args.serial)
+        .or_else(|| {
+            let (g, s) = args.serial.split_once('/')?;
+            Some((g.to_string(), s.to_string()))
+        })
+        .ok_or_else(|| {
+            anyhow!(
+                "--serial {}: give an SGTIN URN, a Digital Link URI or GTIN/SERIAL",
+                args.serial
+            )
+        })?;
+    let client = args.conn.connect()?;
+    let bundle = contract_bundle(&client, args.contract, &args.bundles)?;
+    let package_args = [quoted(&gtin), quoted(&serial)];
+    let data = query(&client, &bundle, args.contract, "package", &package_args)?;
+    let package = decode_ok::<Option<PackageHead>>("package", &data)?
+        .ok_or_else(|| anyhow!("no package {gtin}/{serial} in the contract"))?;
+    let mut raw = Vec::new();
+    loop {
+        let from = u32::try_from(raw.len()).unwrap_or(u32::MAX);
+        let page_args = [
+            quoted(&gtin),
+            quoted(&serial),
+            from.to_string(),
+            "50".into(),
+        ];
+        let data = query(&client, &bundle, args.contract, "history", &page_args)?;
+        let page: Result<Vec<HistoryEntryScale>, u8> = decode_ok("history", &data)?;
+        let page = page.map_err(|e| anyhow!("`history` refused with contract error {e}"))?;
+        let done = page.len() < 50;
+        raw.extend(page);
+        if done {
+            break;
+        }
+    }
+    let mut glns: BTreeMap<[u8; 32], Option<String>> = BTreeMap::new();
+    let mut gln_of = |account: [u8; 32]| -> Result<Option<String>> {
+        if let Some(g) = glns.get(&account) {
+            return Ok(g.clone());
+        }
+        let arg = [AccountId(account).to_ss58()];
+        let data = query(&client, &bundle, args.contract, "partner", &arg)?;
+        let gln = decode_ok::<Option<PartnerHead>>("partner", &data)?.map(|p| digits(&p.gln));
+        glns.insert(account, gln.clone());
+        Ok(gln)
+    };
+    let mut history = Vec::with_capacity(raw.len());
+    for e in raw {
+        let action = match e.action {
+            ActionScale::Commissioned => Action::Commissioned {
+                lot: package.lot.clone(),
+                expiry: package.expiry,
+            },
+            ActionScale::Packed(s) => Action::Packed(digits(&s)),
+            ActionScale::Unpacked(s) => Action::Unpacked(digits(&s)),
+            ActionScale::Shipped(s) => Action::Shipped {
+                to_gln: gln_of(s.to)?,
+                transaction_information: s.transaction_information,
+            },
+            ActionScale::Received => Action::Received,
+            ActionScale::Quarantined(r) => Action::Quarantined(r),
+            ActionScale::Cleared => Action::Cleared,
+            ActionScale::DeclaredIllegitimate(t) => Action::DeclaredIllegitimate(t),
+            ActionScale::Recalled => Action::Recalled,
+            ActionScale::Dispensed => Action::Dispensed,
+            ActionScale::Decommissioned(d) => Action::Decommissioned(d.into()),
+        };
+        history.push(Entry {
+            actor_gln: gln_of(e.actor)?,
+            at: e.at,
+            action,
+        });
+    }
+    // The proof of the package's current record, against the head's state root.
+    let package_key = blake2_256(&(gtin_bytes(&gtin)?, serial.clone()).encode());
+    let key = bundle.storage_key("packages", Some(&format!("0x{}", hex::encode(package_key))))?;
+    let proof = client.proof(&ProofRequest {
+        contract: Some(args.contract),
+        key: Bytes(key),
+        at: None,
+    })?;
+    super::check_proof(&proof, None).context("the node's proof is wrong")?;
+    if proof.value.is_none() {
+        bail!("the proof says package {gtin}/{serial} is absent: the contract's key derivation changed");
+    }
+    let mut extensions = serde_json::Map::new();
+    extensions.insert(
+        "contract".into(),
+        serde_json::json!(args.contract.0.to_ss58()),
+    );
+    extensions.insert("stateProof".into(), serde_json::to_value(&proof)?);
+    let document = export::document(&gtin, &serial, &history, proof.header.timestamp, extensions);
+    let text = serde_json::to_string_pretty(&document)?;
+    match &args.out {
+        Some(path) => {
+            std::fs::write(path, &text).with_context(|| format!("writing {}", path.display()))?;
+            out.note(&format!(
+                "{} events of {gtin}/{serial} written to {}, with a proof against block #{} (state root {})",
+                history.len(),
+                path.display(),
+                proof.header.number,
+                proof.header.state_root.0
+            ));
+        }
+        None => println!("{text}"),
+    }
+    Ok(())
+}
+
+fn gtin_bytes(gtin: &str) -> Result<[u8; 14]> {
+    gtin.as_bytes()
+        .try_into()
+        .map_err(|_| anyhow!("GTIN {gtin} is not 14 digits"))
+}
+
+fn blake2_256(data: &[u8]) -> [u8; 32] {
+    carechain_runtime::blake2_256(data)
 }

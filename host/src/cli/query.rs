@@ -69,7 +69,7 @@ pub struct ProofArgs {
 /// `verify-proof` arguments.
 #[derive(Debug, Args)]
 pub struct VerifyProofArgs {
-    /// A file written by `proof --output json`, or `-` for stdin.
+    /// A file written by `proof --output json` or `epcis export`, or `-` for stdin.
     pub file: PathBuf,
     /// A block hash you trust (for example from your own node); the proof's header
     /// must hash to it.
@@ -237,8 +237,14 @@ pub(super) fn verify_proof(args: &VerifyProofArgs, out: &Out) -> Result<()> {
         std::fs::read_to_string(&args.file)
             .with_context(|| format!("reading {}", args.file.display()))?
     };
-    let view: ProofView = serde_json::from_str(&text)
-        .context("not a proof as printed by `carechain proof --output json`")?;
+    // A proof as `proof --output json` prints it, or an EPCIS export carrying one.
+    let mut json: serde_json::Value = serde_json::from_str(&text).context("not JSON")?;
+    if let Some(embedded) = json.get_mut("carechain:stateProof") {
+        json = embedded.take();
+    }
+    let view: ProofView = serde_json::from_value(json).context(
+        "not a proof as printed by `carechain proof --output json` or `carechain epcis export`",
+    )?;
     check_proof(&view, args.block_hash.map(|h| h.0))?;
     let verified = Verified {
         verified: true,

@@ -92,7 +92,9 @@ fn seal(shared: &Shared, entries: Vec<Entry>, empty_blocks: bool) {
     let mut sealed_any = false;
     for entry in entries {
         if entry.atomic {
-            sealed_any |= seal_singles(shared, &mut chain, std::mem::take(&mut singles));
+            if !singles.is_empty() {
+                sealed_any |= seal_singles(shared, &mut chain, std::mem::take(&mut singles));
+            }
             sealed_any |= seal_batch(shared, &mut chain, entry);
         } else {
             singles.push(entry);
