@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Sets up the machine, builds the contracts, then runs every test: the contracts' ink!
 # unit tests and the main workspace's unit, property, integration and doc tests, with
-# formatting and clippy as gates.
+# formatting and clippy as gates, and finally the demo scenario end to end.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -17,4 +17,7 @@ cargo clippy --workspace --all-targets --locked --quiet -- -D warnings
 
 echo "[test] workspace: tests"
 cargo test --workspace --locked
+
+echo "[test] the main job: scripts/demo.sh on the debug build"
+CARECHAIN_PROFILE=debug CARECHAIN_SKIP_SETUP=1 ./scripts/demo.sh
 echo "[test] all green"

@@ -3,14 +3,17 @@
 use clap::Parser;
 
 fn main() -> std::process::ExitCode {
-    // Like other Unix tools, end quietly when the reader of our output goes away
-    // (`carechain block | head`) instead of failing on a broken pipe.
-    #[cfg(unix)]
-    // SAFETY: restoring the default disposition of SIGPIPE before any thread starts.
-    unsafe {
-        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
-    }
     let cli = carechain_host::cli::Cli::parse();
+    // Like other Unix tools, a client verb ends quietly when the reader of its output
+    // goes away (`carechain block | head`). The node keeps Rust's default (SIGPIPE
+    // ignored): a client hanging up must never kill it.
+    #[cfg(unix)]
+    if !matches!(cli.command, carechain_host::cli::Command::Node(_)) {
+        // SAFETY: restoring the default disposition of SIGPIPE before any thread starts.
+        unsafe {
+            libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+        }
+    }
     match carechain_host::cli::run(cli) {
         Ok(()) => std::process::ExitCode::SUCCESS,
         Err(e) => {

@@ -535,3 +535,96 @@ fn index_u32(i: usize) -> u32 {
 
 /// How long an interval producer waits, at least.
 pub const MIN_BLOCK_TIME: Duration = Duration::from_millis(1);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use carechain_runtime::{Call, Keypair, Transaction, Weight};
+
+    fn transfer(node: &Node, from: &str, nonce: u64, value: u128) -> SignedTransaction {
+        let key = Keypair::from_uri(from).expect("dev key");
+        let to = Keypair::from_uri("//Ferdie").expect("dev key");
+        Transaction {
+            genesis_hash: node.info().genesis_hash.0,
+            signer: key.account_id(),
+            nonce,
+            gas_limit: Weight::new(1_000_000_000, 10_000),
+            call: Call::Transfer {
+                dest: to.account_id(),
+                value,
+            },
+        }
+        .sign(&key)
+    }
+
+    #[test]
+    fn a_batch_applies_whole_or_not_at_all() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let node = Node::open(dir.path(), Sealing::Instant).expect("node");
+        let head = node.info().head;
+        // The second transfer is beyond Bob's funds: it would fail, so nothing applies.
+        let batch = vec![
+            transfer(&node, "//Bob", 0, 1_000_000_000_000),
+            transfer(&node, "//Bob", 1, u128::MAX / 2),
+        ];
+        match node.submit_all(batch) {
+            Err(NodeError::BatchFailed { index: 1, .. }) => {}
+            other => panic!("expected the second to fail the batch: {other:?}"),
+        }
+        assert_eq!(node.info().head, head, "no block");
+        let bob = Keypair::from_uri("//Bob").expect("dev key").account_id();
+        assert_eq!(node.account(&Address(bob)).expect("account").nonce, 0);
+        // An invalid transaction (a future nonce) fails the batch the same way.
+        let future = vec![
+            transfer(&node, "//Bob", 0, 1),
+            transfer(&node, "//Bob", 5, 1),
+        ];
+        assert!(matches!(
+            node.submit_all(future),
+            Err(NodeError::BatchFailed { index: 1, .. })
+        ));
+        let fine = vec![
+            transfer(&node, "//Bob", 0, 10_000_000_000),
+            transfer(&node, "//Bob", 1, 10_000_000_000),
+        ];
+        let receipts = node.submit_all(fine).expect("applies");
+        assert_eq!(receipts.len(), 2);
+        assert_eq!(
+            receipts[0].block_number, receipts[1].block_number,
+            "one block"
+        );
+        assert_eq!(
+            node.receipt(&receipts[1].tx_hash.0).expect("query"),
+            Some(receipts[1].clone())
+        );
+    }
+
+    #[test]
+    fn interval_sealing_makes_blocks_on_its_own_and_includes_submissions() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let node =
+            Node::open(dir.path(), Sealing::Interval(Duration::from_millis(20))).expect("node");
+        let mut heads = node.subscribe();
+        let receipt = node
+            .submit(transfer(&node, "//Alice", 0, 10_000_000_000))
+            .expect("included");
+        assert_eq!(receipt.outcome, "success");
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .expect("rt");
+        let next =
+            rt.block_on(async { tokio::time::timeout(Duration::from_secs(5), heads.recv()).await });
+        assert!(matches!(next, Ok(Ok(_))), "blocks keep coming");
+        node.stop();
+        assert!(matches!(
+            node.submit(transfer(&node, "//Alice", 1, 1)),
+            Err(NodeError::Stopping)
+        ));
+        let replayed = Node::decode_transaction(&node, &[1, 2, 3]);
+        assert!(
+            matches!(replayed, Err(NodeError::BadRequest(_))),
+            "truncated SCALE"
+        );
+    }
+}
