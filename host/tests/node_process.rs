@@ -137,6 +137,13 @@ fn rpc(addr: &str, method: &str, params: Value) -> Value {
     serde_json::from_str(&body).unwrap_or_else(|e| panic!("{method}: {e}: {body}"))
 }
 
+fn runtime() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("runtime")
+}
+
 fn error_code(response: &Value) -> i64 {
     response["error"]["code"]
         .as_i64()
@@ -274,11 +281,7 @@ fn acknowledged_transactions_survive_sigkill_and_bad_requests_get_errors() {
         let key = Keypair::from_uri(uri).expect("dev");
         let to = Keypair::from_uri("//Ferdie").expect("dev");
         workers.push(std::thread::spawn(move || {
-            let rt = tokio::runtime::Builder::new_current_thread()
-                .enable_all()
-                .build()
-                .expect("runtime");
-            rt.block_on(async {
+            runtime().block_on(async {
                 let client = WsClientBuilder::default()
                     .build(&url)
                     .await
@@ -306,11 +309,7 @@ fn acknowledged_transactions_survive_sigkill_and_bad_requests_get_errors() {
         let url = url.clone();
         let ready = Arc::clone(&ready);
         std::thread::spawn(move || {
-            let rt = tokio::runtime::Builder::new_current_thread()
-                .enable_all()
-                .build()
-                .expect("runtime");
-            rt.block_on(async {
+            runtime().block_on(async {
                 let client = WsClientBuilder::default()
                     .build(&url)
                     .await
@@ -326,17 +325,24 @@ fn acknowledged_transactions_survive_sigkill_and_bad_requests_get_errors() {
         })
     };
     ready.wait();
-    let deadline = Instant::now() + Duration::from_secs(60);
+    let started = Instant::now();
+    let deadline = started + Duration::from_secs(60);
     while acked.lock().expect("lock").len() < 200 && Instant::now() < deadline {
         std::thread::sleep(Duration::from_millis(20));
     }
     node.kill_9();
+    let elapsed = started.elapsed();
     stop.store(true, Ordering::SeqCst);
     for w in workers {
         w.join().expect("worker");
     }
     let seen_heads = heads.join().expect("subscriber");
     let acked = acked.lock().expect("lock").clone();
+    println!(
+        "{} transfers acknowledged by 4 concurrent clients in {} ms before SIGKILL",
+        acked.len(),
+        elapsed.as_millis()
+    );
     assert!(
         acked.len() >= 200,
         "only {} acknowledged before the deadline",
@@ -347,11 +353,7 @@ fn acknowledged_transactions_survive_sigkill_and_bad_requests_get_errors() {
     // Restarted on the same directory: every acknowledged transaction is there.
     let node = NodeProcess::start(&base);
     let url = node.url();
-    let rt = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .expect("runtime");
-    rt.block_on(async {
+    runtime().block_on(async {
         let client = WsClientBuilder::default()
             .build(&url)
             .await

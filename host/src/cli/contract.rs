@@ -239,10 +239,21 @@ pub(super) fn upload(args: &UploadArgs, out: &Out) -> Result<()> {
         events: Vec::new(),
     };
     if !args.signing.execute {
-        return out.emit(&report, || {
+        // A dry run checks the code as the chain will at upload (pallet-contracts'
+        // `prepare`), here, without a node.
+        let vm = crate::WasmtimeVm::new().map_err(|e| anyhow!("VM: {e}"))?;
+        let config = carechain_runtime::ChainConfig::default();
+        let verdict = carechain_runtime::ContractVm::validate_code(&vm, &wasm, &config);
+        out.emit(&report, || {
             println!("code hash {hash} ({} bytes)", wasm.len());
-            println!("dry run only: add --execute (-x) to upload");
-        });
+            match &verdict {
+                Ok(()) => {
+                    println!("dry run: the chain accepts this code; add --execute (-x) to upload")
+                }
+                Err(e) => println!("dry run: the chain refuses this code: {e}"),
+            }
+        })?;
+        return verdict.map_err(|e| anyhow!("{e}"));
     }
     let client = args.conn.connect()?;
     let key = keypair(&args.signing.suri)?;
@@ -321,7 +332,7 @@ pub(super) fn instantiate(args: &InstantiateArgs, out: &Out) -> Result<()> {
     if let Some(a) = run.instantiated {
         decoder.insert(a.0, Rc::clone(&bundle));
     }
-    let mut report = Report {
+    let report = Report {
         code_hash: Some(H256(bundle.code_hash)),
         contract: run.instantiated,
         events: decoder.events(&run.events),
@@ -349,20 +360,50 @@ pub(super) fn instantiate(args: &InstantiateArgs, out: &Out) -> Result<()> {
         data,
         salt: args.salt.0.clone(),
     };
-    let tx = sign_all(&client, &key, vec![(call, limit)])?;
-    let receipt = submit_one(&client, &tx)?;
-    let ok = require_success(&receipt, decoded.as_deref());
-    report.contract = receipt.instantiated;
-    report.events = decoder.events(&receipt.events);
-    report.dry_run = None;
-    report.receipt = Some(receipt);
-    out.emit(&report, || {
-        if let Some(r) = &report.receipt {
-            print_receipt(r, decoded.as_deref());
+    let submission = Submission {
+        client: &client,
+        key: &key,
+        out,
+    };
+    submission.execute(call, limit, report, &mut decoder, |_| decoded.clone())
+}
+
+/// Signs and submits a call whose dry run succeeded, then reports the receipt.
+struct Submission<'a> {
+    client: &'a Client,
+    key: &'a Keypair,
+    out: &'a Out,
+}
+
+impl Submission<'_> {
+    /// Submits `call`; `decode` reads the result from the receipt's output.
+    fn execute(
+        &self,
+        call: Call,
+        limit: Weight,
+        mut report: Report,
+        decoder: &mut Decoder<'_>,
+        decode: impl Fn(&[u8]) -> Option<String>,
+    ) -> Result<()> {
+        let tx = sign_all(self.client, self.key, vec![(call, limit)])?;
+        let receipt = submit_one(self.client, &tx)?;
+        let result = decode(&receipt.output.0);
+        let ok = require_success(&receipt, result.as_deref());
+        if receipt.instantiated.is_some() {
+            report.contract = receipt.instantiated;
         }
-        print_events(&report.events);
-    })?;
-    ok
+        report.events = decoder.events(&receipt.events);
+        report.result = result.clone();
+        report.dry_run = None;
+        report.receipt = Some(receipt);
+        self.out.emit(&report, || {
+            if let Some(r) = &report.receipt {
+                print_receipt(r, result.as_deref());
+            }
+            print_events(&report.events);
+        })?;
+        ok
+    }
 }
 
 /// `call`.
@@ -410,7 +451,7 @@ pub(super) fn call(args: &CallArgs, out: &Out) -> Result<()> {
         .map(|v| v.to_string());
     let mut decoder = Decoder::new(&client, &args.bundles);
     decoder.insert(args.contract.0, Rc::clone(&bundle));
-    let mut report = Report {
+    let report = Report {
         code_hash: Some(code_hash),
         contract: Some(args.contract),
         events: decoder.events(&run.events),
@@ -445,22 +486,15 @@ pub(super) fn call(args: &CallArgs, out: &Out) -> Result<()> {
         value: args.value,
         data,
     };
-    let tx = sign_all(&client, &key, vec![(call, limit)])?;
-    let receipt = submit_one(&client, &tx)?;
-    let result = bundle
-        .decode_return(&args.message, &receipt.output.0)
-        .ok()
-        .map(|v| v.to_string());
-    let ok = require_success(&receipt, result.as_deref());
-    report.events = decoder.events(&receipt.events);
-    report.result = result.clone();
-    report.dry_run = None;
-    report.receipt = Some(receipt);
-    out.emit(&report, || {
-        if let Some(r) = &report.receipt {
-            print_receipt(r, result.as_deref());
-        }
-        print_events(&report.events);
-    })?;
-    ok
+    let submission = Submission {
+        client: &client,
+        key: &key,
+        out,
+    };
+    submission.execute(call, limit, report, &mut decoder, |output| {
+        bundle
+            .decode_return(&args.message, output)
+            .ok()
+            .map(|v| v.to_string())
+    })
 }
