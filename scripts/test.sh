@@ -18,6 +18,10 @@ cargo clippy --workspace --all-targets --locked --quiet -- -D warnings
 echo "[test] workspace: tests"
 cargo test --workspace --locked
 
+echo "[test] JavaScript: the runtime for Node.js and the web, tested in Node and headless Chromium"
+./scripts/build-js.sh
+node --test js/tests/
+
 echo "[test] the main job: scripts/demo.sh on the debug build"
 CARECHAIN_PROFILE=debug CARECHAIN_SKIP_SETUP=1 ./scripts/demo.sh
 echo "[test] all green"

@@ -62,9 +62,7 @@ impl Keypair {
     /// # Errors
     /// [`KeyError`] when the URI, mnemonic or seed is malformed.
     pub fn from_uri(uri: &str) -> Result<Self, KeyError> {
-        let parsed: subxt_signer::SecretUri = uri
-            .parse()
-            .map_err(|e: subxt_signer::SecretUriError| KeyError(e.to_string()))?;
+        let parsed = parse_secret_uri(uri)?;
         subxt_signer::sr25519::Keypair::from_uri(&parsed)
             .map(Keypair)
             .map_err(|e| KeyError(e.to_string()))
@@ -85,6 +83,43 @@ impl core::fmt::Debug for Keypair {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         write!(f, "Keypair({})", self.account_id())
     }
+}
+
+/// Splits a secret URI as `sp_core`'s `SECRET_PHRASE_REGEX` does
+/// (`phrase` `(//hard | /soft)*` `///password`), without the regex: subxt-signer's
+/// parser is a regex, and the regex engine with its Unicode tables would be most of
+/// the browser package's size. The unit tests check both parsers agree.
+fn parse_secret_uri(uri: &str) -> Result<subxt_signer::SecretUri, KeyError> {
+    let invalid = || KeyError("Invalid secret phrase format".into());
+    let (body, password) = match uri.find("///") {
+        Some(at) => (&uri[..at], Some(&uri[at + 3..])),
+        None => (uri, None),
+    };
+    let (phrase, mut path) = body.split_at(body.find('/').unwrap_or(body.len()));
+    let word = |c: char| c.is_alphanumeric() || c == '_' || c == ' ';
+    if !phrase.chars().all(word) {
+        return Err(invalid());
+    }
+    let mut junctions = Vec::new();
+    while let Some(rest) = path.strip_prefix('/') {
+        // `rest` starts with the junction: `/name` (hard) or `name` (soft).
+        let skip = usize::from(rest.starts_with('/'));
+        let end = rest[skip..].find('/').map_or(rest.len(), |i| i + skip);
+        if end == skip {
+            return Err(invalid());
+        }
+        junctions.push(subxt_signer::DeriveJunction::from(&rest[..end]));
+        path = &rest[end..];
+    }
+    Ok(subxt_signer::SecretUri {
+        phrase: subxt_signer::SecretString::from(if phrase.is_empty() {
+            subxt_signer::DEV_PHRASE.to_string()
+        } else {
+            phrase.to_string()
+        }),
+        password: password.map(|p| subxt_signer::SecretString::from(p.to_string())),
+        junctions,
+    })
 }
 
 /// A secret URI, mnemonic or seed that could not be turned into a key.
@@ -205,6 +240,47 @@ fn parallel_chunks(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn secret_uris_split_as_substrate_splits_them() {
+        use subxt_signer::ExposeSecret;
+        for uri in [
+            "//Alice",
+            "//Alice///pw",
+            "//Alice//stash",
+            "/soft//hard/3//4",
+            "bottom drive obey lake curtain smoke basket hold race lonely fit walk//x",
+            "0xe5be9a5092b81bca64be81d212e7f2f9eba183bb7a90954f7b76361f6edb5c0a//Alice",
+            "//Alice//bad path///",
+            "phrase with_underscore/soft///pass/with/slashes",
+            "",
+            "///only a password",
+            "//",
+            "bad-char//Alice",
+            "//a//",
+            "//a////b",
+        ] {
+            let ours = parse_secret_uri(uri);
+            let theirs: Result<subxt_signer::SecretUri, _> = uri.parse();
+            match (ours, theirs) {
+                (Ok(a), Ok(b)) => {
+                    assert_eq!(a.phrase.expose_secret(), b.phrase.expose_secret(), "{uri}");
+                    assert_eq!(
+                        a.password.as_ref().map(|p| p.expose_secret().to_string()),
+                        b.password.as_ref().map(|p| p.expose_secret().to_string()),
+                        "{uri}"
+                    );
+                    assert_eq!(a.junctions, b.junctions, "{uri}");
+                }
+                (Err(_), Err(_)) => {}
+                (a, b) => panic!(
+                    "{uri}: ours {:?}, subxt-signer's {:?}",
+                    a.is_ok(),
+                    b.is_ok()
+                ),
+            }
+        }
+    }
 
     #[test]
     fn alice_derives_as_substrate() {

@@ -4,9 +4,8 @@ use std::io::Read;
 use std::path::PathBuf;
 
 use anyhow::{anyhow, bail, Context, Result};
-use carechain_runtime::{verify_proof as verify, BlockNumber, Hash, Keypair, Proof};
+use carechain_runtime::{verify_encoded_proof, BlockNumber, Hash, Keypair};
 use clap::Args;
-use parity_scale_codec::DecodeAll;
 use serde::Serialize;
 
 use super::bundle::{find_by_code_hash, Bundle};
@@ -152,13 +151,11 @@ pub fn check_proof(view: &ProofView, trusted: Option<Hash>) -> Result<()> {
             bail!("the proof is for block {hash}, not the trusted block {t}");
         }
     }
-    let proof = Proof::decode_all(&mut &view.proof.0[..])
-        .map_err(|e| anyhow!("the proof does not decode: {e}"))?;
-    verify(
+    verify_encoded_proof(
         &header.state_root,
         &view.state_key.0,
         view.value.as_ref().map(|v| v.0.as_slice()),
-        &proof,
+        &view.proof.0,
     )
     .map_err(|e| anyhow!("the proof does not verify: {e}"))
 }

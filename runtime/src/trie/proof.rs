@@ -43,6 +43,9 @@ impl Proof {
 /// Why a proof was rejected.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ProofError {
+    /// The proof's bytes are not a SCALE-encoded [`Proof`] (or have bytes left over).
+    #[error("the proof does not decode: {0}")]
+    Malformed(String),
     /// More siblings than a 256-bit path has bits.
     #[error("proof has {0} levels; a 256-bit path allows at most 256")]
     TooDeep(usize),
@@ -66,6 +69,23 @@ pub enum ProofError {
         /// The trusted root.
         expected: Hash,
     },
+}
+
+/// [`verify_proof`] of a SCALE-encoded proof, as it travels over RPC and into
+/// browsers: the one entry point the CLI's `verify-proof` and the JS package share.
+///
+/// # Errors
+/// [`ProofError::Malformed`] if the bytes are not exactly one proof; otherwise as
+/// [`verify_proof`].
+pub fn verify_encoded_proof(
+    root: &Hash,
+    key: &[u8],
+    value: Option<&[u8]>,
+    proof: &[u8],
+) -> Result<(), ProofError> {
+    let proof = <Proof as parity_scale_codec::DecodeAll>::decode_all(&mut &proof[..])
+        .map_err(|e| ProofError::Malformed(e.to_string()))?;
+    verify_proof(root, key, value, &proof)
 }
 
 /// Verifies that under `root`, `key` holds `value` (`Some`) or is absent (`None`).
