@@ -50,10 +50,14 @@ pub(crate) fn u128_of(v: &JsValue, what: &str) -> Result<u128, JsError> {
     let text = if let Some(n) = v.as_f64() {
         if n < 0.0 || n.fract() != 0.0 || n > 9_007_199_254_740_991.0 {
             return Err(JsError::new(&format!(
-                "{what}: {n} is not a non-negative safe integer (use a BigInt)"
+                "{what}: a negative, fractional or unsafe number (use a BigInt or a string)"
             )));
         }
-        format!("{n:.0}")
+        // A safe integer converts exactly; integer formatting keeps the float
+        // formatter (about 15 KiB) out of the package.
+        #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+        let whole = n as u64;
+        whole.to_string()
     } else if let Some(b) = v.dyn_ref::<BigInt>() {
         String::from(
             b.to_string(10)

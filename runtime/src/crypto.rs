@@ -63,9 +63,7 @@ impl Keypair {
     /// [`KeyError`] when the URI, mnemonic or seed is malformed.
     pub fn from_uri(uri: &str) -> Result<Self, KeyError> {
         let parsed = parse_secret_uri(uri)?;
-        subxt_signer::sr25519::Keypair::from_uri(&parsed)
-            .map(Keypair)
-            .map_err(|e| KeyError(e.to_string()))
+        keypair_from(&parsed).map(Keypair)
     }
 
     /// The public key, which is also the account id.
@@ -83,6 +81,39 @@ impl core::fmt::Debug for Keypair {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         write!(f, "Keypair({})", self.account_id())
     }
+}
+
+/// The key of a parsed secret URI, as subxt-signer (and `sp_core`) derive it.
+#[cfg(not(target_arch = "wasm32"))]
+fn keypair_from(uri: &subxt_signer::SecretUri) -> Result<subxt_signer::sr25519::Keypair, KeyError> {
+    subxt_signer::sr25519::Keypair::from_uri(uri).map_err(|e| KeyError(e.to_string()))
+}
+
+/// The same derivation for the browser package, without Unicode normalization: its
+/// tables would be a third of the package, and a mnemonic of English BIP-39 words is
+/// ASCII, which NFKD leaves as it is. A non-ASCII phrase is refused here instead.
+#[cfg(target_arch = "wasm32")]
+fn keypair_from(uri: &subxt_signer::SecretUri) -> Result<subxt_signer::sr25519::Keypair, KeyError> {
+    use subxt_signer::sr25519::Keypair as Sr25519;
+    use subxt_signer::ExposeSecret;
+    let phrase = uri.phrase.expose_secret();
+    let root = if let Some(hex_seed) = phrase.strip_prefix("0x") {
+        let seed: [u8; 32] = hex::decode(hex_seed)
+            .ok()
+            .and_then(|b| b.try_into().ok())
+            .ok_or_else(|| KeyError("a 0x seed must be 32 bytes of hex".into()))?;
+        Sr25519::from_secret_key(seed)
+    } else if phrase.is_ascii() {
+        let mnemonic = subxt_signer::bip39::Mnemonic::parse_normalized(phrase)
+            .map_err(|e| KeyError(e.to_string()))?;
+        Sr25519::from_phrase(&mnemonic, uri.password.as_ref().map(|p| p.expose_secret()))
+    } else {
+        return Err(KeyError(
+            "the browser build takes mnemonics of English (ASCII) words only".into(),
+        ));
+    }
+    .map_err(|e| KeyError(e.to_string()))?;
+    Ok(root.derive(uri.junctions.iter().copied()))
 }
 
 /// Splits a secret URI as `sp_core`'s `SECRET_PHRASE_REGEX` does
