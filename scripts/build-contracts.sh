@@ -8,6 +8,25 @@ root=$(pwd)
 out="$root/target/ink"
 mkdir -p "$out"
 
+# cargo-contract gives each contract of a workspace its own target directory
+# (contracts/target/ink/<name>), so every contract would rebuild core, alloc and all of
+# ink! for wasm. The compiled dependencies do not depend on the contract, so the
+# per-contract build directories are links to one shared pair: the first contract
+# builds them, the others reuse them (same compiler, flags and lock file, so the same
+# bytes and code hashes as separate builds).
+shared=contracts/target/ink/.shared
+mkdir -p "$shared/release" "$shared/wasm32-unknown-unknown"
+share_build_dirs() {
+  local dir=contracts/target/ink/$1 sub
+  mkdir -p "$dir"
+  for sub in release wasm32-unknown-unknown; do
+    if [ ! -L "$dir/$sub" ]; then
+      rm -rf "${dir:?}/$sub"
+      ln -s "../.shared/$sub" "$dir/$sub"
+    fi
+  done
+}
+
 built=0
 for manifest in contracts/*/Cargo.toml; do
   dir=$(dirname "$manifest")
@@ -15,6 +34,7 @@ for manifest in contracts/*/Cargo.toml; do
   # Shared libraries beside the contracts have no #[ink::contract] and are not deployable.
   grep -qs 'ink::contract' "$dir/lib.rs" || continue
   printf '[build-contracts] %s\n' "$name"
+  share_build_dirs "$name"
   if ! (cd contracts && cargo contract build --release --quiet --manifest-path "$name/Cargo.toml"); then
     printf '[build-contracts] FAILED: contract "%s" (%s) did not build\n' "$name" "$dir" >&2
     exit 1
