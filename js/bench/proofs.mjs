@@ -6,7 +6,7 @@ import { createRequire } from 'node:module';
 
 const root = new URL('../../', import.meta.url).pathname;
 const carechain = createRequire(import.meta.url)(`${root}target/js/node/carechain_js.js`);
-const corpus = JSON.parse(readFileSync(process.argv[2] ?? `${root}target/js/proofs.json`, 'utf8'));
+const corpus = JSON.parse(readFileSync(process.argv[2] ?? `${root}target/js-bench/proofs.json`, 'utf8'));
 const toBytes = (hex) => Uint8Array.from(Buffer.from(hex.slice(2), 'hex'));
 const root32 = toBytes(corpus.root);
 const proofs = corpus.proofs.map((p) => [toBytes(p.key), p.value && toBytes(p.value), toBytes(p.proof)]);

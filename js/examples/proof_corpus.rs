@@ -11,7 +11,7 @@ use parity_scale_codec::Encode;
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let out = std::env::args()
         .nth(1)
-        .unwrap_or_else(|| "target/js/proofs.json".into());
+        .unwrap_or_else(|| "target/js-bench/proofs.json".into());
     let keys = 100_000u32;
     let mut store = MemoryStore::default();
     let update = Trie::new(&store).update(
