@@ -12,8 +12,8 @@
 mod convert;
 
 use carechain_runtime::{
-    verify_encoded_proof, verify_header_chain, AccountId, Call, DispatchError, Header, Outcome,
-    ProofError, Receipt, Signature, Transaction, Weight,
+    verify_encoded_proof, verify_header_chain, AccountId, Call, Header, ProofError, Receipt,
+    Signature, Transaction, Weight,
 };
 use convert::{account, big, bytes, field, hash, hex, optional, u128_of, u64_of, ObjectBuilder};
 use js_sys::Array;
@@ -262,10 +262,6 @@ pub fn build_transaction(signer: &Keypair, fields: JsValue) -> Result<JsValue, J
         .build())
 }
 
-fn error_name(e: &DispatchError) -> String {
-    format!("{e:?}: {e}")
-}
-
 /// Decodes a SCALE-encoded receipt: `{txHash, outcome, error?, gasUsed: {refTime,
 /// proofSize}, output, events: [{contract, topics, data}], instantiated?}`.
 #[wasm_bindgen(js_name = decodeReceipt)]
@@ -287,11 +283,7 @@ pub fn decode_receipt(encoded: JsValue) -> Result<JsValue, JsError> {
                 .build(),
         );
     }
-    let (outcome, error) = match &r.outcome {
-        Outcome::Success => ("success", None),
-        Outcome::Reverted => ("reverted", None),
-        Outcome::Failed(e) => ("failed", Some(error_name(e))),
-    };
+    let (outcome, error) = (r.outcome.word(), r.outcome.failure());
     let gas = ObjectBuilder::new()
         .set("refTime", big(u128::from(r.gas_used.ref_time)))
         .set("proofSize", big(u128::from(r.gas_used.proof_size)))

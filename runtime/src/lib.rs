@@ -68,12 +68,12 @@ pub use primitives::{
 pub use receipt::{DispatchError, Event, EventRef, Outcome, Receipt, TxLocation};
 pub use schedule::{BaseCosts, ChainConfig, Limits, Schedule, VmSchedule};
 pub use state::{
-    account_key, code_key, config_key, contract_info_key, contract_storage_key, nonce_key,
-    ContractInfo, StateAccess, StateDb, StateError, StateExt,
+    account_key, code_key, config_key, contract_info_key, contract_key_of, contract_storage_key,
+    nonce_key, ContractInfo, StateAccess, StateDb, StateError, StateExt,
 };
 pub use store::{
-    check_extends, topic_entries, transaction_entries, BlockCommit, ChainStore, MemoryStore,
-    NodeStore, StoreError,
+    block_events, check_extends, topic_entries, transaction_entries, BlockCommit, ChainStore,
+    MemoryStore, NodeStore, StoreError,
 };
 pub use transaction::{Call, SignedTransaction, Transaction, TX_DOMAIN};
 pub use trie::proof::{verify_encoded_proof, verify_proof, Proof, ProofError, Terminal};

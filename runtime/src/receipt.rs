@@ -72,6 +72,33 @@ pub enum Outcome {
     Failed(DispatchError),
 }
 
+impl DispatchError {
+    /// The failure as pallet-contracts names it, with its explanation
+    /// (`OutOfGas: out of gas`), as receipts show it to clients.
+    pub fn described(&self) -> String {
+        format!("{self:?}: {self}")
+    }
+}
+
+impl Outcome {
+    /// `success`, `reverted` or `failed`, as receipts show it to clients.
+    pub fn word(&self) -> &'static str {
+        match self {
+            Outcome::Success => "success",
+            Outcome::Reverted => "reverted",
+            Outcome::Failed(_) => "failed",
+        }
+    }
+
+    /// For a failure, [`DispatchError::described`].
+    pub fn failure(&self) -> Option<String> {
+        match self {
+            Outcome::Failed(e) => Some(e.described()),
+            Outcome::Success | Outcome::Reverted => None,
+        }
+    }
+}
+
 /// The record of one applied transaction.
 #[derive(Debug, Clone, PartialEq, Eq, Encode, Decode)]
 pub struct Receipt {

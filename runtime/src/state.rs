@@ -67,6 +67,14 @@ pub fn contract_storage_key(trie_id: &Hash, key: &[u8]) -> Vec<u8> {
     prefixed(CONTRACT_STORAGE_PREFIX, &[&trie_id.0, key])
 }
 
+/// The contract's own storage key inside a state key made by
+/// [`contract_storage_key`], or `None` for any other state key.
+pub fn contract_key_of(state_key: &[u8]) -> Option<&[u8]> {
+    state_key
+        .strip_prefix(CONTRACT_STORAGE_PREFIX)?
+        .get(core::mem::size_of::<Hash>()..)
+}
+
 /// Key of the instantiation nonce.
 pub fn nonce_key() -> Vec<u8> {
     NONCE_KEY.to_vec()

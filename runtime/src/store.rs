@@ -10,7 +10,7 @@ use std::hash::{BuildHasherDefault, Hasher};
 
 use crate::block::{Block, Header};
 use crate::primitives::{BlockNumber, Hash};
-use crate::receipt::{EventRef, Receipt, TxLocation};
+use crate::receipt::{Event, EventRef, Receipt, TxLocation};
 use crate::trie::Node;
 
 /// A storage backend failure, described by the backend.
@@ -106,25 +106,30 @@ pub trait ChainStore: NodeStore {
     fn commit_block(&mut self, commit: BlockCommit) -> Result<(), StoreError>;
 }
 
+/// Every event of block `number`'s receipts with where it is, in order.
+pub fn block_events(
+    number: BlockNumber,
+    receipts: &[Receipt],
+) -> impl Iterator<Item = (EventRef, &Event)> + '_ {
+    receipts.iter().enumerate().flat_map(move |(tx, receipt)| {
+        receipt.events.iter().enumerate().map(move |(ev, event)| {
+            let at = EventRef {
+                block: number,
+                tx_index: u32::try_from(tx).unwrap_or(u32::MAX),
+                event_index: u32::try_from(ev).unwrap_or(u32::MAX),
+            };
+            (at, event)
+        })
+    })
+}
+
 /// The topic index entries of a block's receipts, in order.
 pub fn topic_entries(
     number: BlockNumber,
     receipts: &[Receipt],
 ) -> impl Iterator<Item = (Hash, EventRef)> + '_ {
-    receipts.iter().enumerate().flat_map(move |(tx, receipt)| {
-        receipt
-            .events
-            .iter()
-            .enumerate()
-            .flat_map(move |(ev, event)| {
-                let at = EventRef {
-                    block: number,
-                    tx_index: u32::try_from(tx).unwrap_or(u32::MAX),
-                    event_index: u32::try_from(ev).unwrap_or(u32::MAX),
-                };
-                event.topics.iter().map(move |topic| (*topic, at))
-            })
-    })
+    block_events(number, receipts)
+        .flat_map(|(at, event)| event.topics.iter().map(move |topic| (*topic, at)))
 }
 
 /// The transaction index entries of a block.

@@ -10,7 +10,7 @@
 use std::fmt;
 
 use carechain_runtime::{
-    AccountId, BlockNumber, DispatchError, Event, Hash, Header, Outcome, Receipt, Timestamp, Weight,
+    AccountId, BlockNumber, Event, EventRef, Hash, Header, Receipt, Timestamp, Weight,
 };
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
@@ -293,32 +293,17 @@ pub struct ReceiptView {
     pub instantiated: Option<Address>,
 }
 
-/// The outcome as a word and, for a failure, its reason.
-pub fn outcome_words(outcome: &Outcome) -> (String, Option<String>) {
-    match outcome {
-        Outcome::Success => ("success".into(), None),
-        Outcome::Reverted => ("reverted".into(), None),
-        Outcome::Failed(e) => ("failed".into(), Some(dispatch_error_name(e))),
-    }
-}
-
-/// A failure named as pallet-contracts names it, with its explanation.
-pub fn dispatch_error_name(e: &DispatchError) -> String {
-    format!("{e:?}: {e}")
-}
-
 impl ReceiptView {
     /// Builds the view of `receipt`, the `index`th of block `header`.
     pub fn new(header: &Header, index: u32, receipt: &Receipt) -> Self {
-        let (outcome, error) = outcome_words(&receipt.outcome);
         let block_hash = header.hash();
         ReceiptView {
             tx_hash: H256(receipt.tx_hash),
             block_number: header.number,
             block_hash: H256(block_hash),
             index,
-            outcome,
-            error,
+            outcome: receipt.outcome.word().into(),
+            error: receipt.outcome.failure(),
             gas_used: receipt.gas_used.into(),
             output: Bytes(receipt.output.clone()),
             events: receipt
@@ -326,14 +311,12 @@ impl ReceiptView {
                 .iter()
                 .enumerate()
                 .map(|(i, e)| {
-                    EventView::new(
-                        e,
-                        Some(EventPlace {
-                            block_number: header.number,
-                            tx_index: index,
-                            event_index: u32::try_from(i).unwrap_or(u32::MAX),
-                        }),
-                    )
+                    let at = EventRef {
+                        block: header.number,
+                        tx_index: index,
+                        event_index: u32::try_from(i).unwrap_or(u32::MAX),
+                    };
+                    EventView::recorded(e, at)
                 })
                 .collect(),
             instantiated: receipt.instantiated.map(Address),
@@ -368,7 +351,22 @@ pub struct EventView {
     pub data: Bytes,
 }
 
+impl From<EventRef> for EventPlace {
+    fn from(at: EventRef) -> Self {
+        EventPlace {
+            block_number: at.block,
+            tx_index: at.tx_index,
+            event_index: at.event_index,
+        }
+    }
+}
+
 impl EventView {
+    /// The view of a recorded event.
+    pub fn recorded(event: &Event, at: EventRef) -> Self {
+        Self::new(event, Some(at.into()))
+    }
+
     /// The view of `event`.
     pub fn new(event: &Event, at: Option<EventPlace>) -> Self {
         EventView {

@@ -566,7 +566,7 @@ fn export_history(args: &ExportArgs, out: &Out) -> Result<()> {
         });
     }
     // The proof of the package's current record, against the head's state root.
-    let package_key = blake2_256(&(gtin_bytes(&gtin)?, serial.clone()).encode());
+    let package_key = carechain_runtime::blake2_256(&(gtin_bytes(&gtin)?, serial.clone()).encode());
     let key = bundle.storage_key("packages", Some(&format!("0x{}", hex::encode(package_key))))?;
     let proof = client.proof(&ProofRequest {
         contract: Some(args.contract),
@@ -605,8 +605,4 @@ fn gtin_bytes(gtin: &str) -> Result<[u8; 14]> {
     gtin.as_bytes()
         .try_into()
         .map_err(|_| anyhow!("GTIN {gtin} is not 14 digits"))
-}
-
-fn blake2_256(data: &[u8]) -> [u8; 32] {
-    carechain_runtime::blake2_256(data)
 }

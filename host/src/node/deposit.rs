@@ -8,7 +8,7 @@
 //! chain's own runtime sets others. The deposits for the contract's and the code's
 //! own records are not counted.
 
-use carechain_runtime::{StateAccess, StateError};
+use carechain_runtime::{contract_key_of, StateAccess, StateError};
 
 use crate::api::types::StorageDepositView;
 
@@ -16,10 +16,6 @@ use crate::api::types::StorageDepositView;
 pub(super) const DEPOSIT_PER_BYTE: u128 = 1;
 /// Price of one stored item (ink_sandbox's `DepositPerItem`).
 pub(super) const DEPOSIT_PER_ITEM: u128 = 1;
-
-/// State keys of contract storage start with this, then the 32-byte trie id.
-const CONTRACT_STORAGE_PREFIX: &[u8] = b"cstor";
-const TRIE_ID_LEN: usize = 32;
 
 /// The net deposit of `changes` (state key, new value or `None` for removal)
 /// against the values in `before`.
@@ -32,10 +28,10 @@ pub(super) fn storage_deposit(
 ) -> Result<StorageDepositView, StateError> {
     let (mut charge, mut refund) = (0u128, 0u128);
     for (state_key, new) in changes {
-        let Some(rest) = state_key.strip_prefix(CONTRACT_STORAGE_PREFIX) else {
+        let Some(key) = contract_key_of(state_key) else {
             continue;
         };
-        let key_len = len_u128(rest.len().saturating_sub(TRIE_ID_LEN));
+        let key_len = len_u128(key.len());
         let old = before.get(state_key)?.map(|v| len_u128(v.len()));
         let new = new.as_ref().map(|v| len_u128(v.len()));
         match (old, new) {

@@ -13,19 +13,17 @@ mod producer;
 use std::path::Path;
 use std::sync::{mpsc, Arc, Condvar, Mutex, RwLock, RwLockReadGuard};
 use std::thread::JoinHandle;
-use std::time::Duration;
 
 use carechain_runtime::{
-    contract_info_key, contract_storage_key, Block, BlockNumber, Chain, ChainError, ChainStore,
-    ContractCall, ContractInfo, Genesis, Hash, Header, Receipt, SignedTransaction, StateDb,
-    StateExt, TxError,
+    block_events, contract_storage_key, Block, BlockNumber, Chain, ChainError, ChainStore,
+    ContractCall, Genesis, Hash, Header, Receipt, SignedTransaction, StateDb, StateExt, TxError,
 };
-use parity_scale_codec::{Decode, DecodeAll};
+use parity_scale_codec::DecodeAll;
 
 use crate::api::types::{
     AccountView, Address, BlockId, BlockView, Bytes, ChainInfo, DryRunCall, DryRunRequest,
-    DryRunView, EventFilter, EventPlace, EventView, HeaderView, ProofRequest, ProofView,
-    ReceiptView, TransactionView, H256,
+    DryRunView, EventFilter, EventView, HeaderView, ProofRequest, ProofView, ReceiptView,
+    TransactionView, H256,
 };
 use crate::{RedbStore, WasmtimeVm};
 
@@ -282,12 +280,7 @@ impl Node {
         let (outcome, error, data, instantiated) = match &run.outcome.result {
             Ok(ret) if ret.reverted => ("reverted", None, ret.data.clone(), None),
             Ok(ret) => ("success", None, ret.data.clone(), ret.instantiated),
-            Err(e) => (
-                "failed",
-                Some(crate::api::types::dispatch_error_name(e)),
-                Vec::new(),
-                None,
-            ),
+            Err(e) => ("failed", Some(e.described()), Vec::new(), None),
         };
         Ok(DryRunView {
             outcome: outcome.into(),
@@ -404,37 +397,24 @@ impl Node {
                     receipt.events.get(usize::try_from(at.event_index).ok()?)
                 });
                 if let Some(event) = event.filter(|e| filter.matches(at.block, e)) {
-                    out.push(EventView::new(
-                        event,
-                        Some(EventPlace {
-                            block_number: at.block,
-                            tx_index: at.tx_index,
-                            event_index: at.event_index,
-                        }),
-                    ));
+                    out.push(EventView::recorded(event, at));
                 }
             }
             return Ok(out);
         }
         let head = chain.head().number;
         for number in filter.from_block.unwrap_or(0)..=head {
-            for (tx, receipt) in receipts_of(number)?.iter().enumerate() {
-                for (ev, event) in receipt.events.iter().enumerate() {
-                    if out.len() >= limit {
-                        return Ok(out);
-                    }
-                    if filter.matches(number, event) {
-                        out.push(EventView::new(
-                            event,
-                            Some(EventPlace {
-                                block_number: number,
-                                tx_index: index_u32(tx),
-                                event_index: index_u32(ev),
-                            }),
-                        ));
-                    }
-                }
+            if out.len() >= limit {
+                break;
             }
+            let receipts = receipts_of(number)?;
+            let room = limit - out.len();
+            out.extend(
+                block_events(number, &receipts)
+                    .filter(|(_, event)| filter.matches(number, event))
+                    .map(|(at, event)| EventView::recorded(event, at))
+                    .take(room),
+            );
         }
         Ok(out)
     }
@@ -450,9 +430,8 @@ impl Node {
         let state_key = match request.contract {
             None => request.key.0.clone(),
             Some(contract) => {
-                let info: ContractInfo = chain
-                    .storage_at(&header.state_root, &contract_info_key(&contract.0))?
-                    .and_then(|bytes| ContractInfo::decode(&mut bytes.as_slice()).ok())
+                let info = StateDb::new(chain.store(), header.state_root)
+                    .contract_info(&contract.0)?
                     .ok_or_else(|| {
                         NodeError::BadRequest(format!(
                             "no contract at {} in block #{}",
@@ -533,11 +512,10 @@ fn index_u32(i: usize) -> u32 {
     u32::try_from(i).unwrap_or(u32::MAX)
 }
 
-/// How long an interval producer waits, at least.
-pub const MIN_BLOCK_TIME: Duration = Duration::from_millis(1);
-
 #[cfg(test)]
 mod tests {
+    use std::time::Duration;
+
     use super::*;
     use carechain_runtime::{Call, Keypair, Transaction, Weight};
 

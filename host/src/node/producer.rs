@@ -10,7 +10,7 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 use carechain_runtime::{Chain, Header, Outcome, Produced, SignedTransaction, Timestamp};
 
 use super::{NodeError, SealedBlock, Shared};
-use crate::api::types::{outcome_words, ReceiptView};
+use crate::api::types::ReceiptView;
 use crate::RedbStore;
 
 /// When blocks are sealed.
@@ -208,10 +208,13 @@ fn seal_batch(shared: &Shared, chain: &mut Chain<RedbStore>, entry: Entry) -> bo
                 .enumerate()
                 .find(|(_, r)| r.outcome != Outcome::Success)
             {
-                let (outcome, error) = outcome_words(&receipt.outcome);
+                let outcome = receipt.outcome.failure().map_or_else(
+                    || receipt.outcome.word().to_string(),
+                    |e| format!("failed: {e}"),
+                );
                 return Err(NodeError::BatchFailed {
                     index,
-                    outcome: error.map_or(outcome, |e| format!("failed: {e}")),
+                    outcome,
                     output: receipt.output.clone(),
                 });
             }

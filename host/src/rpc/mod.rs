@@ -7,6 +7,7 @@
 use std::net::SocketAddr;
 use std::sync::Arc;
 
+use carechain_runtime::block_events;
 use jsonrpsee::core::SubscriptionResult;
 use jsonrpsee::server::{PendingSubscriptionSink, Server, ServerConfig, ServerHandle};
 use jsonrpsee::types::ErrorObjectOwned;
@@ -15,7 +16,7 @@ use tokio::sync::broadcast::error::RecvError;
 
 use crate::api::types::{
     AccountView, Address, BlockId, BlockView, Bytes, ChainInfo, DryRunRequest, DryRunView,
-    EventFilter, EventPlace, EventView, HeaderView, ProofRequest, ProofView, ReceiptView, H256,
+    EventFilter, EventView, HeaderView, ProofRequest, ProofView, ReceiptView, H256,
 };
 use crate::api::{CarechainApiServer, RpcResult};
 use crate::node::{Node, NodeError, SealedBlock};
@@ -101,26 +102,14 @@ pub async fn serve(
     Ok((handle, bound))
 }
 
+/// The events of a new block that pass `filter` (whose `fromBlock` a subscription
+/// does not use: every block it sees is new).
 fn events_of(block: &SealedBlock, filter: &EventFilter) -> Vec<EventView> {
     let number = block.header.number;
-    let mut out = Vec::new();
-    for (tx, receipt) in block.receipts.iter().enumerate() {
-        for (ev, event) in receipt.events.iter().enumerate() {
-            if filter.contract.is_none_or(|c| c.0 == event.emitter)
-                && filter.topic.is_none_or(|t| event.topics.contains(&t.0))
-            {
-                out.push(EventView::new(
-                    event,
-                    Some(EventPlace {
-                        block_number: number,
-                        tx_index: u32::try_from(tx).unwrap_or(u32::MAX),
-                        event_index: u32::try_from(ev).unwrap_or(u32::MAX),
-                    }),
-                ));
-            }
-        }
-    }
-    out
+    block_events(number, &block.receipts)
+        .filter(|(_, event)| filter.matches(number, event))
+        .map(|(at, event)| EventView::recorded(event, at))
+        .collect()
 }
 
 /// Forwards what `items` makes of each new block to a subscriber until it leaves.
@@ -211,6 +200,10 @@ impl CarechainApiServer for Api {
         pending: PendingSubscriptionSink,
         filter: EventFilter,
     ) -> SubscriptionResult {
+        let filter = EventFilter {
+            from_block: None,
+            ..filter
+        };
         follow(&self.node, pending, move |b| events_of(b, &filter)).await
     }
 }
