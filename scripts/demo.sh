@@ -151,6 +151,50 @@ cc verify-proof "$work/sn1001.epcis.json"
 say "Events of the EHR contract, decoded with its metadata"
 cc events --contract "$ehr" --name AccessDecided
 
+say "The sentinel learns what normal looks like: a small generated hospital and supply chain run through the contracts"
+cc sentinel train --simulate 3 --small --out "$work/model.json"
+
+say "Alice names the sentinel as oracle of both contracts; Charlie and Ferdie consent to treatment by the hospital (Alice)"
+sentinel=$(address //Sentinel)
+cc call "$ehr" --message set_oracle --args "Some($sentinel)" -x | grep outcome
+cc call "$dscsa" --message set_oracle --args "Some($sentinel)" -x | grep outcome
+ferdie=$(address //Ferdie)
+for who in "//Charlie $charlie" "//Ferdie $ferdie"; do
+  set -- $who
+  cc call "$consent" --suri "$1" --message record --args "$2" "$alice" Permit '[Treatment]' '[Labs]' 0 None -x | grep result
+done
+say "The hospital registers Bob's care of Charlie, Ferdie's lab result, and Eve, a nurse in another ward"
+cc call "$ehr" --message register_care_relation --args "$charlie" "$bob" 0 99999999999999 -x | grep outcome
+ferdie_record=0x$(printf 'ehr:ferdie:lab:2026-11-21' | sha256sum | cut -c1-64)
+cc call "$ehr" --suri //Bob --message register_record \
+  --args "$ferdie_record" "$ferdie" Labs "$content" '"fhir://hospital.example/Observation/lipids-2611"' -x | grep outcome
+cc call "$ehr" --message add_provider --args "$(address //Eve)" -x | grep outcome
+say "Bob reads Charlie's lab result (explained: his care relation); Eve reads Ferdie's, her neighbour, who is in no one's care"
+cc call "$ehr" --suri //Bob --message request_access --args "$record" Treatment -x | grep result
+cc call "$ehr" --suri //Eve --message request_access --args "$ferdie_record" Treatment -x | grep result
+
+say "A second pharmacy presents SN1002, which Pharmacy holds: a cloned serial"
+pharmacy2=$(address //Pharmacy2)
+cc call "$dscsa" --message add_partner --args "$pharmacy2" Dispenser '"0614141000036"' '"NY-PH-0042"' -x | grep outcome
+cc call "$dscsa" --suri //Pharmacy2 --message request_verification --args "\"$gtin\"" '"SN1002"' '"LOT2611A"' 1845936000000 -x | grep -E 'result|event'
+
+say "sentinel scan: the ranked list, each with its reasons"
+# The scenario plays days of trade in seconds: no shipment here is "too fast".
+cc sentinel scan --model "$work/model.json" --limit 5 --min-transit 0 --report "$work/sentinel.html"
+say "sentinel watch (once): the oracle registers its model's hash and flags what scores high"
+# A lone access on a near-empty chain has little history to be compared with; the
+# model's own threshold is tuned on a hospital's worth of data, so the demo sets 0.3.
+cc sentinel watch --once --suri //Sentinel --model "$work/model.json" --threshold 0.3 --min-transit 0
+say "On chain: the flag on Ferdie's review list, and the serial's flag for its owner"
+flags=$("$cc" call "$ehr" --message open_flags --args "$ferdie" -o json | field result)
+echo "   Ferdie's open flags: $flags"
+flag=$(echo "$flags" | tr -cd '0-9,' | cut -d, -f1)
+[ -n "$flag" ] || { echo "   the snoop was not flagged"; exit 1; }
+cc call "$ehr" --message flag --args "$flag" | grep result
+cc call "$dscsa" --message serial_flag --args 0 | grep result
+say "Dave, the privacy officer, confirms the snoop: the outcome is a label for the next training"
+cc call "$ehr" --suri //Dave --message close_flag --args "$flag" true -x | grep -E 'outcome|event'
+
 say "The final block"
 cc block latest | head -6
 head_before=$("$cc" block latest -o json | sed -n 's/^    "hash": "\(.*\)",$/\1/p' | head -1)

@@ -368,8 +368,24 @@ mod consent {
             purpose: Purpose,
             class: DataClass,
         ) -> bool {
+            self.decision(patient, grantee, purpose, class) == Some(true)
+        }
+
+        /// What `patient`'s active provisions for `grantee` say about `class` data for
+        /// `purpose` now: `Some(false)` if a deny covers it, `Some(true)` if only
+        /// permits do, `None` if none speaks about it. A caller that falls back to a
+        /// broader grantee (an organization for its practitioners) must fall back on
+        /// `None` only, so that a patient's deny for one practitioner holds.
+        #[ink(message)]
+        pub fn decision(
+            &self,
+            patient: AccountId,
+            grantee: AccountId,
+            purpose: Purpose,
+            class: DataClass,
+        ) -> Option<bool> {
             let now = self.env().block_timestamp();
-            let mut permitted = false;
+            let mut permitted = None;
             for id in self.by_pair.get((patient, grantee)).unwrap_or_default() {
                 let Some(record) = self.consents.get(id) else {
                     continue;
@@ -378,8 +394,8 @@ mod consent {
                     continue;
                 }
                 match record.provision {
-                    Provision::Deny => return false,
-                    Provision::Permit => permitted = true,
+                    Provision::Deny => return Some(false),
+                    Provision::Permit => permitted = Some(true),
                 }
             }
             permitted

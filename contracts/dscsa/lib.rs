@@ -21,11 +21,19 @@
 //!   a GTIN and lot stops every matching package. Dispensing and decommissioning are
 //!   final; expired product is never dispensed.
 //! - Every change is an event (topics: the package key, the actor) and a history entry.
+//! - Verification requests by partners ([`Dscsa::request_verification`]) are events
+//!   too, so that a clone (one serial verified by two dispensers) or a counterfeit (a
+//!   serial never commissioned) shows in the trail; `verify` stays a free query.
+//! - An oracle (the sentinel), named by the operator, registers each model's SHA-256
+//!   and then flags serials with a score and reason codes; a flag asks the owner to
+//!   investigate (quarantine, then clear or declare illegitimate) and never moves or
+//!   stops product itself. The owner or the operator closes it with an outcome.
 
 #![cfg_attr(not(feature = "std"), no_std, no_main)]
 
 #[ink::contract]
 mod dscsa {
+    use health_types::{FlagOutcome, MAX_SCORE};
     use ink::env::hash::Blake2x256;
     use ink::prelude::string::String;
     use ink::prelude::vec::Vec;
@@ -329,6 +337,47 @@ mod dscsa {
         PageTooLarge,
         /// Another partner is registered under that GLN.
         GlnInUse,
+        /// Only the oracle the operator named does this.
+        NotOracle,
+        /// That model hash is registered already.
+        ModelExists,
+        /// Flags name a model registered before them.
+        UnknownModel,
+        /// A score is at most [`MAX_SCORE`].
+        ScoreOutOfRange,
+        /// The serial has an open flag already.
+        AlreadyFlagged,
+        /// No flag has that id.
+        FlagNotFound,
+        /// The flag was closed before.
+        FlagClosed,
+        /// Flags are closed by the package's owner or the operator.
+        NotOwnerOrOperator,
+    }
+
+    /// An AI flag on a serial: a request to its owner to investigate.
+    #[derive(Debug, Clone, PartialEq, Eq)]
+    #[ink::scale_derive(Encode, Decode, TypeInfo)]
+    #[cfg_attr(feature = "std", derive(ink::storage::traits::StorageLayout))]
+    pub struct SerialFlag {
+        /// The package's key (it may never have been commissioned: a counterfeit).
+        pub package: PackageKey,
+        /// GTIN as flagged.
+        pub gtin: Gtin,
+        /// Serial as flagged.
+        pub serial: String,
+        /// The owner when flagged, if the package exists.
+        pub owner: Option<AccountId>,
+        /// Score in basis points (0 to [`MAX_SCORE`]).
+        pub score: u16,
+        /// Reason codes, one bit each (the sentinel documents them).
+        pub reasons: u32,
+        /// SHA-256 of the model file (or rule set) that raised it.
+        pub model: [u8; 32],
+        /// Block time it was raised.
+        pub raised_at: Timestamp,
+        /// Where the investigation stands.
+        pub outcome: FlagOutcome,
     }
 
     /// Something happened to a package.
@@ -358,6 +407,54 @@ mod dscsa {
         at: Timestamp,
     }
 
+    /// A partner asked whether a product identifier is genuine (VRS), and the answer.
+    #[ink(event)]
+    pub struct VerificationRequested {
+        #[ink(topic)]
+        package: PackageKey,
+        #[ink(topic)]
+        requester: AccountId,
+        gtin: Gtin,
+        serial: String,
+        verified: bool,
+        status: Option<Status>,
+    }
+
+    /// The operator named (or removed) the oracle.
+    #[ink(event)]
+    pub struct OracleSet {
+        oracle: Option<AccountId>,
+    }
+
+    /// The oracle registered a model's SHA-256 before flagging with it.
+    #[ink(event)]
+    pub struct ModelRegistered {
+        #[ink(topic)]
+        model: [u8; 32],
+        oracle: AccountId,
+    }
+
+    /// The oracle flagged a serial: its owner should investigate.
+    #[ink(event)]
+    pub struct SerialFlagged {
+        #[ink(topic)]
+        package: PackageKey,
+        flag: u64,
+        owner: Option<AccountId>,
+        score: u16,
+        reasons: u32,
+        model: [u8; 32],
+    }
+
+    /// A serial's flag was closed: its outcome is a label.
+    #[ink(event)]
+    pub struct SerialFlagReviewed {
+        #[ink(topic)]
+        package: PackageKey,
+        flag: u64,
+        outcome: FlagOutcome,
+    }
+
     /// A GTIN and lot were recalled.
     #[ink(event)]
     pub struct LotRecalled {
@@ -382,6 +479,12 @@ mod dscsa {
         history: Mapping<(PackageKey, u32), HistoryEntry>,
         /// Partners by GLN (each GLN names one partner).
         gln_partner: Mapping<[u8; 13], AccountId>,
+        oracle: Option<AccountId>,
+        models: Mapping<[u8; 32], Timestamp>,
+        flags: Mapping<u64, SerialFlag>,
+        flag_len: u64,
+        /// The open flag on a package, if any.
+        open_flag: Mapping<PackageKey, u64>,
     }
 
     /// `digits` (ASCII) with a valid GS1 mod-10 check digit as its last.
@@ -447,6 +550,11 @@ mod dscsa {
                 history_len: Mapping::default(),
                 history: Mapping::default(),
                 gln_partner: Mapping::default(),
+                oracle: None,
+                models: Mapping::default(),
+                flags: Mapping::default(),
+                flag_len: 0,
+                open_flag: Mapping::default(),
             }
         }
 
@@ -891,6 +999,163 @@ mod dscsa {
             }
         }
 
+        /// An active partner's verification request: answers as [`Dscsa::verify`]
+        /// does, and records the request as an event (`verified` is exists and
+        /// matches).
+        #[ink(message)]
+        pub fn request_verification(
+            &mut self,
+            gtin: String,
+            serial: String,
+            lot: String,
+            expiry: Timestamp,
+        ) -> Result<Verification, Error> {
+            let requester = self.env().caller();
+            self.active_partner(requester)?;
+            let gtin_digits = fixed::<14>(&gtin, Error::InvalidGtin)?;
+            if !gs1_text_ok(&serial) {
+                return Err(Error::InvalidSerial);
+            }
+            let answer = self.verify(gtin, serial.clone(), lot, expiry);
+            self.env().emit_event(VerificationRequested {
+                package: self.key(&gtin_digits, &serial),
+                requester,
+                gtin: gtin_digits,
+                serial,
+                verified: answer.exists && answer.matches,
+                status: answer.status,
+            });
+            Ok(answer)
+        }
+
+        /// Names the oracle that may register models and flag serials, or removes it
+        /// (operator only).
+        #[ink(message)]
+        pub fn set_oracle(&mut self, oracle: Option<AccountId>) -> Result<(), Error> {
+            self.ensure_operator()?;
+            self.oracle = oracle;
+            self.env().emit_event(OracleSet { oracle });
+            Ok(())
+        }
+
+        /// The oracle, if one is named.
+        #[ink(message)]
+        pub fn oracle(&self) -> Option<AccountId> {
+            self.oracle
+        }
+
+        /// The oracle registers the SHA-256 of a model file, before its first flag.
+        #[ink(message)]
+        pub fn register_model(&mut self, model: [u8; 32]) -> Result<(), Error> {
+            let oracle = self.ensure_oracle()?;
+            if self.models.contains(model) {
+                return Err(Error::ModelExists);
+            }
+            self.models.insert(model, &self.env().block_timestamp());
+            self.env().emit_event(ModelRegistered { model, oracle });
+            Ok(())
+        }
+
+        /// When `model` was registered, if it was.
+        #[ink(message)]
+        pub fn model_registered_at(&self, model: [u8; 32]) -> Option<Timestamp> {
+            self.models.get(model)
+        }
+
+        /// The oracle flags (GTIN, serial), commissioned or not, with a score (basis
+        /// points), reason codes and the registered model; returns the flag's id.
+        #[ink(message)]
+        pub fn flag_serial(
+            &mut self,
+            gtin: String,
+            serial: String,
+            score: u16,
+            reasons: u32,
+            model: [u8; 32],
+        ) -> Result<u64, Error> {
+            self.ensure_oracle()?;
+            if score > MAX_SCORE {
+                return Err(Error::ScoreOutOfRange);
+            }
+            if !self.models.contains(model) {
+                return Err(Error::UnknownModel);
+            }
+            let gtin = fixed::<14>(&gtin, Error::InvalidGtin)?;
+            if !gs1_text_ok(&serial) {
+                return Err(Error::InvalidSerial);
+            }
+            let package = self.key(&gtin, &serial);
+            if self.open_flag.contains(package) {
+                return Err(Error::AlreadyFlagged);
+            }
+            let owner = self.packages.get(package).map(|p| p.owner);
+            let id = self.flag_len;
+            self.flag_len = id.saturating_add(1);
+            self.flags.insert(
+                id,
+                &SerialFlag {
+                    package,
+                    gtin,
+                    serial,
+                    owner,
+                    score,
+                    reasons,
+                    model,
+                    raised_at: self.env().block_timestamp(),
+                    outcome: FlagOutcome::Open,
+                },
+            );
+            self.open_flag.insert(package, &id);
+            self.env().emit_event(SerialFlagged {
+                package,
+                flag: id,
+                owner,
+                score,
+                reasons,
+                model,
+            });
+            Ok(id)
+        }
+
+        /// The flagged package's owner (when flagged) or the operator closes flag
+        /// `flag`: `confirmed` if the investigation found it suspect, else dismissed.
+        #[ink(message)]
+        pub fn close_serial_flag(&mut self, flag: u64, confirmed: bool) -> Result<(), Error> {
+            let caller = self.env().caller();
+            let mut record = self.flags.get(flag).ok_or(Error::FlagNotFound)?;
+            if caller != self.operator && record.owner != Some(caller) {
+                return Err(Error::NotOwnerOrOperator);
+            }
+            if record.outcome != FlagOutcome::Open {
+                return Err(Error::FlagClosed);
+            }
+            record.outcome = if confirmed {
+                FlagOutcome::Confirmed
+            } else {
+                FlagOutcome::Dismissed
+            };
+            self.flags.insert(flag, &record);
+            self.open_flag.remove(record.package);
+            self.env().emit_event(SerialFlagReviewed {
+                package: record.package,
+                flag,
+                outcome: record.outcome,
+            });
+            Ok(())
+        }
+
+        /// One serial flag.
+        #[ink(message)]
+        pub fn serial_flag(&self, flag: u64) -> Option<SerialFlag> {
+            self.flags.get(flag)
+        }
+
+        /// How many serial flags were raised (ids are 0 to this).
+        #[ink(message)]
+        pub fn serial_flag_count(&self) -> u64 {
+            self.flag_len
+        }
+
         /// A package's record.
         #[ink(message)]
         pub fn package(&self, gtin: String, serial: String) -> Option<Package> {
@@ -961,6 +1226,15 @@ mod dscsa {
                 State::Quarantined => Error::Quarantined,
                 State::Illegitimate => Error::Illegitimate,
                 State::Dispensed | State::Decommissioned(_) => Error::Final,
+            }
+        }
+
+        fn ensure_oracle(&self) -> Result<AccountId, Error> {
+            let caller = self.env().caller();
+            if self.oracle == Some(caller) {
+                Ok(caller)
+            } else {
+                Err(Error::NotOracle)
             }
         }
 
@@ -1126,6 +1400,72 @@ mod dscsa {
             assert!(!gs1_text_ok(""));
             assert!(!gs1_text_ok("SN 1"));
             assert!(!gs1_text_ok(&"9".repeat(21)));
+        }
+
+        #[ink::test]
+        fn verification_requests_are_answered_and_recorded() {
+            let (mut d, a) = setup();
+            set_caller(a.django);
+            let answer = d
+                .request_verification(GTIN.into(), "SN1".into(), "LOT7".into(), 100_000)
+                .expect("asked");
+            assert!(answer.exists && answer.matches);
+            let unknown = d
+                .request_verification(GTIN.into(), "FAKE1".into(), "LOT7".into(), 100_000)
+                .expect("asked");
+            assert!(!unknown.exists);
+            assert_eq!(test::recorded_events().count(), 2 + 2);
+            set_caller(a.frank);
+            assert_eq!(
+                d.request_verification(GTIN.into(), "SN1".into(), "LOT7".into(), 100_000),
+                Err(Error::UnknownPartner)
+            );
+        }
+
+        #[ink::test]
+        fn the_oracle_flags_serials_and_the_owner_closes() {
+            let (mut d, a) = setup();
+            let model = [9; 32];
+            set_caller(a.frank);
+            assert_eq!(d.register_model(model), Err(Error::NotOracle));
+            set_caller(a.alice);
+            assert_eq!(d.set_oracle(Some(a.frank)), Ok(()));
+            set_caller(a.frank);
+            assert_eq!(
+                d.flag_serial(GTIN.into(), "SN1".into(), 9_000, 1, model),
+                Err(Error::UnknownModel)
+            );
+            assert_eq!(d.register_model(model), Ok(()));
+            assert_eq!(
+                d.flag_serial(GTIN.into(), "SN1".into(), MAX_SCORE + 1, 1, model),
+                Err(Error::ScoreOutOfRange)
+            );
+            assert_eq!(
+                d.flag_serial(GTIN.into(), "SN1".into(), 9_000, 1, model),
+                Ok(0)
+            );
+            assert_eq!(
+                d.flag_serial(GTIN.into(), "SN1".into(), 9_000, 1, model),
+                Err(Error::AlreadyFlagged)
+            );
+            // A serial never commissioned (a counterfeit) is flagged with no owner.
+            assert_eq!(
+                d.flag_serial(GTIN.into(), "FAKE1".into(), 9_900, 2, model),
+                Ok(1)
+            );
+            assert_eq!(d.serial_flag(1).map(|f| f.owner), Some(None));
+            set_caller(a.django);
+            assert_eq!(d.close_serial_flag(0, true), Err(Error::NotOwnerOrOperator));
+            set_caller(a.bob);
+            assert_eq!(d.close_serial_flag(0, true), Ok(()));
+            assert_eq!(d.close_serial_flag(0, true), Err(Error::FlagClosed));
+            assert_eq!(
+                d.serial_flag(0).map(|f| f.outcome),
+                Some(FlagOutcome::Confirmed)
+            );
+            set_caller(a.alice);
+            assert_eq!(d.close_serial_flag(1, false), Ok(()));
+            assert_eq!(d.serial_flag_count(), 2);
         }
 
         #[ink::test]

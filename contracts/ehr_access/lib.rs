@@ -15,12 +15,21 @@
 //!   reviews it (accepted or reported).
 //! - [`EhrAccess::accounting_of_disclosures`]: the HIPAA accounting (45 CFR 164.528)
 //!   of granted accesses in a time window, for the patient or a delegate only.
+//! - The organization (the administrator, a hospital) may hold an organization-wide
+//!   consent; its practitioners are granted under it when the patient's consent says
+//!   nothing about them personally (a personal deny still holds). The organization
+//!   registers care relations (patient, practitioner, period), the evidence that
+//!   tells a treating practitioner's access from snooping.
+//! - An oracle (the sentinel), named by the administrator, registers the SHA-256 of
+//!   each model before it flags anything, then flags audit entries with a score,
+//!   reason codes and the model's hash. A flag opens a review item for the patient
+//!   and the privacy officer, who closes it with an outcome; it never denies access.
 
 #![cfg_attr(not(feature = "std"), no_std, no_main)]
 
 #[ink::contract]
 mod ehr_access {
-    use health_types::{DataClass, Purpose};
+    use health_types::{DataClass, FlagOutcome, Purpose, MAX_SCORE};
     use ink::env::call::{build_call, ExecutionInput, Selector};
     use ink::env::DefaultEnvironment;
     use ink::prelude::string::String;
@@ -56,6 +65,39 @@ mod ehr_access {
         pub location: String,
         /// When it was registered.
         pub registered_at: Timestamp,
+    }
+
+    /// A care relation the organization registered: `provider` treats the patient
+    /// from `start` until (not including) `end`, block time.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+    #[ink::scale_derive(Encode, Decode, TypeInfo)]
+    #[cfg_attr(feature = "std", derive(ink::storage::traits::StorageLayout))]
+    pub struct CareRelation {
+        /// From.
+        pub start: Timestamp,
+        /// Until.
+        pub end: Timestamp,
+    }
+
+    /// An AI flag on an audit entry.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+    #[ink::scale_derive(Encode, Decode, TypeInfo)]
+    #[cfg_attr(feature = "std", derive(ink::storage::traits::StorageLayout))]
+    pub struct AccessFlag {
+        /// The audit entry flagged.
+        pub entry: u64,
+        /// Whose record was accessed.
+        pub patient: AccountId,
+        /// Score in basis points (0 to [`MAX_SCORE`]).
+        pub score: u16,
+        /// Reason codes, one bit each (the sentinel documents them).
+        pub reasons: u32,
+        /// SHA-256 of the model file that raised it.
+        pub model: [u8; 32],
+        /// Block time it was raised.
+        pub raised_at: Timestamp,
+        /// Where its review stands.
+        pub outcome: FlagOutcome,
     }
 
     /// The review of a break-glass access.
@@ -149,6 +191,24 @@ mod ehr_access {
         NotPatientOrDelegate,
         /// A page may hold at most [`MAX_PAGE`] entries.
         PageTooLarge,
+        /// A period must end after it starts.
+        InvalidPeriod,
+        /// Only the oracle the administrator named does this.
+        NotOracle,
+        /// That model hash is registered already.
+        ModelExists,
+        /// Flags name a model registered before them.
+        UnknownModel,
+        /// A score is at most [`MAX_SCORE`].
+        ScoreOutOfRange,
+        /// That audit entry is flagged already.
+        AlreadyFlagged,
+        /// No flag has that id.
+        FlagNotFound,
+        /// The flag was closed before.
+        FlagClosed,
+        /// Only the privacy officer closes flags.
+        NotPrivacyOfficer,
     }
 
     /// A record was registered.
@@ -174,6 +234,57 @@ mod ehr_access {
         purpose: Purpose,
         granted: bool,
         break_glass: bool,
+        /// Granted under the organization's consent, not one naming the accessor.
+        via_organization: bool,
+    }
+
+    /// The organization registered a care relation.
+    #[ink(event)]
+    pub struct CareRelationRegistered {
+        #[ink(topic)]
+        patient: AccountId,
+        #[ink(topic)]
+        provider: AccountId,
+        start: Timestamp,
+        end: Timestamp,
+    }
+
+    /// The administrator named (or removed) the oracle.
+    #[ink(event)]
+    pub struct OracleSet {
+        oracle: Option<AccountId>,
+    }
+
+    /// The oracle registered a model's SHA-256 before flagging with it.
+    #[ink(event)]
+    pub struct ModelRegistered {
+        #[ink(topic)]
+        model: [u8; 32],
+        oracle: AccountId,
+    }
+
+    /// The oracle flagged an access for review.
+    #[ink(event)]
+    pub struct AccessFlagged {
+        #[ink(topic)]
+        patient: AccountId,
+        #[ink(topic)]
+        accessor: AccountId,
+        flag: u64,
+        entry: u64,
+        score: u16,
+        reasons: u32,
+        model: [u8; 32],
+    }
+
+    /// The privacy officer closed a flag: its outcome is a label.
+    #[ink(event)]
+    pub struct FlagReviewed {
+        #[ink(topic)]
+        patient: AccountId,
+        flag: u64,
+        entry: u64,
+        outcome: FlagOutcome,
     }
 
     /// A break-glass access was reviewed.
@@ -202,6 +313,16 @@ mod ehr_access {
         patient_audit: Mapping<(AccountId, u32), u64>,
         /// Break-glass entries awaiting the patient's review.
         pending: Mapping<AccountId, Vec<u64>>,
+        care: Mapping<(AccountId, AccountId), CareRelation>,
+        oracle: Option<AccountId>,
+        /// Registered model hashes, with the block time of registration.
+        models: Mapping<[u8; 32], Timestamp>,
+        flags: Mapping<u64, AccessFlag>,
+        flag_len: u64,
+        /// The flag on each flagged audit entry.
+        flag_of_entry: Mapping<u64, u64>,
+        /// Open flags on a patient's accesses.
+        open_flags: Mapping<AccountId, Vec<u64>>,
     }
 
     impl EhrAccess {
@@ -220,6 +341,13 @@ mod ehr_access {
                 patient_audit_len: Mapping::default(),
                 patient_audit: Mapping::default(),
                 pending: Mapping::default(),
+                care: Mapping::default(),
+                oracle: None,
+                models: Mapping::default(),
+                flags: Mapping::default(),
+                flag_len: 0,
+                flag_of_entry: Mapping::default(),
+                open_flags: Mapping::default(),
             }
         }
 
@@ -311,8 +439,26 @@ mod ehr_access {
         pub fn request_access(&mut self, id: RecordId, purpose: Purpose) -> Result<bool, Error> {
             let accessor = self.ensure_provider()?;
             let record = self.records.get(id).ok_or(Error::RecordNotFound)?;
-            let granted = self.consent_permits(record.patient, accessor, purpose, record.class)?;
-            self.audit_decision(accessor, &record, id, purpose, granted, None)?;
+            let personal =
+                self.consent_decision(record.patient, accessor, purpose, record.class)?;
+            let (granted, via_organization) = match personal {
+                Some(granted) => (granted, false),
+                None if accessor != self.admin => {
+                    let org =
+                        self.consent_decision(record.patient, self.admin, purpose, record.class)?;
+                    (org == Some(true), org == Some(true))
+                }
+                None => (false, false),
+            };
+            self.audit_decision(
+                accessor,
+                &record,
+                id,
+                purpose,
+                granted,
+                via_organization,
+                None,
+            )?;
             Ok(granted)
         }
 
@@ -344,6 +490,7 @@ mod ehr_access {
                 id,
                 Purpose::EmergencyTreatment,
                 true,
+                false,
                 Some(glass),
             )?;
             pending.push(entry);
@@ -437,6 +584,190 @@ mod ehr_access {
             self.patient_audit_len.get(patient).unwrap_or(0)
         }
 
+        /// The organization registers that `provider` treats `patient` from `start`
+        /// until `end` (administrator only; replaces an earlier period for the pair).
+        #[ink(message)]
+        pub fn register_care_relation(
+            &mut self,
+            patient: AccountId,
+            provider: AccountId,
+            start: Timestamp,
+            end: Timestamp,
+        ) -> Result<(), Error> {
+            self.ensure_admin()?;
+            if !self.providers.contains(provider) {
+                return Err(Error::ProviderNotFound);
+            }
+            if end <= start {
+                return Err(Error::InvalidPeriod);
+            }
+            self.care
+                .insert((patient, provider), &CareRelation { start, end });
+            self.env().emit_event(CareRelationRegistered {
+                patient,
+                provider,
+                start,
+                end,
+            });
+            Ok(())
+        }
+
+        /// The care relation registered for (`patient`, `provider`), if any.
+        #[ink(message)]
+        pub fn care_relation(
+            &self,
+            patient: AccountId,
+            provider: AccountId,
+        ) -> Option<CareRelation> {
+            self.care.get((patient, provider))
+        }
+
+        /// Names the oracle that may register models and flag accesses, or removes it
+        /// (administrator only).
+        #[ink(message)]
+        pub fn set_oracle(&mut self, oracle: Option<AccountId>) -> Result<(), Error> {
+            self.ensure_admin()?;
+            self.oracle = oracle;
+            self.env().emit_event(OracleSet { oracle });
+            Ok(())
+        }
+
+        /// The oracle, if one is named.
+        #[ink(message)]
+        pub fn oracle(&self) -> Option<AccountId> {
+            self.oracle
+        }
+
+        /// The oracle registers the SHA-256 of a model file, before its first flag.
+        #[ink(message)]
+        pub fn register_model(&mut self, model: [u8; 32]) -> Result<(), Error> {
+            let oracle = self.ensure_oracle()?;
+            if self.models.contains(model) {
+                return Err(Error::ModelExists);
+            }
+            self.models.insert(model, &self.env().block_timestamp());
+            self.env().emit_event(ModelRegistered { model, oracle });
+            Ok(())
+        }
+
+        /// When `model` was registered, if it was.
+        #[ink(message)]
+        pub fn model_registered_at(&self, model: [u8; 32]) -> Option<Timestamp> {
+            self.models.get(model)
+        }
+
+        /// The oracle flags audit entry `entry` with a score (basis points), reason
+        /// codes and the registered model that raised it. Opens a review item on the
+        /// patient's list and the privacy officer's; returns the flag's id.
+        #[ink(message)]
+        pub fn flag_access(
+            &mut self,
+            entry: u64,
+            score: u16,
+            reasons: u32,
+            model: [u8; 32],
+        ) -> Result<u64, Error> {
+            self.ensure_oracle()?;
+            if score > MAX_SCORE {
+                return Err(Error::ScoreOutOfRange);
+            }
+            if !self.models.contains(model) {
+                return Err(Error::UnknownModel);
+            }
+            let audit = self.audit.get(entry).ok_or(Error::EntryNotFound)?;
+            if self.flag_of_entry.contains(entry) {
+                return Err(Error::AlreadyFlagged);
+            }
+            let mut open = self.open_flags.get(audit.patient).unwrap_or_default();
+            if open.len() >= MAX_PENDING {
+                return Err(Error::TooManyPendingReviews);
+            }
+            let id = self.flag_len;
+            self.flag_len = id.saturating_add(1);
+            self.flags.insert(
+                id,
+                &AccessFlag {
+                    entry,
+                    patient: audit.patient,
+                    score,
+                    reasons,
+                    model,
+                    raised_at: self.env().block_timestamp(),
+                    outcome: FlagOutcome::Open,
+                },
+            );
+            self.flag_of_entry.insert(entry, &id);
+            open.push(id);
+            self.open_flags.insert(audit.patient, &open);
+            self.env().emit_event(AccessFlagged {
+                patient: audit.patient,
+                accessor: audit.accessor,
+                flag: id,
+                entry,
+                score,
+                reasons,
+                model,
+            });
+            Ok(id)
+        }
+
+        /// The privacy officer closes flag `flag`: `confirmed` if the access was
+        /// inappropriate, otherwise dismissed.
+        #[ink(message)]
+        pub fn close_flag(&mut self, flag: u64, confirmed: bool) -> Result<(), Error> {
+            if self.env().caller() != self.privacy_officer {
+                return Err(Error::NotPrivacyOfficer);
+            }
+            let mut record = self.flags.get(flag).ok_or(Error::FlagNotFound)?;
+            if record.outcome != FlagOutcome::Open {
+                return Err(Error::FlagClosed);
+            }
+            record.outcome = if confirmed {
+                FlagOutcome::Confirmed
+            } else {
+                FlagOutcome::Dismissed
+            };
+            self.flags.insert(flag, &record);
+            let mut open = self.open_flags.get(record.patient).unwrap_or_default();
+            open.retain(|f| *f != flag);
+            self.open_flags.insert(record.patient, &open);
+            self.env().emit_event(FlagReviewed {
+                patient: record.patient,
+                flag,
+                entry: record.entry,
+                outcome: record.outcome,
+            });
+            Ok(())
+        }
+
+        /// One flag.
+        #[ink(message)]
+        pub fn flag(&self, flag: u64) -> Option<AccessFlag> {
+            self.flags.get(flag)
+        }
+
+        /// How many flags were raised (ids are 0 to this, for the privacy officer's
+        /// list).
+        #[ink(message)]
+        pub fn flag_count(&self) -> u64 {
+            self.flag_len
+        }
+
+        /// Open flags on `patient`'s accesses: the patient's review list.
+        #[ink(message)]
+        pub fn open_flags(&self, patient: AccountId) -> Vec<u64> {
+            self.open_flags.get(patient).unwrap_or_default()
+        }
+
+        fn ensure_oracle(&self) -> Result<AccountId, Error> {
+            let caller = self.env().caller();
+            if self.oracle == Some(caller) {
+                Ok(caller)
+            } else {
+                Err(Error::NotOracle)
+            }
+        }
+
         fn ensure_admin(&self) -> Result<(), Error> {
             if self.env().caller() == self.admin {
                 Ok(())
@@ -454,6 +785,7 @@ mod ehr_access {
             }
         }
 
+        #[allow(clippy::too_many_arguments)]
         fn audit_decision(
             &mut self,
             accessor: AccountId,
@@ -461,6 +793,7 @@ mod ehr_access {
             id: RecordId,
             purpose: Purpose,
             granted: bool,
+            via_organization: bool,
             break_glass: Option<BreakGlass>,
         ) -> Result<u64, Error> {
             let entry = self.audit_len;
@@ -492,28 +825,29 @@ mod ehr_access {
                 purpose,
                 granted,
                 break_glass: flagged,
+                via_organization,
             });
             Ok(entry)
         }
 
-        /// Consent's `is_permitted`, across contracts.
-        fn consent_permits(
+        /// Consent's `decision`, across contracts: `None` when no provision speaks.
+        fn consent_decision(
             &self,
             patient: AccountId,
             grantee: AccountId,
             purpose: Purpose,
             class: DataClass,
-        ) -> Result<bool, Error> {
+        ) -> Result<Option<bool>, Error> {
             build_call::<DefaultEnvironment>()
                 .call(self.consent)
                 .exec_input(
-                    ExecutionInput::new(Selector::new(ink::selector_bytes!("is_permitted")))
+                    ExecutionInput::new(Selector::new(ink::selector_bytes!("decision")))
                         .push_arg(patient)
                         .push_arg(grantee)
                         .push_arg(purpose)
                         .push_arg(class),
                 )
-                .returns::<bool>()
+                .returns::<Option<bool>>()
                 .try_invoke()
                 .map_err(|_| Error::ConsentUnavailable)?
                 .map_err(|_| Error::ConsentUnavailable)
@@ -705,6 +1039,74 @@ mod ehr_access {
                 ehr.accounting_of_disclosures(a.charlie, 0, 1, 0, MAX_PAGE + 1),
                 Err(Error::PageTooLarge)
             );
+        }
+
+        #[ink::test]
+        fn care_relations_are_registered_by_the_organization() {
+            let (mut ehr, a) = setup();
+            test::set_caller::<Env>(a.bob);
+            assert_eq!(
+                ehr.register_care_relation(a.charlie, a.bob, 0, 10),
+                Err(Error::NotAdmin)
+            );
+            test::set_caller::<Env>(a.alice);
+            assert_eq!(
+                ehr.register_care_relation(a.charlie, a.eve, 0, 10),
+                Err(Error::ProviderNotFound)
+            );
+            assert_eq!(
+                ehr.register_care_relation(a.charlie, a.bob, 10, 10),
+                Err(Error::InvalidPeriod)
+            );
+            assert_eq!(ehr.register_care_relation(a.charlie, a.bob, 5, 10), Ok(()));
+            assert_eq!(
+                ehr.care_relation(a.charlie, a.bob),
+                Some(CareRelation { start: 5, end: 10 })
+            );
+            assert_eq!(ehr.care_relation(a.bob, a.charlie), None);
+        }
+
+        #[ink::test]
+        fn only_the_oracle_flags_with_a_registered_model_and_the_officer_closes() {
+            let (mut ehr, a) = setup();
+            test::set_caller::<Env>(a.bob);
+            let entry = ehr.break_glass(RECORD, "unconscious".into()).expect("bg");
+            let model = [7; 32];
+            assert_eq!(ehr.register_model(model), Err(Error::NotOracle));
+            test::set_caller::<Env>(a.alice);
+            assert_eq!(ehr.set_oracle(Some(a.eve)), Ok(()));
+            test::set_caller::<Env>(a.eve);
+            assert_eq!(
+                ehr.flag_access(entry, 9000, 1, model),
+                Err(Error::UnknownModel)
+            );
+            assert_eq!(ehr.register_model(model), Ok(()));
+            assert_eq!(ehr.register_model(model), Err(Error::ModelExists));
+            assert_eq!(
+                ehr.flag_access(entry, MAX_SCORE + 1, 1, model),
+                Err(Error::ScoreOutOfRange)
+            );
+            assert_eq!(
+                ehr.flag_access(99, 9000, 1, model),
+                Err(Error::EntryNotFound)
+            );
+            assert_eq!(ehr.flag_access(entry, 9000, 5, model), Ok(0));
+            assert_eq!(
+                ehr.flag_access(entry, 9000, 5, model),
+                Err(Error::AlreadyFlagged)
+            );
+            assert_eq!(ehr.open_flags(a.charlie), [0]);
+            assert_eq!(ehr.close_flag(0, true), Err(Error::NotPrivacyOfficer));
+            test::set_caller::<Env>(a.frank);
+            assert_eq!(ehr.close_flag(0, true), Ok(()));
+            assert_eq!(ehr.close_flag(0, false), Err(Error::FlagClosed));
+            assert!(ehr.open_flags(a.charlie).is_empty());
+            let flag = ehr.flag(0).expect("flag");
+            assert_eq!(
+                (flag.entry, flag.outcome, flag.reasons),
+                (entry, FlagOutcome::Confirmed, 5)
+            );
+            assert_eq!(ehr.flag_count(), 1);
         }
     }
 }

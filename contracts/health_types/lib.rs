@@ -98,6 +98,25 @@ pub fn class_set(classes: &[DataClass]) -> ClassSet {
     classes.iter().fold(0, |set, c| set | c.bit())
 }
 
+/// The largest AI score: scores are in basis points, 0 to 10 000 for 0 to 1, so that
+/// no float reaches contract state.
+pub const MAX_SCORE: u16 = 10_000;
+
+/// Where an AI flag stands. A flag only starts a review or an investigation; a person
+/// closes it, and the outcome is the label the sentinel learns from (DESIGN.md §7:
+/// AI flags never decide on their own).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[ink::scale_derive(Encode, Decode, TypeInfo)]
+#[cfg_attr(feature = "std", derive(ink::storage::traits::StorageLayout))]
+pub enum FlagOutcome {
+    /// Awaiting review.
+    Open,
+    /// The reviewer found the activity inappropriate (or the product suspect).
+    Confirmed,
+    /// The reviewer found it legitimate.
+    Dismissed,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -14,6 +14,7 @@ mod error;
 pub mod extension;
 pub mod node;
 pub mod rpc;
+pub mod sentinel;
 pub mod vm;
 
 pub use db::RedbStore;

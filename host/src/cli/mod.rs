@@ -1,6 +1,6 @@
 //! The `carechain` command line: `node` runs a dev chain with its RPC server; the
 //! client verbs (`upload`, `instantiate`, `call`, `events`, `proof`, `verify-proof`,
-//! `block`, `account`, `epcis`) talk to a running node (`--url`) or open a state
+//! `block`, `account`, `epcis`, `sentinel`) talk to a running node (`--url`) or open a state
 //! directory directly (`--state`). Arguments are written as text and transcoded from
 //! the contract's metadata with `contract-transcode`, as `cargo contract` does.
 
@@ -12,6 +12,7 @@ mod epcis;
 mod node_cmd;
 mod output;
 mod query;
+mod sentinel;
 
 use std::path::PathBuf;
 
@@ -66,6 +67,10 @@ pub enum Command {
     /// GS1 EPCIS 2.0 documents in and out of the DSCSA contract.
     #[command(subcommand)]
     Epcis(epcis::EpcisCommand),
+    /// The sentinel: explain and score every EHR access and supply-chain event, and
+    /// flag what needs review on chain.
+    #[command(subcommand)]
+    Sentinel(sentinel::SentinelCommand),
 }
 
 /// Where the chain is.
@@ -123,5 +128,6 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Block(args) => query::block(&args, &out),
         Command::Account(args) => query::account(&args, &out),
         Command::Epcis(cmd) => epcis::run(cmd, &out),
+        Command::Sentinel(cmd) => sentinel::run(cmd, &out),
     }
 }

@@ -1,0 +1,656 @@
+//! Runs a generated world ([`carechain_sentinel::generate`]) through the real
+//! contracts on a real chain: every step is a signed transaction executed by the
+//! wasmtime VM, so the sentinel later reads the same events a production chain has.
+//!
+//! Parties are keys derived from their names (a seed of SHA-256 of the name); steps
+//! are grouped into blocks of ten minutes of activity (at most [`MAX_BLOCK_TXS`]
+//! transactions), each block stamped with its last step's time.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use anyhow::{anyhow, bail, Context, Result};
+use carechain_runtime::{
+    code_hash, contract_address, sha256, AccountId, Call, Chain, ChainStore, ContractVm, Keypair,
+    Outcome, SignedTransaction, Transaction, Weight,
+};
+use carechain_sentinel::events::{
+    ChainEvent, DataClass, Decoder, Event, PackageKey, Provision, Purpose, RawEvent,
+};
+use carechain_sentinel::generate::{AccessKind, Action, PartnerRole, Step, SupplyKind, World};
+use parity_scale_codec::Encode;
+
+/// Most transactions in one simulated block.
+pub const MAX_BLOCK_TXS: usize = 60;
+/// Activity grouped into one block, ms.
+const BLOCK_SPAN: u64 = 10 * 60_000;
+/// Gas limit of each simulated transaction.
+const GAS: Weight = Weight::new(400_000_000_000, 4 * 1024 * 1024);
+
+/// A contract's code and message selectors, from its `.contract` bundle.
+#[derive(Clone, Debug)]
+pub struct Artifact {
+    /// The WASM.
+    pub wasm: Vec<u8>,
+    /// The metadata as JSON text (for the event decoder).
+    pub metadata: String,
+    selectors: BTreeMap<String, [u8; 4]>,
+}
+
+impl Artifact {
+    /// Reads `dir/<name>/<name>.contract`.
+    ///
+    /// # Errors
+    /// The bundle is missing or malformed.
+    pub fn load(dir: &Path, name: &str) -> Result<Self> {
+        let path = dir.join(name).join(format!("{name}.contract"));
+        let text = std::fs::read_to_string(&path).with_context(|| {
+            format!(
+                "reading {} (build the contracts: ./scripts/build-contracts.sh)",
+                path.display()
+            )
+        })?;
+        let json: serde_json::Value = serde_json::from_str(&text)?;
+        let wasm = json
+            .pointer("/source/wasm")
+            .and_then(|w| w.as_str())
+            .ok_or_else(|| anyhow!("{}: no wasm", path.display()))?;
+        let wasm = hex::decode(wasm.trim_start_matches("0x"))?;
+        let mut selectors = BTreeMap::new();
+        for kind in ["constructors", "messages"] {
+            for item in json
+                .pointer(&format!("/spec/{kind}"))
+                .and_then(|m| m.as_array())
+                .into_iter()
+                .flatten()
+            {
+                let (Some(label), Some(selector)) = (
+                    item.get("label").and_then(|l| l.as_str()),
+                    item.get("selector").and_then(|s| s.as_str()),
+                ) else {
+                    continue;
+                };
+                let bytes: [u8; 4] = hex::decode(selector.trim_start_matches("0x"))?
+                    .try_into()
+                    .map_err(|_| anyhow!("{name}: selector of {label}"))?;
+                selectors.insert(label.to_string(), bytes);
+            }
+        }
+        Ok(Artifact {
+            wasm,
+            metadata: text,
+            selectors,
+        })
+    }
+
+    /// Call data: the selector of `label` and the SCALE arguments.
+    ///
+    /// # Errors
+    /// No message or constructor has that label.
+    pub fn data(&self, label: &str, args: impl Encode) -> Result<Vec<u8>> {
+        let selector = self
+            .selectors
+            .get(label)
+            .ok_or_else(|| anyhow!("no message {label}"))?;
+        let mut data = selector.to_vec();
+        args.encode_to(&mut data);
+        Ok(data)
+    }
+}
+
+/// The three healthcare contracts' bundles.
+#[derive(Clone, Debug)]
+pub struct Artifacts {
+    /// Consent.
+    pub consent: Artifact,
+    /// EHR access.
+    pub ehr_access: Artifact,
+    /// DSCSA.
+    pub dscsa: Artifact,
+}
+
+impl Artifacts {
+    /// Reads them from `dir` (usually `target/ink`).
+    ///
+    /// # Errors
+    /// A bundle is missing or malformed.
+    pub fn load(dir: &Path) -> Result<Self> {
+        Ok(Artifacts {
+            consent: Artifact::load(dir, "consent")?,
+            ehr_access: Artifact::load(dir, "ehr_access")?,
+            dscsa: Artifact::load(dir, "dscsa")?,
+        })
+    }
+
+    /// A decoder for their events.
+    ///
+    /// # Errors
+    /// Metadata without events.
+    pub fn decoder(&self) -> Result<Decoder> {
+        let mut decoder = Decoder::default();
+        for artifact in [&self.consent, &self.ehr_access, &self.dscsa] {
+            decoder.add_metadata(&artifact.metadata)?;
+        }
+        Ok(decoder)
+    }
+}
+
+/// A party's key: the seed is SHA-256 of its name (a `//Name` is the dev key).
+pub fn party_key(name: &str) -> Result<Keypair> {
+    if name.starts_with("//") {
+        return Keypair::from_uri(name).map_err(|e| anyhow!("key {name}: {e}"));
+    }
+    let seed = sha256(format!("carechain-sim:{name}").as_bytes());
+    Keypair::from_uri(&format!("0x{}", hex::encode(seed.0)))
+        .map_err(|e| anyhow!("key for {name}: {e}"))
+}
+
+/// Where the contracts of a simulation live.
+#[derive(Clone, Debug, Default)]
+pub struct Deployment {
+    /// Consent.
+    pub consent: AccountId,
+    /// One EHR contract per hospital.
+    pub hospitals: Vec<AccountId>,
+    /// One DSCSA contract per region.
+    pub regions: Vec<AccountId>,
+}
+
+/// Ground truth, keyed as the chain's events name things.
+#[derive(Clone, Debug, Default)]
+pub struct Truth {
+    /// (EHR contract, audit entry) -> kind.
+    pub accesses: BTreeMap<([u8; 32], u64), AccessKind>,
+    /// (DSCSA contract, block, transaction index) of a labelled shipment -> kind.
+    pub orders: BTreeMap<([u8; 32], u64, u32), SupplyKind>,
+    /// (DSCSA contract, package key, presenting party) -> kind.
+    pub serials: BTreeMap<([u8; 32], PackageKey, [u8; 32]), SupplyKind>,
+}
+
+/// What a simulation did.
+#[derive(Clone, Debug, Default)]
+pub struct Simulation {
+    /// The contracts.
+    pub deployment: Deployment,
+    /// Ground truth.
+    pub truth: Truth,
+    /// Every event, in chain order.
+    pub events: Vec<RawEvent>,
+    /// Steps run.
+    pub steps: usize,
+    /// Steps whose transaction failed (a contract error; expected for a few, such as
+    /// a break-glass over the pending-review limit).
+    pub failed: usize,
+    /// The first failure, described.
+    pub first_failure: Option<String>,
+    /// Blocks produced.
+    pub blocks: u64,
+}
+
+struct Driver<'a, S: ChainStore> {
+    chain: &'a mut Chain<S>,
+    vm: &'a dyn ContractVm,
+    artifacts: &'a Artifacts,
+    decoder: Decoder,
+    keys: BTreeMap<String, Keypair>,
+    nonces: BTreeMap<AccountId, u64>,
+    sim: Simulation,
+    /// Break-glass tag -> (contract, entry).
+    tags: BTreeMap<u64, ([u8; 32], u64)>,
+}
+
+/// What each transaction in a block is for (to record the ground truth).
+enum Intent {
+    Plain,
+    Access(Option<AccessKind>, Option<u64>),
+    Order(SupplyKind),
+    Verify(SupplyKind),
+}
+
+impl<S: ChainStore> Driver<'_, S> {
+    fn key(&mut self, name: &str) -> Result<Keypair> {
+        if let Some(key) = self.keys.get(name) {
+            return Ok(key.clone());
+        }
+        let key = party_key(name)?;
+        self.keys.insert(name.to_string(), key.clone());
+        Ok(key)
+    }
+
+    fn account(&mut self, name: &str) -> Result<AccountId> {
+        Ok(self.key(name)?.account_id())
+    }
+
+    fn sign(&mut self, signer: &str, call: Call) -> Result<SignedTransaction> {
+        let key = self.key(signer)?;
+        let who = key.account_id();
+        let nonce = match self.nonces.get(&who) {
+            Some(n) => *n,
+            None => self.chain.account(&who)?.nonce,
+        };
+        self.nonces.insert(who, nonce + 1);
+        Ok(Transaction {
+            genesis_hash: self.chain.genesis_hash(),
+            signer: who,
+            nonce,
+            gas_limit: GAS,
+            call,
+        }
+        .sign(&key))
+    }
+
+    /// Produces one block; every transaction must be included.
+    fn block(&mut self, at: u64, txs: Vec<(SignedTransaction, Intent)>) -> Result<()> {
+        let at = at.max(self.chain.head().timestamp);
+        let (signed, purposes): (Vec<_>, Vec<_>) = txs.into_iter().unzip();
+        let produced = self.chain.produce_block(signed, at, self.vm)?;
+        if let Some(rejected) = produced.rejected.first() {
+            bail!(
+                "simulated transaction rejected at {at}: {:?}",
+                rejected.error
+            );
+        }
+        let number = produced.block.header.number;
+        self.sim.blocks += 1;
+        for (tx_index, (receipt, purpose)) in produced.receipts.iter().zip(purposes).enumerate() {
+            let tx_index = tx_index as u32;
+            if receipt.outcome != Outcome::Success {
+                self.sim.failed += 1;
+                if self.sim.first_failure.is_none() {
+                    self.sim.first_failure = Some(format!(
+                        "block {number} transaction {tx_index}: {}",
+                        receipt
+                            .outcome
+                            .failure()
+                            .unwrap_or_else(|| receipt.outcome.word().to_string())
+                    ));
+                }
+            }
+            let mut decoded = Vec::new();
+            for (event_index, event) in receipt.events.iter().enumerate() {
+                let raw = RawEvent {
+                    block: number,
+                    timestamp: at,
+                    tx_index,
+                    event_index: event_index as u32,
+                    contract: event.emitter.0,
+                    topics: event.topics.iter().map(|t| t.0).collect(),
+                    data: event.data.clone(),
+                };
+                if let Ok(Some(e)) = self.decoder.decode(&raw) {
+                    decoded.push(e);
+                }
+                self.sim.events.push(raw);
+            }
+            self.record_truth(number, tx_index, purpose, &decoded);
+        }
+        Ok(())
+    }
+
+    fn record_truth(&mut self, block: u64, tx_index: u32, purpose: Intent, events: &[ChainEvent]) {
+        match purpose {
+            Intent::Plain => {}
+            Intent::Access(kind, tag) => {
+                for e in events {
+                    if let Event::AccessDecided { entry, .. } = e.event {
+                        if let Some(kind) = kind {
+                            self.sim.truth.accesses.insert((e.contract, entry), kind);
+                        }
+                        if let Some(tag) = tag {
+                            self.tags.insert(tag, (e.contract, entry));
+                        }
+                    }
+                }
+            }
+            Intent::Order(kind) => {
+                if let Some(e) = events.first() {
+                    self.sim
+                        .truth
+                        .orders
+                        .insert((e.contract, block, tx_index), kind);
+                }
+            }
+            Intent::Verify(kind) => {
+                for e in events {
+                    if let Event::VerificationRequested {
+                        package, requester, ..
+                    } = e.event
+                    {
+                        self.sim
+                            .truth
+                            .serials
+                            .insert((e.contract, package, requester), kind);
+                    }
+                }
+            }
+        }
+    }
+
+    fn call(&mut self, signer: &str, dest: AccountId, data: Vec<u8>) -> Result<SignedTransaction> {
+        self.sign(
+            signer,
+            Call::Call {
+                dest,
+                value: 0,
+                data,
+            },
+        )
+    }
+
+    fn deploy(&mut self, world: &World) -> Result<()> {
+        let a = self.artifacts;
+        let uploader = "//deployer";
+        // Creating a contract moves the existential deposit to it: //Alice (endowed
+        // at genesis) funds whoever deploys. Nothing else in the simulation pays.
+        let deployers: Vec<String> = std::iter::once(uploader.to_string())
+            .chain(world.hospitals.iter().map(|h| h.organization.clone()))
+            .chain(world.regions.iter().map(|r| r.operator.clone()))
+            .collect();
+        let mut txs = Vec::new();
+        for deployer in &deployers {
+            let dest = self.account(deployer)?;
+            txs.push((
+                self.sign(
+                    "//Alice",
+                    Call::Transfer {
+                        dest,
+                        value: 1 << 40,
+                    },
+                )?,
+                Intent::Plain,
+            ));
+        }
+        for wasm in [&a.consent.wasm, &a.ehr_access.wasm, &a.dscsa.wasm] {
+            let code = wasm.clone();
+            txs.push((
+                self.sign(uploader, Call::UploadCode { code })?,
+                Intent::Plain,
+            ));
+        }
+        let deploy = |d: &mut Self,
+                      who: &str,
+                      artifact: &Artifact,
+                      data: Vec<u8>|
+         -> Result<(SignedTransaction, AccountId)> {
+            let hash = code_hash(&artifact.wasm);
+            let deployer = d.account(who)?;
+            let address = contract_address(&deployer, &hash, &data, &[]);
+            let tx = d.sign(
+                who,
+                Call::Instantiate {
+                    code_hash: hash,
+                    value: 0,
+                    data,
+                    salt: vec![],
+                },
+            )?;
+            Ok((tx, address))
+        };
+        let (tx, consent) = deploy(self, uploader, &a.consent, a.consent.data("new", ())?)?;
+        txs.push((tx, Intent::Plain));
+        self.sim.deployment.consent = consent;
+        for hospital in &world.hospitals {
+            let officer = self.account(&hospital.privacy_officer)?;
+            let data = a.ehr_access.data("new", (consent, officer))?;
+            let (tx, address) = deploy(self, &hospital.organization, &a.ehr_access, data)?;
+            txs.push((tx, Intent::Plain));
+            self.sim.deployment.hospitals.push(address);
+        }
+        for region in &world.regions {
+            let data = a.dscsa.data("new", ())?;
+            let (tx, address) = deploy(self, &region.operator, &a.dscsa, data)?;
+            txs.push((tx, Intent::Plain));
+            self.sim.deployment.regions.push(address);
+        }
+        let at = world.steps.first().map_or(0, |s| s.at);
+        self.block(at, txs)
+    }
+
+    fn transaction(&mut self, step: &Step) -> Result<(SignedTransaction, Intent)> {
+        let a = self.artifacts;
+        let d = &self.sim.deployment.clone();
+        let hospital = |i: usize| {
+            d.hospitals
+                .get(i)
+                .copied()
+                .ok_or_else(|| anyhow!("hospital {i}"))
+        };
+        let region = |i: usize| {
+            d.regions
+                .get(i)
+                .copied()
+                .ok_or_else(|| anyhow!("region {i}"))
+        };
+        let container = |sscc: &String| (1u8, sscc.clone());
+        let actor = step.actor.as_str();
+        Ok(match &step.action {
+            Action::AddProvider {
+                hospital: h,
+                provider,
+            } => {
+                let provider = self.account(provider)?;
+                let data = a.ehr_access.data("add_provider", provider)?;
+                (self.call(actor, hospital(*h)?, data)?, Intent::Plain)
+            }
+            Action::ConsentToHospital { hospital: h } => {
+                let patient = self.account(actor)?;
+                let organization = self.account(&format!("h{h}/organization"))?;
+                let args = (
+                    patient,
+                    organization,
+                    Provision::Permit,
+                    vec![Purpose::Treatment],
+                    Vec::<DataClass>::new(),
+                    0u64,
+                    None::<u64>,
+                );
+                let data = a.consent.data("record", args)?;
+                (self.call(actor, d.consent, data)?, Intent::Plain)
+            }
+            Action::RegisterRecord {
+                hospital: h,
+                patient,
+                record,
+                class,
+            } => {
+                let patient = self.account(patient)?;
+                let args = (
+                    *record,
+                    patient,
+                    *class,
+                    sha256(record).0,
+                    format!("fhir://h{h}/{}", hex::encode(&record[..20])),
+                );
+                let data = a.ehr_access.data("register_record", args)?;
+                (self.call(actor, hospital(*h)?, data)?, Intent::Plain)
+            }
+            Action::CareRelation {
+                hospital: h,
+                patient,
+                provider,
+                start,
+                end,
+            } => {
+                let args = (
+                    self.account(patient)?,
+                    self.account(provider)?,
+                    *start,
+                    *end,
+                );
+                let data = a.ehr_access.data("register_care_relation", args)?;
+                (self.call(actor, hospital(*h)?, data)?, Intent::Plain)
+            }
+            Action::RequestAccess {
+                hospital: h,
+                record,
+                label,
+            } => {
+                let data = a
+                    .ehr_access
+                    .data("request_access", (*record, Purpose::Treatment))?;
+                (
+                    self.call(actor, hospital(*h)?, data)?,
+                    Intent::Access(*label, None),
+                )
+            }
+            Action::BreakGlass {
+                hospital: h,
+                record,
+                tag,
+                label,
+            } => {
+                let data = a.ehr_access.data(
+                    "break_glass",
+                    (*record, "emergency: patient unresponsive".to_string()),
+                )?;
+                (
+                    self.call(actor, hospital(*h)?, data)?,
+                    Intent::Access(*label, Some(*tag)),
+                )
+            }
+            Action::ReviewBreakGlass {
+                hospital: h,
+                tag,
+                accept,
+            } => {
+                let entry = self.tags.get(tag).map_or(u64::MAX, |(_, e)| *e);
+                let data = a.ehr_access.data("review", (entry, *accept))?;
+                (self.call(actor, hospital(*h)?, data)?, Intent::Plain)
+            }
+            Action::AddPartner {
+                region: r,
+                partner,
+                role,
+                gln,
+            } => {
+                let kind: u8 = match role {
+                    PartnerRole::Manufacturer => 0,
+                    PartnerRole::Wholesaler => 2,
+                    PartnerRole::Pharmacy => 3,
+                };
+                let args = (
+                    self.account(partner)?,
+                    kind,
+                    gln.clone(),
+                    "LICENSE-SIM".to_string(),
+                );
+                let data = a.dscsa.data("add_partner", args)?;
+                (self.call(actor, region(*r)?, data)?, Intent::Plain)
+            }
+            Action::Commission {
+                region: r,
+                gtin,
+                serial,
+                lot,
+                expiry,
+            } => {
+                let data = a.dscsa.data("commission", (gtin, serial, lot, *expiry))?;
+                (self.call(actor, region(*r)?, data)?, Intent::Plain)
+            }
+            Action::Pack {
+                region: r,
+                sscc,
+                items,
+            } => {
+                let data = a.dscsa.data("pack", (sscc, items))?;
+                (self.call(actor, region(*r)?, data)?, Intent::Plain)
+            }
+            Action::Ship {
+                region: r,
+                sscc,
+                to,
+                label,
+            } => {
+                let args = (
+                    container(sscc),
+                    self.account(to)?,
+                    None::<AccountId>,
+                    sha256(sscc.as_bytes()).0,
+                    true,
+                );
+                let data = a.dscsa.data("ship", args)?;
+                let purpose = label.map_or(Intent::Plain, Intent::Order);
+                (self.call(actor, region(*r)?, data)?, purpose)
+            }
+            Action::Receive { region: r, sscc } => {
+                let data = a.dscsa.data("receive", container(sscc))?;
+                (self.call(actor, region(*r)?, data)?, Intent::Plain)
+            }
+            Action::Unpack { region: r, sscc } => {
+                let data = a.dscsa.data("unpack", sscc)?;
+                (self.call(actor, region(*r)?, data)?, Intent::Plain)
+            }
+            Action::Verify {
+                region: r,
+                gtin,
+                serial,
+                lot,
+                expiry,
+                label,
+            } => {
+                let data = a
+                    .dscsa
+                    .data("request_verification", (gtin, serial, lot, *expiry))?;
+                let purpose = label.map_or(Intent::Plain, Intent::Verify);
+                (self.call(actor, region(*r)?, data)?, purpose)
+            }
+            Action::Dispense {
+                region: r,
+                gtin,
+                serial,
+            } => {
+                let data = a.dscsa.data("dispense", (gtin, serial))?;
+                (self.call(actor, region(*r)?, data)?, Intent::Plain)
+            }
+        })
+    }
+}
+
+/// Runs `world` on `chain`: deploys the contracts, then every step, calling
+/// `progress` with the number of steps done.
+///
+/// # Errors
+/// A transaction is rejected (invalid, which the simulation never means to send),
+/// or the chain fails.
+pub fn run<S: ChainStore>(
+    chain: &mut Chain<S>,
+    vm: &dyn ContractVm,
+    artifacts: &Artifacts,
+    world: &World,
+    mut progress: impl FnMut(usize),
+) -> Result<Simulation> {
+    let mut driver = Driver {
+        chain,
+        vm,
+        artifacts,
+        decoder: artifacts.decoder()?,
+        keys: BTreeMap::new(),
+        nonces: BTreeMap::new(),
+        sim: Simulation::default(),
+        tags: BTreeMap::new(),
+    };
+    driver.deploy(world)?;
+    let mut i = 0;
+    while i < world.steps.len() {
+        let window = world.steps[i].at - world.steps[i].at % BLOCK_SPAN;
+        let mut txs = Vec::new();
+        let mut at = window;
+        while i < world.steps.len()
+            && world.steps[i].at < window + BLOCK_SPAN
+            && txs.len() < MAX_BLOCK_TXS
+        {
+            let step = &world.steps[i];
+            // A review must see its break-glass entry: close the block first.
+            if matches!(step.action, Action::ReviewBreakGlass { .. }) && !txs.is_empty() {
+                break;
+            }
+            txs.push(driver.transaction(step)?);
+            at = at.max(step.at);
+            i += 1;
+        }
+        driver.block(at, txs)?;
+        progress(i);
+    }
+    driver.sim.steps = world.steps.len();
+    Ok(driver.sim)
+}
