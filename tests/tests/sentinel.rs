@@ -1,0 +1,113 @@
+//! The sentinel's data path on the real contracts: a generated world runs through
+//! consent, ehr_access and dscsa on the wasmtime VM with no refused step; the same
+//! seed gives the same events and state root on every run; every injected kind is in
+//! the ground truth; and a state directory read back through the CLI's client gives
+//! exactly the events the simulation saw, so training (on the simulation) and
+//! scanning (on a chain) compute the same features.
+
+use carechain_host::cli::Client;
+use carechain_host::sentinel::simulate::{self, Artifacts};
+use carechain_host::sentinel::{observe_all, read_events, run_simulation, training_set};
+use carechain_host::{RedbStore, WasmtimeVm};
+use carechain_runtime::{Chain, Genesis, MemoryStore};
+use carechain_sentinel::generate::{generate, AccessKind, Config, SupplyKind};
+use carechain_sentinel::scan::{Observation, Pipeline};
+use carechain_tests::workspace_root;
+
+fn artifacts() -> Artifacts {
+    Artifacts::load(&workspace_root().join("target/ink"))
+        .unwrap_or_else(|e| panic!("{e:#} (run ./scripts/build-contracts.sh)"))
+}
+
+fn access_rows(observations: &[Observation]) -> Vec<(u64, [f64; 13])> {
+    observations
+        .iter()
+        .filter_map(|o| match o {
+            Observation::Access(a) => Some((a.access.entry, a.features.values)),
+            _ => None,
+        })
+        .collect()
+}
+
+#[test]
+fn a_generated_world_runs_through_the_contracts_the_same_every_time() {
+    let artifacts = artifacts();
+    let config = Config::small(5);
+    let first = run_simulation(&config, &artifacts, |_, _| {}).expect("runs");
+    let sim = &first.simulation;
+    assert_eq!(sim.failed, 0, "refused: {:?}", sim.first_failure);
+    assert_eq!(first.pipeline.tally.malformed, 0);
+    assert!(
+        first.pipeline.tally.accesses > 300,
+        "{:?}",
+        first.pipeline.tally
+    );
+    for kind in AccessKind::ALL {
+        assert!(
+            sim.truth.accesses.values().any(|k| *k == kind),
+            "{kind:?} injected"
+        );
+    }
+    for kind in [SupplyKind::ClonedSerial, SupplyKind::CounterfeitSerial] {
+        assert!(
+            sim.truth.serials.values().any(|k| *k == kind),
+            "{kind:?} injected"
+        );
+    }
+    // Break-glass reviews on chain are labels the pipeline reads.
+    assert!(!first.pipeline.labels.is_empty());
+
+    let second = run_simulation(&config, &artifacts, |_, _| {}).expect("runs");
+    assert_eq!(
+        sim.events, second.simulation.events,
+        "same seed, same events"
+    );
+    assert_eq!(
+        access_rows(&first.observations),
+        access_rows(&second.observations)
+    );
+    let d = &sim.deployment;
+    let contracts: Vec<[u8; 32]> = d.hospitals.iter().chain(&d.regions).map(|a| a.0).collect();
+    assert_eq!(
+        training_set(&first, &contracts, "a").accesses,
+        training_set(&second, &contracts, "b").accesses
+    );
+}
+
+#[test]
+fn a_state_directory_reads_back_the_events_and_features_training_saw() {
+    let artifacts = artifacts();
+    let world = generate(&Config::small(9));
+    let vm = WasmtimeVm::builder().build().expect("vm");
+    let genesis = Genesis::dev().expect("genesis");
+
+    let mut memory = Chain::open(MemoryStore::default(), &genesis).expect("chain");
+    let simulated = simulate::run(&mut memory, &vm, &artifacts, &world, |_| {}).expect("runs");
+
+    let dir = tempfile::tempdir().expect("tempdir");
+    {
+        let store = RedbStore::open(dir.path().join("chain.redb")).expect("redb");
+        let mut chain = Chain::open(store, &genesis).expect("chain");
+        let persisted = simulate::run(&mut chain, &vm, &artifacts, &world, |_| {}).expect("runs");
+        assert_eq!(persisted.events, simulated.events);
+        assert_eq!(
+            chain.head().state_root,
+            memory.head().state_root,
+            "same state root on redb and in memory"
+        );
+    }
+
+    // What `carechain sentinel scan --state DIR` reads.
+    let client = Client::local(dir.path()).expect("opens the state directory");
+    let (events, next) = read_events(&client, 0).expect("reads");
+    assert_eq!(events, simulated.events);
+    assert_eq!(next, simulated.events.last().map_or(0, |e| e.block + 1));
+
+    let decoder = artifacts.decoder().expect("decoder");
+    let mut training = Pipeline::default();
+    let mut scanning = Pipeline::default();
+    let trained = observe_all(&mut training, &decoder, &simulated.events);
+    let scanned = observe_all(&mut scanning, &decoder, &events);
+    assert_eq!(access_rows(&trained), access_rows(&scanned));
+    assert_eq!(training.tally, scanning.tally);
+}
