@@ -532,6 +532,30 @@ mod consent {
         }
 
         #[ink::test]
+        fn a_decision_tells_a_deny_from_silence() {
+            let a = accounts();
+            let (mut c, _) = with_general_treatment();
+            let decide =
+                |c: &Consent, who, class| c.decision(a.alice, who, Purpose::Treatment, class);
+            assert_eq!(decide(&c, a.bob, DataClass::Labs), Some(true));
+            // Nothing names Charlie: silence, so a caller may fall back to a broader grantee.
+            assert_eq!(decide(&c, a.charlie, DataClass::Labs), None);
+            // A general permit does not speak about sensitive classes.
+            assert_eq!(decide(&c, a.bob, DataClass::MentalHealth), None);
+            c.record(
+                a.alice,
+                a.bob,
+                Provision::Deny,
+                Vec::from([Purpose::Treatment]),
+                Vec::from([DataClass::Labs]),
+                1_000,
+                None,
+            )
+            .expect("deny");
+            assert_eq!(decide(&c, a.bob, DataClass::Labs), Some(false));
+        }
+
+        #[ink::test]
         fn a_deny_overrides_permits_and_a_general_deny_denies_everything() {
             let a = accounts();
             let (mut c, _) = with_general_treatment();

@@ -614,6 +614,17 @@ fn watch(args: &WatchArgs, out: &Out) -> Result<()> {
         for finding in pending.drain(..) {
             if oracle.post(&pipeline, &finding)? {
                 out.note(&format!("flagged  {}", finding.headline()));
+            } else if matches!(
+                finding.subject,
+                Subject::Order { .. }
+                    | Subject::Serial {
+                        identifier: None,
+                        ..
+                    }
+            ) {
+                // The contracts flag serials by GTIN and serial; an order or a
+                // receipt names neither on the trail, so a person takes it from here.
+                out.note(&format!("review   {}", finding.headline()));
             }
         }
         if args.once {
