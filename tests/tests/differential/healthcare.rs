@@ -447,6 +447,238 @@ fn healthcare_contracts_behave_as_on_pallet_contracts() {
         call_of("dscsa", "history", (gtin, "SN1", 0u32, 50u32)),
     );
 
+    // The sentinel's on-chain half: care relations, the organization-wide consent,
+    // verification requests as events, the oracle, model hashes, flags and reviews.
+    let model = [9u8; 32];
+    s.sign_as("Alice");
+    s.call(
+        "care relation",
+        ehr,
+        0,
+        call_of(
+            "ehr_access",
+            "register_care_relation",
+            (id("Charlie"), id("Bob"), 0u64, u64::MAX),
+        ),
+    );
+    s.call(
+        "care relation, empty period",
+        ehr,
+        0,
+        call_of(
+            "ehr_access",
+            "register_care_relation",
+            (id("Charlie"), id("Bob"), 5u64, 5u64),
+        ),
+    );
+    s.call(
+        "care relation query",
+        ehr,
+        0,
+        call_of("ehr_access", "care_relation", (id("Charlie"), id("Bob"))),
+    );
+    s.sign_as("Charlie");
+    let to_organization = (
+        id("Charlie"),
+        id("Alice"),
+        0u8,
+        vec![0u8],
+        Vec::<u8>::new(),
+        0u64,
+        None::<u64>,
+    );
+    s.call(
+        "consent to the organization",
+        consent,
+        0,
+        call_of("consent", "record", to_organization),
+    );
+    s.call(
+        "decision, silence",
+        consent,
+        0,
+        call_of("consent", "decision", (id("Charlie"), id("Bob"), 0u8, 2u8)),
+    );
+    s.sign_as("Bob");
+    s.call(
+        "access via the organization",
+        ehr,
+        0,
+        call_of("ehr_access", "request_access", (labs, 0u8)),
+    );
+    s.sign_as("Ferdie");
+    s.call(
+        "model by a stranger",
+        ehr,
+        0,
+        call_of("ehr_access", "register_model", model),
+    );
+    s.sign_as("Alice");
+    s.call(
+        "set oracle",
+        ehr,
+        0,
+        call_of("ehr_access", "set_oracle", Some(id("Ferdie"))),
+    );
+    s.sign_as("Ferdie");
+    s.call(
+        "flag, unknown model",
+        ehr,
+        0,
+        call_of("ehr_access", "flag_access", (0u64, 9_000u16, 5u32, model)),
+    );
+    s.call(
+        "register model",
+        ehr,
+        0,
+        call_of("ehr_access", "register_model", model),
+    );
+    s.call(
+        "register model again",
+        ehr,
+        0,
+        call_of("ehr_access", "register_model", model),
+    );
+    s.call(
+        "flag, score too high",
+        ehr,
+        0,
+        call_of("ehr_access", "flag_access", (0u64, 10_001u16, 5u32, model)),
+    );
+    s.call(
+        "flag",
+        ehr,
+        0,
+        call_of("ehr_access", "flag_access", (0u64, 9_000u16, 5u32, model)),
+    );
+    s.call(
+        "flag again",
+        ehr,
+        0,
+        call_of("ehr_access", "flag_access", (0u64, 9_000u16, 5u32, model)),
+    );
+    s.call(
+        "open flags",
+        ehr,
+        0,
+        call_of("ehr_access", "open_flags", id("Charlie")),
+    );
+    s.call(
+        "close flag, not the officer",
+        ehr,
+        0,
+        call_of("ehr_access", "close_flag", (0u64, true)),
+    );
+    s.sign_as("Dave");
+    s.call(
+        "close flag",
+        ehr,
+        0,
+        call_of("ehr_access", "close_flag", (0u64, true)),
+    );
+    s.call(
+        "close flag again",
+        ehr,
+        0,
+        call_of("ehr_access", "close_flag", (0u64, false)),
+    );
+    s.call("flag record", ehr, 0, call_of("ehr_access", "flag", 0u64));
+    s.call(
+        "verification request",
+        dscsa,
+        0,
+        call_of(
+            "dscsa",
+            "request_verification",
+            (gtin, "SN1", "LOT1", expiry),
+        ),
+    );
+    s.call(
+        "verification request, never commissioned",
+        dscsa,
+        0,
+        call_of(
+            "dscsa",
+            "request_verification",
+            (gtin, "FAKE1", "LOT1", expiry),
+        ),
+    );
+    s.sign_as("Ferdie");
+    s.call(
+        "verification request by a stranger",
+        dscsa,
+        0,
+        call_of(
+            "dscsa",
+            "request_verification",
+            (gtin, "SN1", "LOT1", expiry),
+        ),
+    );
+    s.sign_as("Alice");
+    s.call(
+        "set oracle (dscsa)",
+        dscsa,
+        0,
+        call_of("dscsa", "set_oracle", Some(id("Ferdie"))),
+    );
+    s.sign_as("Ferdie");
+    s.call(
+        "register model (dscsa)",
+        dscsa,
+        0,
+        call_of("dscsa", "register_model", model),
+    );
+    s.call(
+        "flag serial",
+        dscsa,
+        0,
+        call_of(
+            "dscsa",
+            "flag_serial",
+            (gtin, "SN3", 9_500u16, 1u32 << 17, model),
+        ),
+    );
+    s.call(
+        "flag serial again",
+        dscsa,
+        0,
+        call_of(
+            "dscsa",
+            "flag_serial",
+            (gtin, "SN3", 9_500u16, 1u32 << 17, model),
+        ),
+    );
+    s.call(
+        "flag counterfeit",
+        dscsa,
+        0,
+        call_of(
+            "dscsa",
+            "flag_serial",
+            (gtin, "FAKE1", 9_900u16, 1u32 << 16, model),
+        ),
+    );
+    s.sign_as("Dave");
+    s.call(
+        "close serial flag, not owner",
+        dscsa,
+        0,
+        call_of("dscsa", "close_serial_flag", (0u64, true)),
+    );
+    s.sign_as("Bob");
+    s.call(
+        "close serial flag",
+        dscsa,
+        0,
+        call_of("dscsa", "close_serial_flag", (0u64, true)),
+    );
+    s.call(
+        "serial flag record",
+        dscsa,
+        0,
+        call_of("dscsa", "serial_flag", 1u64),
+    );
+
     for (name, result, ours, theirs) in &s.gas {
         println!(
             "{name:<32} {result:<14} {:>12} {:>7} | {:>12} {:>7}",
