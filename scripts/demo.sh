@@ -151,6 +151,17 @@ cc verify-proof "$work/sn1001.epcis.json"
 say "Events of the EHR contract, decoded with its metadata"
 cc events --contract "$ehr" --name AccessDecided
 
+say "The final block"
+cc block latest | head -6
+head_before=$("$cc" block latest -o json | sed -n 's/^    "hash": "\(.*\)",$/\1/p' | head -1)
+
+say "Stopping the node (Ctrl-C) and starting it again: it resumes at the same head"
+kill -INT "$node_pid"; wait "$node_pid" || true; node_pid=
+start_node
+head_after=$("$cc" block latest -o json | sed -n 's/^    "hash": "\(.*\)",$/\1/p' | head -1)
+echo "   head before $head_before"
+echo "   head after  $head_after"
+[ "$head_before" = "$head_after" ] || { echo "   the head changed across the restart"; exit 1; }
 say "The sentinel learns what normal looks like: a small generated hospital and supply chain run through the contracts"
 cc sentinel train --simulate 3 --small --out "$work/model.json"
 
@@ -194,16 +205,8 @@ cc call "$ehr" --message flag --args "$flag" | grep result
 cc call "$dscsa" --message serial_flag --args 0 | grep result
 say "Dave, the privacy officer, confirms the snoop: the outcome is a label for the next training"
 cc call "$ehr" --suri //Dave --message close_flag --args "$flag" true -x | grep -E 'outcome|event'
+say "The flags as the chain recorded them, decoded"
+cc events --contract "$ehr" --name AccessFlagged
+cc events --contract "$dscsa" --name SerialFlagged
 
-say "The final block"
-cc block latest | head -6
-head_before=$("$cc" block latest -o json | sed -n 's/^    "hash": "\(.*\)",$/\1/p' | head -1)
-
-say "Stopping the node (Ctrl-C) and starting it again: it resumes at the same head"
-kill -INT "$node_pid"; wait "$node_pid" || true; node_pid=
-start_node
-head_after=$("$cc" block latest -o json | sed -n 's/^    "hash": "\(.*\)",$/\1/p' | head -1)
-echo "   head before $head_before"
-echo "   head after  $head_after"
-[ "$head_before" = "$head_after" ] || { echo "   the head changed across the restart"; exit 1; }
 say "Done"

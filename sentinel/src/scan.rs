@@ -240,8 +240,13 @@ pub struct Finding {
 }
 
 impl Finding {
-    /// One line for the terminal.
+    /// One line for the terminal, accounts in short hex.
     pub fn headline(&self) -> String {
+        self.headline_with(short)
+    }
+
+    /// One line for the terminal, accounts written by `name` (the CLI uses SS58).
+    pub fn headline_with(&self, name: impl Fn(&AccountId) -> String) -> String {
         let what = match &self.subject {
             Subject::Access {
                 entry,
@@ -250,8 +255,8 @@ impl Finding {
                 ..
             } => format!(
                 "access #{entry}: {} opened {}'s record",
-                short(accessor),
-                short(patient)
+                name(accessor),
+                name(patient)
             ),
             Subject::Serial {
                 identifier,
@@ -263,7 +268,7 @@ impl Finding {
                 }
                 None => format!("package {}", short(package)),
             },
-            Subject::Order { buyer, .. } => format!("order by {}", short(buyer)),
+            Subject::Order { buyer, .. } => format!("order by {}", name(buyer)),
         };
         format!("{:.3}  {what}: {}", self.score, self.words.join("; "))
     }

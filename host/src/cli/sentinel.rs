@@ -232,6 +232,11 @@ fn finding_json(f: &Finding) -> serde_json::Value {
     json!({ "subject": subject, "block": f.block, "at": f.at, "score": f.score, "reasons": f.reasons, "why": f.words })
 }
 
+/// A finding's line with accounts in SS58, as the rest of the CLI writes them.
+fn headline(finding: &Finding) -> String {
+    finding.headline_with(|a| AccountId(*a).to_string())
+}
+
 fn hex0x(bytes: &[u8]) -> String {
     format!("0x{}", hex::encode(bytes))
 }
@@ -267,7 +272,7 @@ fn scan(args: &ScanArgs, out: &Out) -> Result<()> {
             );
             println!("ranked list ({} of {} findings):", shown.len(), findings.len());
             for (i, f) in shown.iter().enumerate() {
-                println!("{:>3}. {}", i + 1, f.headline());
+                println!("{:>3}. {}", i + 1, headline(f));
             }
         },
     )?;
@@ -364,7 +369,7 @@ fn scan_report(
                     vec![
                         format!("{:.3}", f.score),
                         f.block.to_string(),
-                        f.headline(),
+                        headline(f),
                         f.words.join("; "),
                     ]
                 })
@@ -613,7 +618,7 @@ fn watch(args: &WatchArgs, out: &Out) -> Result<()> {
         scan::rank(&mut pending);
         for finding in pending.drain(..) {
             if oracle.post(&pipeline, &finding)? {
-                out.note(&format!("flagged  {}", finding.headline()));
+                out.note(&format!("flagged  {}", headline(&finding)));
             } else if matches!(
                 finding.subject,
                 Subject::Order { .. }
@@ -624,7 +629,7 @@ fn watch(args: &WatchArgs, out: &Out) -> Result<()> {
             ) {
                 // The contracts flag serials by GTIN and serial; an order or a
                 // receipt names neither on the trail, so a person takes it from here.
-                out.note(&format!("review   {}", finding.headline()));
+                out.note(&format!("review   {}", headline(&finding)));
             }
         }
         if args.once {
