@@ -9,6 +9,7 @@
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
 
 use serde_json::Value;
 
@@ -45,6 +46,51 @@ impl Node {
 }
 
 impl Drop for Node {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// `carechain sentinel watch` following the node, its output in a file.
+struct Watcher {
+    child: Child,
+    log: PathBuf,
+}
+
+impl Watcher {
+    fn start(url: &str, model: &Path, dir: &Path) -> Self {
+        let log = dir.join("watch.log");
+        let file = std::fs::File::create(&log).expect("log file");
+        let child = Command::new(BIN)
+            .args([
+                "sentinel",
+                "watch",
+                "--suri",
+                "//Sentinel",
+                "--poll-ms",
+                "200",
+            ])
+            .args(["--threshold", "0.3", "--model"])
+            .arg(model)
+            .env("CARECHAIN_URL", url)
+            .env("CARECHAIN_BUNDLES", ink_dir())
+            .stdout(file.try_clone().expect("log file"))
+            .stderr(file)
+            .spawn()
+            .expect("watch starts");
+        Watcher { child, log }
+    }
+
+    /// Stops it; returns what it printed.
+    fn stop(&mut self) -> String {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        std::fs::read_to_string(&self.log).unwrap_or_default()
+    }
+}
+
+impl Drop for Watcher {
     fn drop(&mut self) {
         let _ = self.child.kill();
         let _ = self.child.wait();
@@ -202,6 +248,18 @@ fn a_snoop_and_a_clone_are_flagged_on_chain_reviewed_and_become_labels() {
         "register_care_relation",
         &[&charlie, &bob, "0", "99999999999999"],
     );
+    // Both operators name the sentinel as their oracle, and it starts following the
+    // chain before anything happens.
+    for contract in [&ehr, &dscsa] {
+        exec(
+            url,
+            contract,
+            "//Alice",
+            "set_oracle",
+            &[&format!("Some({oracle})")],
+        );
+    }
+    let mut follower = Watcher::start(url, &model, dir.path());
     let treated = exec(
         url,
         &ehr,
@@ -282,16 +340,27 @@ fn a_snoop_and_a_clone_are_flagged_on_chain_reviewed_and_become_labels() {
         &[gtin, "\"SN9\"", "\"LOT1\"", "99999999999999"],
     );
 
-    // Both operators name the sentinel as their oracle; it watches once.
-    for contract in [&ehr, &dscsa] {
-        exec(
-            url,
-            contract,
-            "//Alice",
-            "set_oracle",
-            &[&format!("Some({oracle})")],
+    // The watcher has followed the chain all along: wait for its two flags.
+    let deadline = Instant::now() + Duration::from_secs(120);
+    while !(query(url, &ehr, "open_flags", &[&heidi]) == "Ok([0])"
+        && query(url, &dscsa, "serial_flag", &["0"]).starts_with("Ok(Some"))
+    {
+        assert!(
+            Instant::now() < deadline,
+            "the watcher flagged nothing in time:\n{}",
+            follower.stop()
         );
+        std::thread::sleep(Duration::from_millis(200));
     }
+    let followed = follower.stop();
+    assert!(followed.contains("registered model"), "{followed}");
+    assert_eq!(
+        followed.matches("flagged  ").count(),
+        2,
+        "the snoop and the clone, nothing else:\n{followed}"
+    );
+    assert!(followed.contains("no care relation"), "{followed}");
+    assert!(followed.contains("neither owns it"), "{followed}");
     let scan = json(
         url,
         &["sentinel", "scan", "--model", &model.to_string_lossy()],
@@ -341,15 +410,9 @@ fn a_snoop_and_a_clone_are_flagged_on_chain_reviewed_and_become_labels() {
         assert!(out.status.success(), "{text}");
         text
     };
+    // Watching once more, from the start, posts nothing new.
     let first = watch();
-    assert!(first.contains("registered model"), "{first}");
-    assert_eq!(
-        first.matches("flagged").count(),
-        2,
-        "the snoop and the clone, nothing else:\n{first}"
-    );
-    assert!(first.contains("no care relation"), "{first}");
-    assert!(first.contains("neither owns it"), "{first}");
+    assert_eq!(first.matches("flagged  ").count(), 0, "{first}");
 
     // On chain: the flag is on Heidi's review list, names Eve's entry (1) and the
     // model's hash; the serial's flag asks its owner to investigate.
@@ -385,9 +448,9 @@ fn a_snoop_and_a_clone_are_flagged_on_chain_reviewed_and_become_labels() {
     assert!(closed.to_string().contains("FlagReviewed"), "{closed}");
     assert_eq!(query(url, &ehr, "open_flags", &[&heidi]), "Ok([])");
     assert!(query(url, &ehr, "flag", &["0"]).contains("Confirmed"));
-    // Watching again posts nothing new.
+    // Nor after the review.
     let second = watch();
-    assert_eq!(second.matches("flagged").count(), 0, "{second}");
+    assert_eq!(second.matches("flagged  ").count(), 0, "{second}");
     // The review outcome is now a label the sentinel reads from the chain.
     let labelled = json(
         url,

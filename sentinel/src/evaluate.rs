@@ -406,6 +406,26 @@ mod tests {
         assert_eq!(pr[1], (0.5, 1.0));
     }
 
+    proptest::proptest! {
+        /// Swapping the classes mirrors the AUC, and a strictly increasing transform
+        /// of the scores leaves it unchanged (it depends on the ranking only).
+        #[test]
+        fn auc_depends_on_the_ranking_only(
+            pos in proptest::collection::vec(0u8..20, 1..40),
+            neg in proptest::collection::vec(0u8..20, 1..40),
+        ) {
+            let p: Vec<f64> = pos.iter().map(|x| f64::from(*x)).collect();
+            let n: Vec<f64> = neg.iter().map(|x| f64::from(*x)).collect();
+            let auc = roc_auc(&p, &n);
+            proptest::prop_assert!((0.0..=1.0).contains(&auc));
+            proptest::prop_assert!((auc + roc_auc(&n, &p) - 1.0).abs() < 1e-9);
+            let squash = |v: &[f64]| v.iter().map(|x| (x / 7.0).exp()).collect::<Vec<_>>();
+            proptest::prop_assert!((roc_auc(&squash(&p), &squash(&n)) - auc).abs() < 1e-9);
+            let roc = roc_curve(&p, &n);
+            proptest::prop_assert!(roc.windows(2).all(|w| w[0].0 <= w[1].0 && w[0].1 <= w[1].1));
+        }
+    }
+
     fn item(day: u64, kind: Option<AccessKind>, sentinel: f64) -> ScoredAccess {
         ScoredAccess {
             hospital: 0,

@@ -428,6 +428,14 @@ impl Decoder {
         self.by_topic.len()
     }
 
+    /// Whether `raw` carries the signature topic of an event the sentinel reads
+    /// (whoever emitted it: the caller decides whom to believe).
+    pub fn knows(&self, raw: &RawEvent) -> bool {
+        raw.topics
+            .first()
+            .is_some_and(|t| self.by_topic.contains_key(t))
+    }
+
     /// Decodes `raw`: `Ok(None)` for an event the sentinel does not use.
     pub fn decode(&self, raw: &RawEvent) -> Result<Option<ChainEvent>, DecodeError> {
         let Some(label) = raw.topics.first().and_then(|t| self.by_topic.get(t)) else {

@@ -59,11 +59,39 @@ pub fn short(who: &AccountId) -> String {
     format!("0x{}..", hex::encode(&who[..4]))
 }
 
+/// A (patient, provider) pair's care periods. The contract keeps one period per
+/// pair, a new registration replacing the old (a discharge ends it early, a
+/// readmission opens a new one), so only the current period explains an access;
+/// the earlier ones still tell of a former relation.
+#[derive(Clone, Debug)]
+struct CarePeriods {
+    current: (Timestamp, Timestamp),
+    earlier: Vec<(Timestamp, Timestamp)>,
+}
+
+impl CarePeriods {
+    fn new(period: (Timestamp, Timestamp)) -> Self {
+        CarePeriods {
+            current: period,
+            earlier: Vec::new(),
+        }
+    }
+
+    fn replace(&mut self, period: (Timestamp, Timestamp)) {
+        let old = std::mem::replace(&mut self.current, period);
+        self.earlier.push(old);
+    }
+
+    fn all(&self) -> impl Iterator<Item = (Timestamp, Timestamp)> + '_ {
+        self.earlier.iter().copied().chain([self.current])
+    }
+}
+
 /// What the chain says about who treats whom, built from events in chain order.
 #[derive(Clone, Debug, Default)]
 pub struct Evidence {
     /// (contract, patient, provider) -> care periods.
-    care: BTreeMap<(AccountId, AccountId, AccountId), Vec<(Timestamp, Timestamp)>>,
+    care: BTreeMap<(AccountId, AccountId, AccountId), CarePeriods>,
     /// (contract, patient) -> providers with a care relation.
     treating: BTreeMap<(AccountId, AccountId), BTreeSet<AccountId>>,
     /// (contract, provider, provider) -> shared patients (both orders stored).
@@ -86,14 +114,13 @@ impl Evidence {
                 start,
                 end,
             } => {
-                let periods = self
-                    .care
-                    .entry((*contract, *patient, *provider))
-                    .or_default();
-                let first = periods.is_empty();
-                periods.push((*start, *end));
-                if first {
-                    self.add_team_member(contract, patient, provider);
+                let key = (*contract, *patient, *provider);
+                match self.care.get_mut(&key) {
+                    Some(periods) => periods.replace((*start, *end)),
+                    None => {
+                        self.care.insert(key, CarePeriods::new((*start, *end)));
+                        self.add_team_member(contract, patient, provider);
+                    }
                 }
             }
             Event::RecordRegistered {
@@ -166,7 +193,7 @@ impl Evidence {
     ) -> bool {
         self.care
             .get(&(*contract, *patient, *provider))
-            .is_some_and(|periods| periods.iter().any(|(_, end)| *end <= at))
+            .is_some_and(|periods| periods.all().any(|(_, end)| end <= at))
     }
 
     fn relation_at(
@@ -176,11 +203,8 @@ impl Evidence {
         provider: &AccountId,
         at: Timestamp,
     ) -> Option<(Timestamp, Timestamp)> {
-        self.care
-            .get(&(*contract, *patient, *provider))?
-            .iter()
-            .copied()
-            .find(|(start, end)| *start <= at && at < *end)
+        let (start, end) = self.care.get(&(*contract, *patient, *provider))?.current;
+        (start <= at && at < end).then_some((start, end))
     }
 
     /// The strongest explanation of `accessor` opening `record` of `patient` at `at`.
@@ -256,6 +280,23 @@ mod tests {
         assert!(!e.patient_in_care(&EHR, &PATIENT, 50));
         // Another organization's relation explains nothing here.
         assert_eq!(e.explain(&[9; 32], &PATIENT, &DOCTOR, &RECORD, 150), None);
+    }
+
+    #[test]
+    fn a_new_registration_replaces_the_pairs_period_as_the_contract_does() {
+        let mut e = Evidence::default();
+        relation(&mut e, PATIENT, DOCTOR, 100, 10_000);
+        // The organization corrects it: the care ended at 200.
+        relation(&mut e, PATIENT, DOCTOR, 100, 200);
+        assert_eq!(e.explain(&EHR, &PATIENT, &DOCTOR, &RECORD, 500), None);
+        assert!(e.former_relation(&EHR, &PATIENT, &DOCTOR, 500));
+        assert!(!e.patient_in_care(&EHR, &PATIENT, 500));
+        // A readmission opens a new period; the old one explains nothing now.
+        relation(&mut e, PATIENT, DOCTOR, 1_000, 2_000);
+        assert!(e
+            .explain(&EHR, &PATIENT, &DOCTOR, &RECORD, 1_500)
+            .is_some_and(|x| x.is_strong()));
+        assert_eq!(e.explain(&EHR, &PATIENT, &DOCTOR, &RECORD, 150), None);
     }
 
     #[test]

@@ -58,10 +58,22 @@ pub struct Tally {
     pub events: usize,
     /// Events skipped as malformed.
     pub malformed: usize,
+    /// Events the sentinel has no use for (other contracts' and other kinds).
+    pub ignored: usize,
+    /// Events with a health contract's signature from a contract that does not run
+    /// the health contracts' code: skipped, since anyone could write them.
+    pub foreign: usize,
     /// Access decisions.
     pub accesses: usize,
     /// Of which explained (strongly or by a colleague).
     pub explained: usize,
+}
+
+/// The last flag on a serial, as the chain recorded it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct SerialFlagState {
+    open: bool,
+    block: u64,
 }
 
 /// Follows a chain's events in order.
@@ -74,8 +86,9 @@ pub struct Pipeline {
     pub labels: Vec<Label>,
     /// Audit entries flagged on chain, open or closed: (contract, entry).
     pub flagged_entries: BTreeSet<(AccountId, u64)>,
-    /// Packages flagged on chain, open or closed: (contract, package).
-    pub flagged_packages: BTreeSet<(AccountId, PackageKey)>,
+    /// Serial flags on chain by (contract, package): whether the last one is still
+    /// open, and the block it was raised in.
+    serial_flags: BTreeMap<(AccountId, PackageKey), SerialFlagState>,
     /// Audit entries a person has reviewed (break-glass reviews, closed flags).
     pub reviewed_entries: BTreeSet<(AccountId, u64)>,
     /// Models registered on chain: hash -> contracts.
@@ -97,6 +110,30 @@ impl Pipeline {
     /// Counts an event that could not be decoded (it is skipped).
     pub fn skip_malformed(&mut self) {
         self.tally.malformed += 1;
+    }
+
+    /// Counts an event the sentinel has no use for.
+    pub fn skip_ignored(&mut self) {
+        self.tally.ignored += 1;
+    }
+
+    /// Counts an event skipped because its emitter does not run a health contract.
+    pub fn skip_foreign(&mut self) {
+        self.tally.foreign += 1;
+    }
+
+    /// Whether a serial finding from `block` is news for the package's owner: no
+    /// flag on the package is open, and the finding came after the last one (a
+    /// dismissed flag is raised again by new evidence, never by the old).
+    pub fn serial_finding_is_new(
+        &self,
+        contract: &AccountId,
+        package: &PackageKey,
+        block: u64,
+    ) -> bool {
+        self.serial_flags
+            .get(&(*contract, *package))
+            .is_none_or(|last| !last.open && block > last.block)
     }
 
     /// Takes in one event (in chain order).
@@ -163,12 +200,21 @@ impl Pipeline {
                 let abnormal = *outcome == FlagOutcome::Confirmed;
                 self.labels
                     .push(Label::Serial(*contract, *package, abnormal));
+                if let Some(last) = self.serial_flags.get_mut(&(*contract, *package)) {
+                    last.open = false;
+                }
             }
             Event::AccessFlagged { entry, .. } => {
                 self.flagged_entries.insert((*contract, *entry));
             }
             Event::SerialFlagged { package, .. } => {
-                self.flagged_packages.insert((*contract, *package));
+                self.serial_flags.insert(
+                    (*contract, *package),
+                    SerialFlagState {
+                        open: true,
+                        block: event.block,
+                    },
+                );
             }
             Event::ModelRegistered { model, .. } => {
                 self.models.entry(*model).or_default().insert(*contract);
@@ -338,4 +384,68 @@ pub fn rank(findings: &mut [Finding]) {
             .then(a.at.cmp(&b.at))
             .then(a.block.cmp(&b.block))
     });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const DSCSA: AccountId = [7; 32];
+    const PACKAGE: PackageKey = [8; 32];
+
+    fn at(block: u64, event: Event) -> ChainEvent {
+        ChainEvent {
+            block,
+            timestamp: block * 6_000,
+            tx_index: 0,
+            event_index: 0,
+            contract: DSCSA,
+            event,
+        }
+    }
+
+    fn flagged(block: u64, flag: u64) -> ChainEvent {
+        at(
+            block,
+            Event::SerialFlagged {
+                package: PACKAGE,
+                flag,
+                owner: None,
+                score: 9_000,
+                reasons: 1 << 17,
+                model: [0; 32],
+            },
+        )
+    }
+
+    #[test]
+    fn a_serial_is_flagged_again_only_by_evidence_newer_than_its_last_flag() {
+        let mut pipeline = Pipeline::default();
+        assert!(pipeline.serial_finding_is_new(&DSCSA, &PACKAGE, 3));
+        pipeline.observe(&flagged(5, 0));
+        // Open: never twice, whatever the evidence.
+        assert!(!pipeline.serial_finding_is_new(&DSCSA, &PACKAGE, 3));
+        assert!(!pipeline.serial_finding_is_new(&DSCSA, &PACKAGE, 9));
+        pipeline.observe(&at(
+            7,
+            Event::SerialFlagReviewed {
+                package: PACKAGE,
+                flag: 0,
+                outcome: FlagOutcome::Dismissed,
+            },
+        ));
+        assert_eq!(
+            pipeline.labels,
+            vec![Label::Serial(DSCSA, PACKAGE, false)],
+            "the dismissal is a label"
+        );
+        // Dismissed: the finding that raised it (block 3) is not news; a clone
+        // presented at block 9 is.
+        assert!(!pipeline.serial_finding_is_new(&DSCSA, &PACKAGE, 3));
+        assert!(pipeline.serial_finding_is_new(&DSCSA, &PACKAGE, 9));
+        // Another contract's flags say nothing about this one's.
+        assert!(pipeline.serial_finding_is_new(&[9; 32], &PACKAGE, 3));
+        pipeline.observe(&flagged(10, 1));
+        assert!(!pipeline.serial_finding_is_new(&DSCSA, &PACKAGE, 11));
+    }
 }

@@ -9,8 +9,8 @@ use std::path::PathBuf;
 
 use carechain_runtime::{
     code_hash, code_key, contract_address, contract_info_key, contract_storage_key, AccountId,
-    Call, Chain, ChainConfig, ContractCall, ContractInfo, ContractVm, DispatchError, Event,
-    ExecContext, ExecOutcome, ExecReturn, Genesis, Hash, Keypair, MemoryStore, Outcome,
+    Call, Chain, ChainConfig, ChainStore, ContractCall, ContractInfo, ContractVm, DispatchError,
+    Event, ExecContext, ExecOutcome, ExecReturn, Genesis, Hash, Keypair, MemoryStore, Outcome,
     SignedTransaction, StateAccess, StateExt, Transaction, Weight,
 };
 use parity_scale_codec::{Decode, Encode};
@@ -32,8 +32,8 @@ pub fn dev_chain() -> Chain<MemoryStore> {
 /// Uploads `code` and instantiates it from `//Alice` with constructor input `ctor`,
 /// endowment `value` and no salt, in one block; returns the contract's address.
 /// Panics unless both succeed.
-pub fn deploy(
-    chain: &mut Chain<MemoryStore>,
+pub fn deploy<S: ChainStore>(
+    chain: &mut Chain<S>,
     vm: &dyn ContractVm,
     code: Vec<u8>,
     ctor: Vec<u8>,

@@ -7,12 +7,16 @@
 
 use carechain_host::cli::Client;
 use carechain_host::sentinel::simulate::{self, Artifacts};
-use carechain_host::sentinel::{observe_all, read_events, run_simulation, training_set};
+use carechain_host::sentinel::{
+    observe_all, read_events, run_simulation, training_set, TrustedEmitters,
+};
 use carechain_host::{RedbStore, WasmtimeVm};
-use carechain_runtime::{Chain, Genesis, MemoryStore};
+use carechain_runtime::{Call, Chain, Genesis, MemoryStore, Outcome};
+use carechain_sentinel::events::{Event, RawEvent};
 use carechain_sentinel::generate::{generate, AccessKind, Config, SupplyKind};
 use carechain_sentinel::scan::{Observation, Pipeline};
-use carechain_tests::workspace_root;
+use carechain_tests::{deploy, dev, signed, workspace_root, GAS};
+use parity_scale_codec::Encode;
 
 fn artifacts() -> Artifacts {
     Artifacts::load(&workspace_root().join("target/ink"))
@@ -110,4 +114,114 @@ fn a_state_directory_reads_back_the_events_and_features_training_saw() {
     let scanned = observe_all(&mut scanning, &decoder, &events);
     assert_eq!(access_rows(&trained), access_rows(&scanned));
     assert_eq!(training.tally, scanning.tally);
+}
+
+/// A contract that deposits whatever event its input describes: `[topics' SCALE
+/// length as u32 LE][topics as SCALE Vec<[u8; 32]>][data]`.
+const IMPOSTOR: &str = r#"(module
+  (import "seal0" "input" (func $input (param i32 i32)))
+  (import "seal0" "deposit_event" (func $event (param i32 i32 i32 i32)))
+  (import "env" "memory" (memory 1 16))
+  (func (export "deploy"))
+  (func (export "call")
+    (i32.store (i32.const 0) (i32.const 4096))
+    (call $input (i32.const 16) (i32.const 0))
+    (call $event
+      (i32.const 20)
+      (i32.load (i32.const 16))
+      (i32.add (i32.const 20) (i32.load (i32.const 16)))
+      (i32.sub (i32.sub (i32.load (i32.const 0)) (i32.const 4)) (i32.load (i32.const 16))))))"#;
+
+#[test]
+fn events_forged_by_a_contract_not_running_the_health_code_are_skipped_and_counted() {
+    let artifacts = artifacts();
+    let world = generate(&Config::small(11));
+    let vm = WasmtimeVm::builder().build().expect("vm");
+    let genesis = Genesis::dev().expect("genesis");
+    let decoder = artifacts.decoder().expect("decoder");
+    let dir = tempfile::tempdir().expect("tempdir");
+
+    let (simulated, forged) = {
+        let store = RedbStore::open(dir.path().join("chain.redb")).expect("redb");
+        let mut chain = Chain::open(store, &genesis).expect("chain");
+        let simulated = simulate::run(&mut chain, &vm, &artifacts, &world, |_| {}).expect("runs");
+        // Replays of real events, word for word, from a contract anyone could
+        // deploy: an access (it would be scored and flagged), a care relation and a
+        // consent (they would explain snoops away).
+        let wanted = |raw: &RawEvent, kind: fn(&Event) -> bool| {
+            decoder
+                .decode(raw)
+                .ok()
+                .flatten()
+                .is_some_and(|e| kind(&e.event))
+        };
+        let kinds: [fn(&Event) -> bool; 3] = [
+            |e| matches!(e, Event::AccessDecided { .. }),
+            |e| matches!(e, Event::CareRelationRegistered { .. }),
+            |e| matches!(e, Event::ConsentRecorded { .. }),
+        ];
+        let forged: Vec<RawEvent> = kinds
+            .iter()
+            .map(|kind| {
+                simulated
+                    .events
+                    .iter()
+                    .find(|raw| wanted(raw, *kind))
+                    .cloned()
+                    .expect("the world has one")
+            })
+            .collect();
+        let code = wat::parse_str(IMPOSTOR).expect("WAT");
+        let impostor = deploy(&mut chain, &vm, code, vec![], 0);
+        let alice = dev("Alice");
+        let nonce = chain.account(&alice.account_id()).expect("account").nonce;
+        let txs: Vec<_> = forged
+            .iter()
+            .zip(nonce..)
+            .map(|(raw, nonce)| {
+                let topics = raw.topics.encode();
+                let mut input = u32::try_from(topics.len())
+                    .expect("small")
+                    .to_le_bytes()
+                    .to_vec();
+                input.extend(topics);
+                input.extend(&raw.data);
+                let call = Call::Call {
+                    dest: impostor,
+                    value: 0,
+                    data: input,
+                };
+                signed(&alice, chain.genesis_hash(), nonce, GAS, call)
+            })
+            .collect();
+        let ts = chain.head().timestamp + 1;
+        let produced = chain.produce_block(txs, ts, &vm).expect("block");
+        assert_eq!(produced.receipts.len(), forged.len());
+        assert!(produced
+            .receipts
+            .iter()
+            .all(|r| r.outcome == Outcome::Success && r.events.len() == 1));
+        (simulated, forged)
+    };
+
+    let client = Client::local(dir.path()).expect("opens the state directory");
+    let (mut events, _) = read_events(&client, 0).expect("reads");
+    assert_eq!(events.len(), simulated.events.len() + forged.len());
+
+    // Believed blindly, the forged access is one more access to score.
+    let mut blind = Pipeline::default();
+    observe_all(&mut blind, &decoder, &events);
+    let mut truth = Pipeline::default();
+    let expected = observe_all(&mut truth, &decoder, &simulated.events);
+    assert_eq!(blind.tally.accesses, truth.tally.accesses + 1);
+
+    let mut pipeline = Pipeline::default();
+    TrustedEmitters::new(artifacts.code_hashes())
+        .retain(&client, &decoder, &mut pipeline, &mut events)
+        .expect("judged");
+    let observed = observe_all(&mut pipeline, &decoder, &events);
+    assert_eq!(pipeline.tally.foreign, forged.len());
+    assert_eq!(access_rows(&observed), access_rows(&expected));
+    assert_eq!(pipeline.tally.accesses, truth.tally.accesses);
+    assert_eq!(pipeline.tally.explained, truth.tally.explained);
 }

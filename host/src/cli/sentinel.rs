@@ -2,7 +2,7 @@
 //! report), train a model, watch a node and post flags on chain as the oracle, and
 //! evaluate on generated hospitals.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
@@ -21,7 +21,7 @@ use super::contract::{keypair, sign_all};
 use super::output::Out;
 use super::{BundleDirs, Client, Connection};
 use crate::sentinel::simulate::Artifacts;
-use crate::sentinel::{self as host_sentinel, observe_all, read_events};
+use crate::sentinel::{self as host_sentinel, observe_all, read_events, TrustedEmitters};
 
 /// Default model file.
 const DEFAULT_MODEL: &str = "target/sentinel/model.json";
@@ -100,7 +100,8 @@ pub struct WatchArgs {
     #[arg(long, env = "CARECHAIN_ORACLE_SURI")]
     suri: String,
     /// Flag accesses scoring at least this (default: the model's own threshold, the
-    /// best F1 on its training labels). Rule findings on serials are always flagged.
+    /// best F1 on its training labels). Rule findings on serials are always flagged
+    /// (once per open flag; again after a dismissal only on newer evidence).
     #[arg(long)]
     threshold: Option<f64>,
     /// Poll interval, ms.
@@ -181,24 +182,45 @@ fn bar(len: usize, what: &str) -> ProgressBar {
     bar
 }
 
-/// Reads the whole chain through the pipeline.
+/// Reads the whole chain through the pipeline, believing only the health contracts'
+/// code (see [`TrustedEmitters`]).
 fn read_chain(
     client: &Client,
     artifacts: &Artifacts,
     min_transit_minutes: u64,
 ) -> Result<(Pipeline, Vec<Observation>)> {
     let decoder = artifacts.decoder()?;
-    let (events, _) = read_events(client, 0)?;
+    let (mut events, _) = read_events(client, 0)?;
     let mut pipeline = Pipeline::with_min_transit(min_transit_minutes.saturating_mul(60_000));
-    let mut observations = observe_all(&mut pipeline, &decoder, &events);
+    TrustedEmitters::new(artifacts.code_hashes()).retain(
+        client,
+        &decoder,
+        &mut pipeline,
+        &mut events,
+    )?;
+    let progress = bar(events.len(), "reading events");
+    let mut observations = Vec::new();
+    for chunk in events.chunks(4_096) {
+        observations.extend(observe_all(&mut pipeline, &decoder, chunk));
+        progress.inc(chunk.len() as u64);
+    }
+    progress.finish_and_clear();
     observations.extend(pipeline.finish());
-    if pipeline.tally.malformed > 0 {
+    warn_skipped(&pipeline.tally);
+    Ok((pipeline, observations))
+}
+
+/// Says on stderr what was skipped, and why.
+fn warn_skipped(tally: &scan::Tally) {
+    if tally.malformed > 0 {
+        eprintln!("warning: {} malformed events skipped", tally.malformed);
+    }
+    if tally.foreign > 0 {
         eprintln!(
-            "warning: {} malformed events skipped",
-            pipeline.tally.malformed
+            "warning: {} events with a health contract's signature skipped: their emitters do not run the consent, ehr_access or dscsa code",
+            tally.foreign
         );
     }
-    Ok((pipeline, observations))
 }
 
 fn finding_json(f: &Finding) -> serde_json::Value {
@@ -258,6 +280,7 @@ fn scan(args: &ScanArgs, out: &Out) -> Result<()> {
         &json!({
             "model": hex0x(&hash),
             "events": tally.events, "malformed": tally.malformed,
+            "ignored": tally.ignored, "foreign": tally.foreign,
             "accesses": tally.accesses, "explained": tally.explained,
             "labels": {
                 "abnormal": pipeline.labels.iter().filter(|l| matches!(l, Label::Access(_, _, true) | Label::Serial(_, _, true))).count(),
@@ -267,8 +290,8 @@ fn scan(args: &ScanArgs, out: &Out) -> Result<()> {
         }),
         || {
             println!(
-                "{} events read ({} malformed, skipped); {} accesses, {} explained by the data ({:.1}%); model {}",
-                tally.events, tally.malformed, tally.accesses, tally.explained, explained * 100.0, hex0x(&hash)
+                "{} events read ({} malformed and {} from untrusted emitters skipped, {} of no use ignored); {} accesses, {} explained by the data ({:.1}%); model {}",
+                tally.events, tally.malformed, tally.foreign, tally.ignored, tally.accesses, tally.explained, explained * 100.0, hex0x(&hash)
             );
             println!("ranked list ({} of {} findings):", shown.len(), findings.len());
             for (i, f) in shown.iter().enumerate() {
@@ -408,21 +431,21 @@ fn train(args: &TrainArgs, out: &Out) -> Result<()> {
                 source: "the chain's history and review outcomes".into(),
                 ..TrainingSet::default()
             };
-            let labels: BTreeSet<([u8; 32], u64, bool)> = pipeline
+            // One label per entry: the latest review (a break-glass review, then a
+            // flag's closing, say) is the one that counts.
+            let labels: BTreeMap<([u8; 32], u64), bool> = pipeline
                 .labels
                 .iter()
                 .filter_map(|l| match l {
-                    Label::Access(c, e, bad) => Some((*c, *e, *bad)),
+                    Label::Access(c, e, bad) => Some(((*c, *e), *bad)),
                     Label::Serial(..) => None,
                 })
                 .collect();
             for o in &observations {
                 match o {
                     Observation::Access(a) => {
-                        for bad in [true, false] {
-                            if labels.contains(&(a.access.contract, a.access.entry, bad)) {
-                                set.labels.push((set.accesses.len(), bad));
-                            }
+                        if let Some(bad) = labels.get(&(a.access.contract, a.access.entry)) {
+                            set.labels.push((set.accesses.len(), *bad));
                         }
                         set.accesses.push(a.features.values);
                     }
@@ -458,7 +481,6 @@ fn train(args: &TrainArgs, out: &Out) -> Result<()> {
 
 /// Posts flags as the oracle.
 struct Oracle<'a> {
-    client: &'a Client,
     key: Keypair,
     artifacts: &'a Artifacts,
     hash: [u8; 32],
@@ -467,14 +489,14 @@ struct Oracle<'a> {
 }
 
 impl Oracle<'_> {
-    fn submit(&self, dest: AccountId, data: Vec<u8>) -> Result<()> {
-        let max: Weight = self.client.info()?.max_tx_gas.into();
+    fn submit(&self, client: &Client, dest: AccountId, data: Vec<u8>) -> Result<()> {
+        let max: Weight = client.info()?.max_tx_gas.into();
         let gas = Weight::new(
             ORACLE_GAS.ref_time.min(max.ref_time),
             ORACLE_GAS.proof_size.min(max.proof_size),
         );
         let txs = sign_all(
-            self.client,
+            client,
             &self.key,
             vec![(
                 Call::Call {
@@ -486,7 +508,7 @@ impl Oracle<'_> {
             )],
         )?;
         let tx = txs.first().ok_or_else(|| anyhow!("nothing signed"))?;
-        let receipt = self.client.submit(tx)?;
+        let receipt = client.submit(tx)?;
         if receipt.outcome != "success" {
             bail!(
                 "{} at {}: {} (is this oracle named? the operator calls `set_oracle` with Some({}))",
@@ -509,6 +531,7 @@ impl Oracle<'_> {
 
     fn ensure_model(
         &mut self,
+        client: &Client,
         pipeline: &Pipeline,
         contract: AccountId,
         artifact: &crate::sentinel::simulate::Artifact,
@@ -520,13 +543,17 @@ impl Oracle<'_> {
         if on_chain || self.registered.contains(&contract) {
             return Ok(());
         }
-        self.submit(contract, artifact.data("register_model", self.hash)?)?;
+        self.submit(
+            client,
+            contract,
+            artifact.data("register_model", self.hash)?,
+        )?;
         self.registered.insert(contract);
         println!("registered model {} on {}", hex0x(&self.hash), contract);
         Ok(())
     }
 
-    fn post(&mut self, pipeline: &Pipeline, finding: &Finding) -> Result<bool> {
+    fn post(&mut self, client: &Client, pipeline: &Pipeline, finding: &Finding) -> Result<bool> {
         let score = basis_points(finding.score);
         match &finding.subject {
             Subject::Access {
@@ -542,8 +569,9 @@ impl Oracle<'_> {
                     return Ok(false);
                 }
                 let artifact = &self.artifacts.ehr_access;
-                self.ensure_model(pipeline, key.0, artifact)?;
+                self.ensure_model(client, pipeline, key.0, artifact)?;
                 self.submit(
+                    client,
                     key.0,
                     artifact.data("flag_access", (*entry, score, finding.reasons, self.hash))?,
                 )?;
@@ -555,15 +583,16 @@ impl Oracle<'_> {
                 identifier: Some((gtin, serial)),
             } => {
                 let key = (AccountId(*contract), package.to_vec());
-                if pipeline.flagged_packages.contains(&(*contract, *package))
+                if !pipeline.serial_finding_is_new(contract, package, finding.block)
                     || self.posted.contains(&key)
                 {
                     return Ok(false);
                 }
                 let artifact = &self.artifacts.dscsa;
-                self.ensure_model(pipeline, key.0, artifact)?;
+                self.ensure_model(client, pipeline, key.0, artifact)?;
                 let gtin = String::from_utf8_lossy(gtin).into_owned();
                 self.submit(
+                    client,
                     key.0,
                     artifact.data(
                         "flag_serial",
@@ -584,10 +613,9 @@ fn watch(args: &WatchArgs, out: &Out) -> Result<()> {
     let artifacts = artifacts(&args.bundles)?;
     let (model, hash) = load_model(&args.model)?;
     let threshold = args.threshold.unwrap_or(model.threshold);
-    let client = args.conn.connect()?;
+    let mut client = args.conn.connect()?;
     let decoder = artifacts.decoder()?;
     let mut oracle = Oracle {
-        client: &client,
         key: keypair(&args.suri)?,
         artifacts: &artifacts,
         hash,
@@ -601,38 +629,78 @@ fn watch(args: &WatchArgs, out: &Out) -> Result<()> {
         threshold
     ));
     let mut pipeline = Pipeline::with_min_transit(args.min_transit.saturating_mul(60_000));
+    let mut trusted = TrustedEmitters::new(artifacts.code_hashes());
     let mut next = 0;
     let mut pending: Vec<Finding> = Vec::new();
+    let mut refused = 0usize;
     loop {
-        let (events, after) = read_events(&client, next)?;
+        let read = read_events(&client, next).and_then(|(mut events, after)| {
+            trusted.retain(&client, &decoder, &mut pipeline, &mut events)?;
+            Ok((events, after))
+        });
+        let (events, after) = match read {
+            Ok(read) => read,
+            // A node restarting or a dropped connection: say so and try again, from
+            // the same block, rather than stop watching.
+            Err(e) if !args.once => {
+                tracing::warn!("reading events from block {next}: {e:#}; reconnecting");
+                std::thread::sleep(Duration::from_millis(args.poll_ms.max(1000)));
+                if let Ok(fresh) = args.conn.connect() {
+                    client = fresh;
+                }
+                continue;
+            }
+            Err(e) => return Err(e),
+        };
         next = after;
+        let foreign = pipeline.tally.foreign;
         for observation in observe_all(&mut pipeline, &decoder, &events) {
             if let Some(finding) = scan::score(&model, &observation) {
-                if finding.score >= threshold {
+                // Rule findings on serials are evidence, not a score: always posted.
+                let rule = matches!(finding.subject, Subject::Serial { .. });
+                if rule || finding.score >= threshold {
                     pending.push(finding);
                 }
             }
         }
+        if pipeline.tally.foreign > foreign {
+            warn_skipped(&pipeline.tally);
+        }
         // Flags on chain (this oracle's earlier ones included) are known once their
-        // events are read: post only what is still unflagged.
+        // events are read, so what was posted last round is in `pipeline` now.
+        oracle.posted.clear();
         scan::rank(&mut pending);
         for finding in pending.drain(..) {
-            if oracle.post(&pipeline, &finding)? {
-                out.note(&format!("flagged  {}", headline(&finding)));
-            } else if matches!(
-                finding.subject,
-                Subject::Order { .. }
-                    | Subject::Serial {
-                        identifier: None,
-                        ..
+            match oracle.post(&client, &pipeline, &finding) {
+                Ok(true) => out.note(&format!("flagged  {}", headline(&finding))),
+                Ok(false) => {
+                    if matches!(
+                        finding.subject,
+                        Subject::Order { .. }
+                            | Subject::Serial {
+                                identifier: None,
+                                ..
+                            }
+                    ) {
+                        // The contracts flag serials by GTIN and serial; an order or a
+                        // receipt names neither on the trail, so a person takes it
+                        // from here.
+                        out.note(&format!("review   {}", headline(&finding)));
                     }
-            ) {
-                // The contracts flag serials by GTIN and serial; an order or a
-                // receipt names neither on the trail, so a person takes it from here.
-                out.note(&format!("review   {}", headline(&finding)));
+                }
+                // One refusal (a patient's review list full, a contract that is not
+                // what it seems, the node gone) must not blind the watcher to the
+                // rest: say so, and go on.
+                Err(e) => {
+                    refused += 1;
+                    eprintln!("could not post a flag on {}: {e:#}", headline(&finding));
+                }
             }
         }
         if args.once {
+            if refused > 0 {
+                bail!("{refused} flags were not posted (see above)");
+            }
             return Ok(());
         }
         std::thread::sleep(Duration::from_millis(args.poll_ms));

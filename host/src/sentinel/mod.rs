@@ -5,11 +5,11 @@
 
 pub mod simulate;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::time::Instant;
 
 use anyhow::Result;
-use carechain_runtime::{Chain, Genesis, MemoryStore};
+use carechain_runtime::{AccountId, Chain, Genesis, MemoryStore};
 use carechain_sentinel::evaluate::{self, Evaluation, ScoredAccess, SupplyResult};
 use carechain_sentinel::events::{Decoder, RawEvent};
 use carechain_sentinel::features::DAY;
@@ -18,7 +18,7 @@ use carechain_sentinel::model::{Model, TrainingSet};
 use carechain_sentinel::report::{Chart, Report, Table};
 use carechain_sentinel::scan::{self, Observation, Pipeline};
 
-use crate::api::types::{BlockId, EventFilter};
+use crate::api::types::{Address, BlockId, EventFilter};
 use crate::cli::Client;
 use crate::WasmtimeVm;
 use simulate::{Artifacts, Simulation};
@@ -101,6 +101,87 @@ pub fn read_events(client: &Client, from: u64) -> Result<(Vec<RawEvent>, u64)> {
     }
 }
 
+/// Whose events the sentinel believes: contracts running the code of consent,
+/// ehr_access or dscsa.
+///
+/// Anyone may deploy a contract that emits an event with `ConsentRecorded`'s or
+/// `AccessDecided`'s signature topic; believed, such an event could explain a snoop
+/// away or frame a practitioner. Events with a health contract's signature from any
+/// other code are skipped and counted. The check reads each emitter's code hash once,
+/// as it is when read (a contract that changed its code since is judged by its new
+/// code).
+#[derive(Clone, Debug, Default)]
+pub struct TrustedEmitters {
+    code: BTreeSet<[u8; 32]>,
+    judged: BTreeMap<[u8; 32], bool>,
+}
+
+impl TrustedEmitters {
+    /// Believes contracts running one of `code_hashes`.
+    pub fn new(code_hashes: impl IntoIterator<Item = [u8; 32]>) -> Self {
+        TrustedEmitters {
+            code: code_hashes.into_iter().collect(),
+            judged: BTreeMap::new(),
+        }
+    }
+
+    /// Drops the events with a signature the sentinel reads from contracts not
+    /// running trusted code, counting them in the pipeline's tally.
+    ///
+    /// # Errors
+    /// The node cannot be asked for an emitter's code.
+    pub fn retain(
+        &mut self,
+        client: &Client,
+        decoder: &Decoder,
+        pipeline: &mut Pipeline,
+        events: &mut Vec<RawEvent>,
+    ) -> Result<()> {
+        self.retain_with(decoder, pipeline, events, |contract| {
+            Ok(client
+                .account(Address(AccountId(*contract)))?
+                .code_hash
+                .map(|h| h.0 .0))
+        })
+    }
+
+    /// [`Self::retain`], asking `code_of` for a contract's code hash (`None`: not
+    /// a contract).
+    ///
+    /// # Errors
+    /// Whatever `code_of` returns.
+    pub fn retain_with(
+        &mut self,
+        decoder: &Decoder,
+        pipeline: &mut Pipeline,
+        events: &mut Vec<RawEvent>,
+        mut code_of: impl FnMut(&[u8; 32]) -> Result<Option<[u8; 32]>>,
+    ) -> Result<()> {
+        // Judge every new emitter first, so that an error leaves `events` whole.
+        for event in events.iter().filter(|e| decoder.knows(e)) {
+            if self.judged.contains_key(&event.contract) {
+                continue;
+            }
+            let trusted = code_of(&event.contract)?.is_some_and(|c| self.code.contains(&c));
+            if !trusted {
+                tracing::warn!(
+                    "events of {} are skipped: it does not run the consent, ehr_access or dscsa code",
+                    AccountId(event.contract)
+                );
+            }
+            self.judged.insert(event.contract, trusted);
+        }
+        events.retain(|e| {
+            let keep = !decoder.knows(e) || self.judged.get(&e.contract) == Some(&true);
+            if !keep {
+                pipeline.skip_foreign();
+            }
+            keep
+        });
+        Ok(())
+    }
+}
+
 /// Feeds raw events to the pipeline, skipping (and counting) malformed ones.
 pub fn observe_all(
     pipeline: &mut Pipeline,
@@ -111,7 +192,7 @@ pub fn observe_all(
     for raw in events {
         match decoder.decode(raw) {
             Ok(Some(event)) => out.extend(pipeline.observe(&event)),
-            Ok(None) => {}
+            Ok(None) => pipeline.skip_ignored(),
             Err(e) => {
                 tracing::warn!("skipped: {e}");
                 pipeline.skip_malformed();
@@ -487,4 +568,73 @@ pub fn ranked(model: &Model, observations: &[Observation]) -> Vec<scan::Finding>
         .collect();
     scan::rank(&mut findings);
     findings
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const ACCESS_DECIDED: [u8; 32] = [0xad; 32];
+    const GENUINE_CODE: [u8; 32] = [0xc0; 32];
+    const HOSPITAL: [u8; 32] = [1; 32];
+    const IMPOSTOR: [u8; 32] = [2; 32];
+    const ACCOUNT: [u8; 32] = [3; 32];
+
+    fn raw(contract: [u8; 32], topic: [u8; 32]) -> RawEvent {
+        RawEvent {
+            block: 1,
+            timestamp: 0,
+            tx_index: 0,
+            event_index: 0,
+            contract,
+            topics: vec![topic],
+            data: vec![],
+        }
+    }
+
+    #[test]
+    fn only_contracts_running_the_health_code_are_believed() {
+        let mut decoder = Decoder::default();
+        decoder
+            .add_metadata(&format!(
+                r#"{{"spec":{{"events":[{{"label":"AccessDecided","signature_topic":"0x{}"}}]}}}}"#,
+                hex::encode(ACCESS_DECIDED)
+            ))
+            .expect("metadata");
+        let mut trusted = TrustedEmitters::new([GENUINE_CODE]);
+        let mut pipeline = Pipeline::default();
+        let mut events = vec![
+            raw(HOSPITAL, ACCESS_DECIDED),
+            raw(IMPOSTOR, ACCESS_DECIDED),
+            raw(IMPOSTOR, [0x55; 32]), // not a health event: left for the decoder to ignore
+            raw(ACCOUNT, ACCESS_DECIDED),
+            raw(IMPOSTOR, ACCESS_DECIDED),
+        ];
+        let mut asked = Vec::new();
+        trusted
+            .retain_with(&decoder, &mut pipeline, &mut events, |c| {
+                asked.push(*c);
+                Ok(match *c {
+                    HOSPITAL => Some(GENUINE_CODE),
+                    IMPOSTOR => Some([0xee; 32]),
+                    _ => None,
+                })
+            })
+            .expect("judged");
+        assert_eq!(
+            events,
+            vec![raw(HOSPITAL, ACCESS_DECIDED), raw(IMPOSTOR, [0x55; 32])]
+        );
+        assert_eq!(pipeline.tally.foreign, 3);
+        assert_eq!(asked, vec![HOSPITAL, IMPOSTOR, ACCOUNT], "asked once each");
+
+        // A node that cannot answer is an error, not a silent pass.
+        let mut fresh = TrustedEmitters::new([GENUINE_CODE]);
+        let mut again = vec![raw(HOSPITAL, ACCESS_DECIDED)];
+        assert!(fresh
+            .retain_with(&decoder, &mut pipeline, &mut again, |_| {
+                Err(anyhow::anyhow!("node gone"))
+            })
+            .is_err());
+    }
 }

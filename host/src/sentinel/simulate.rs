@@ -122,7 +122,13 @@ impl Artifacts {
         })
     }
 
-    /// A decoder for their events.
+    /// The code hashes of consent, ehr_access and dscsa: whose events the sentinel
+    /// believes.
+    pub fn code_hashes(&self) -> [[u8; 32]; 3] {
+        [&self.consent, &self.ehr_access, &self.dscsa].map(|a| code_hash(&a.wasm).0)
+    }
+
+    /// The event decoder for the three contracts' events.
     ///
     /// # Errors
     /// Metadata without events.
