@@ -650,6 +650,27 @@ impl Generator {
         }
 
         // Abnormal activity.
+        // A patient in care on `day` whom `actor` (if any) does not treat, with the
+        // part of the stay from that day on (None if it ends before).
+        let admitted = |rng: &mut StdRng,
+                        in_care: &[Vec<(usize, Timestamp, Timestamp)>],
+                        day: u64,
+                        actor: Option<&str>| {
+            let candidates: Vec<(usize, Timestamp, Timestamp)> = in_care
+                .get(day as usize)
+                .into_iter()
+                .flatten()
+                .copied()
+                .filter(|(p, admit, discharge)| {
+                    discharge - admit > 2 * HOUR
+                        && actor.is_none_or(|a| !treated_by[*p].iter().any(|t| t == a))
+                })
+                .collect();
+            let (p, admit, discharge) = candidates.choose(rng).copied()?;
+            let lo = (start + DAY + day * DAY).max(admit + MINUTE);
+            let hi = discharge - MINUTE;
+            (lo < hi).then_some((p, lo, hi))
+        };
         let stranger = |rng: &mut StdRng, actor: &str| loop {
             let p = rng.gen_range(0..patients.len());
             if !treated_by[p].iter().any(|t| t == actor) {
@@ -665,15 +686,24 @@ impl Generator {
                 let label = Some(kind);
                 match kind {
                     AccessKind::VipSnooping => {
-                        let vip = self.rng.gen_range(0..patients.len());
-                        let base = start + DAY + day * DAY;
+                        // A celebrity is snooped on while admitted (the patient is in
+                        // care, so only the snoopers' own lack of a relation shows).
+                        let Some((vip, lo, hi)) = admitted(&mut self.rng, &in_care, day, None)
+                        else {
+                            continue;
+                        };
                         let crowd = self.rng.gen_range(8..=14);
-                        for s in staff
+                        let outsiders: Vec<Practitioner> = staff
+                            .iter()
+                            .filter(|s| !treated_by[vip].contains(&s.name))
+                            .cloned()
+                            .collect();
+                        for s in outsiders
                             .choose_multiple(&mut self.rng, crowd)
                             .cloned()
                             .collect::<Vec<_>>()
                         {
-                            let at = self.in_shift(day + 1, s.shift).max(base);
+                            let at = self.in_shift(day + 1, s.shift).max(lo).min(hi);
                             self.push(
                                 at,
                                 &s.name,
@@ -685,15 +715,16 @@ impl Generator {
                             );
                         }
                     }
-                    AccessKind::CoworkerSnooping | AccessKind::NeighbourSnooping => {
-                        let target = stranger(&mut self.rng, &actor.name);
-                        let times = if kind == AccessKind::CoworkerSnooping {
-                            2
-                        } else {
-                            1
+                    AccessKind::CoworkerSnooping => {
+                        // A colleague admitted as a patient: looked up twice during
+                        // the stay by someone not treating them.
+                        let Some((target, lo, hi)) =
+                            admitted(&mut self.rng, &in_care, day, Some(&actor.name))
+                        else {
+                            continue;
                         };
-                        for r in 0..times {
-                            let at = self.in_shift(day + 1, actor.shift);
+                        for r in 0..2 {
+                            let at = self.in_shift(day + 1, actor.shift).max(lo).min(hi);
                             self.push(
                                 at,
                                 &actor.name,
@@ -704,6 +735,19 @@ impl Generator {
                                 },
                             );
                         }
+                    }
+                    AccessKind::NeighbourSnooping => {
+                        let target = stranger(&mut self.rng, &actor.name);
+                        let at = self.in_shift(day + 1, actor.shift);
+                        self.push(
+                            at,
+                            &actor.name,
+                            Action::RequestAccess {
+                                hospital: h,
+                                record: records_of(h, target)[0],
+                                label,
+                            },
+                        );
                     }
                     AccessKind::BulkLookup => {
                         let n = self.rng.gen_range(25..=40);
