@@ -653,7 +653,6 @@ fn watch(args: &WatchArgs, out: &Out) -> Result<()> {
             Err(e) => return Err(e),
         };
         next = after;
-        let foreign = pipeline.tally.foreign;
         for observation in observe_all(&mut pipeline, &decoder, &events) {
             if let Some(finding) = scan::score(&model, &observation) {
                 // Rule findings on serials are evidence, not a score: always posted.
@@ -662,9 +661,6 @@ fn watch(args: &WatchArgs, out: &Out) -> Result<()> {
                     pending.push(finding);
                 }
             }
-        }
-        if pipeline.tally.foreign > foreign {
-            warn_skipped(&pipeline.tally);
         }
         // Flags on chain (this oracle's earlier ones included) are known once their
         // events are read, so what was posted last round is in `pipeline` now.
