@@ -57,6 +57,12 @@ refused() {
 # The value of a top-level JSON string field in a command's --output json.
 field() { sed -n "s/^  \"$1\": \"\(.*\)\",\{0,1\}$/\1/p"; }
 address() { "$cc" account "$1" -o json | field address; }
+# A salted commitment to text that stays off chain (the hospital keeps salt and text):
+# only its SHA-256 goes on chain.
+commit() { printf '%s%s' "$1" "$2" | sha256sum | cut -c1-64 | sed 's/^/0x/'; }
+# The 32-byte id an `Ok(Ok(id))` message output holds, from a submitted call's
+# --output json (MessageResult Ok, Result Ok, then the id).
+returned_id() { sed -n 's/^    "output": "0x0000\([0-9a-f]\{64\}\)",\{0,1\}$/0x\1/p'; }
 deploy() { # bundle suri args...
   local bundle=$1 suri=$2; shift 2
   "$cc" instantiate "target/ink/$bundle/$bundle.contract" --suri "$suri" -x -o json --args "$@" | field contract
@@ -75,16 +81,25 @@ say "Deploying consent, ehr_access and dscsa (code uploaded on first use)"
 consent=$(deploy consent //Alice)
 ehr=$(deploy ehr_access //Alice "$consent" "$dave")
 dscsa=$(deploy dscsa //Alice)
+# Only a reader contract registered by consent's deployer hears a patient's consent.
+"$cc" call "$consent" --message add_reader --args "$ehr" -x > /dev/null
 echo "   consent    $consent"
 echo "   ehr_access $ehr"
 echo "   dscsa      $dscsa"
 
-say "EHR: Alice registers Bob as a provider; Bob registers Charlie's lab result"
-cc call "$ehr" --message add_provider --args "$bob" -x > /dev/null
-record=0x$(printf 'ehr:charlie:lab:2026-11-20' | sha256sum | cut -c1-64)
+say "EHR: Alice registers Bob as a provider and his care of Charlie; Bob, now Charlie's custodian, registers his lab result"
+cc call "$ehr" --message add_provider --args "$bob" -x | grep -E 'outcome|event'
+cc call "$ehr" --message register_care_relation --args "$charlie" "$bob" 0 99999999999999 -x | grep -E 'outcome|event'
 content=0x$(printf 'HbA1c 6.1%% (2026-11-20), fasting glucose 5.4 mmol/L' | sha256sum | cut -c1-64)
-cc call "$ehr" --suri //Bob --message register_record \
-  --args "$record" "$charlie" Labs "$content" '"fhir://hospital.example/Observation/a1c-2611"' -x | grep -E 'outcome|event'
+# The record's location (a FHIR URL) stays in the hospital; the chain holds its commitment.
+location=$(commit 's4lt-a1c' 'fhir://hospital.example/Observation/a1c-2611')
+record=$("$cc" call "$ehr" --suri //Bob --message register_record \
+  --args "$charlie" Labs "$content" "$location" -x -o json | tee "$work/out" | returned_id)
+[ -n "$record" ] || { echo "   no record id"; cat "$work/out"; exit 1; }
+echo "   the contract assigned the record id $record"
+say "Eve, no custodian of Charlie's, cannot write into his registry"
+refused call "$ehr" --suri //Eve --message register_record \
+  --args "$charlie" Labs "$content" "$location" -x
 
 say "Bob asks to read it for treatment, with no consent yet: denied (and audited)"
 cc call "$ehr" --suri //Bob --message request_access --args "$record" Treatment -x | grep -E 'result|event'
@@ -101,21 +116,29 @@ cc call "$consent" --suri //Charlie --message revoke --args 0 -x | grep -E 'resu
 cc call "$ehr" --suri //Bob --message request_access --args "$record" Treatment -x | grep -E 'result|event'
 
 say "Emergency: Charlie arrives unconscious; Bob breaks the glass"
+# The justification stays in the hospital's record; its salted commitment goes on chain.
+why=$(commit 's4lt-bg1' 'unconscious in the ED, known diabetic; glucose history needed')
 entry=$("$cc" call "$ehr" --suri //Bob --message break_glass -x -o json \
-  --args "$record" '"unconscious in the ED, known diabetic; glucose history needed"' | field result)
+  --args "$record" "$why" | field result)
 echo "   result: $entry (the audit entry)"
-entry=${entry//[^0-9]/}
+entry=$(echo "$entry" | grep -o '[0-9]\+' | head -1)
 say "The break-glass waits for review; Dave, the privacy officer, accepts it"
-cc call "$ehr" --message pending_reviews --args "$charlie" | grep result
+cc call "$ehr" --suri //Dave --message pending_reviews --args "$charlie" 0 10 | grep result
+say "A stranger reads neither the review list nor the audit trail"
+cc call "$ehr" --suri //Ferdie --message pending_reviews --args "$charlie" 0 10 | grep result
+cc call "$ehr" --suri //Ferdie --message audit_entry --args "$entry" | grep result
 cc call "$ehr" --suri //Dave --message review --args "$entry" true -x | grep -E 'outcome|event'
 say "Charlie's accounting of disclosures (HIPAA): who was granted his records"
 cc call "$ehr" --suri //Charlie --message accounting_of_disclosures --args "$charlie" 0 99999999999999 0 10 | grep result
 
-say "DSCSA: Alice registers the trading partners with their GLNs"
+say "DSCSA: Alice registers the trading partners with their GLNs, and PharmaCo's GS1 company prefix"
 for p in "$pharmaco Manufacturer 0312345000011" "$wholesaler WholesaleDistributor 0614141000029" "$pharmacy Dispenser 0987654000030"; do
   set -- $p
   cc call "$dscsa" --message add_partner --args "$1" "$2" "\"$3\"" '"NJ-WDP-0001"' -x | grep outcome
 done
+cc call "$dscsa" --message add_prefix --args "$pharmaco" '"0312345"' -x | grep -E 'outcome|event'
+say "Wholesaler tries to commission a pack under PharmaCo's GTIN: refused, identity is the brand owner's"
+refused call "$dscsa" --suri //Wholesaler --message commission --args '"00312345678906"' '"SN666"' '"LOT1"' 1845936000000 -x
 
 say "PharmaCo imports its EPCIS events: commissions 3 packs, packs them into a case, ships it to Wholesaler"
 cc epcis import examples/epcis/pharmaco-shipment.jsonld --contract "$dscsa" --suri //PharmaCo
@@ -133,6 +156,8 @@ say "Pharmacy receives it, unpacks it, verifies a pack and dispenses it"
 cc call "$dscsa" --suri //Pharmacy --message receive --args "Container(\"$sscc\")" -x | grep outcome
 cc call "$dscsa" --suri //Pharmacy --message unpack --args "\"$sscc\"" -x | grep outcome
 cc call "$dscsa" --suri //Pharmacy --message verify --args "\"$gtin\"" '"SN1001"' '"LOT2611A"' 1845936000000 | grep result
+say "A stranger reads nothing about the pack (lot, expiry and owner are for parties with a DSCSA reason)"
+cc call "$dscsa" --suri //Ferdie --message package --args "\"$gtin\"" '"SN1001"' | grep result
 cc call "$dscsa" --suri //Pharmacy --message dispense --args "\"$gtin\"" '"SN1001"' -x | grep -E 'outcome|event'
 
 say "Wholesaler, no longer the owner, tries to ship a pack: refused"
@@ -144,7 +169,7 @@ cc call "$dscsa" --suri //Pharmacy --message quarantine --args "\"$gtin\"" '"SN1
 cc call "$dscsa" --message verify --args "\"$gtin\"" '"SN1003"' '"LOT2611A"' 1845936000000 | grep result
 
 say "SN1001's history as EPCIS 2.0, with a Merkle proof of its current state"
-cc epcis export --serial "urn:epc:id:sgtin:0312345.067890.SN1001" --contract "$dscsa" --out "$work/sn1001.epcis.json"
+cc epcis export --serial "urn:epc:id:sgtin:0312345.067890.SN1001" --contract "$dscsa" --suri //Pharmacy --out "$work/sn1001.epcis.json"
 grep -c '"eventTime"' "$work/sn1001.epcis.json" | sed 's/^/   events in the document: /'
 cc verify-proof "$work/sn1001.epcis.json"
 
@@ -174,20 +199,25 @@ for who in "//Charlie $charlie" "//Ferdie $ferdie"; do
   set -- $who
   cc call "$consent" --suri "$1" --message record --args "$2" "$alice" Permit '[Treatment]' '[Labs]' 0 None -x | grep result
 done
-say "The hospital registers Bob's care of Charlie, Ferdie's lab result, and Eve, a nurse in another ward"
-cc call "$ehr" --message register_care_relation --args "$charlie" "$bob" 0 99999999999999 -x | grep outcome
-ferdie_record=0x$(printf 'ehr:ferdie:lab:2026-11-21' | sha256sum | cut -c1-64)
-cc call "$ehr" --suri //Bob --message register_record \
-  --args "$ferdie_record" "$ferdie" Labs "$content" '"fhir://hospital.example/Observation/lipids-2611"' -x | grep outcome
+say "The hospital (Alice, its administrator) registers Ferdie's lab result, and Eve, a nurse in another ward"
+lipids=0x$(printf 'LDL 3.1 mmol/L (2026-11-21)' | sha256sum | cut -c1-64)
+ferdie_record=$("$cc" call "$ehr" --message register_record -x -o json \
+  --args "$ferdie" Labs "$lipids" "$(commit 's4lt-ldl' 'fhir://hospital.example/Observation/lipids-2611')" | tee "$work/out" | returned_id)
+[ -n "$ferdie_record" ] || { echo "   no record id"; cat "$work/out"; exit 1; }
 cc call "$ehr" --message add_provider --args "$(address //Eve)" -x | grep outcome
 say "Bob reads Charlie's lab result (explained: his care relation); Eve reads Ferdie's, her neighbour, who is in no one's care"
 cc call "$ehr" --suri //Bob --message request_access --args "$record" Treatment -x | grep result
 cc call "$ehr" --suri //Eve --message request_access --args "$ferdie_record" Treatment -x | grep result
 
-say "A second pharmacy presents SN1002, which Pharmacy holds: a cloned serial"
+say "A second pharmacy is presented SN1999, a serial never commissioned (a counterfeit), and SN1002, which Pharmacy holds"
 pharmacy2=$(address //Pharmacy2)
 cc call "$dscsa" --message add_partner --args "$pharmacy2" Dispenser '"0614141000036"' '"NY-PH-0042"' -x | grep outcome
-cc call "$dscsa" --suri //Pharmacy2 --message request_verification --args "\"$gtin\"" '"SN1002"' '"LOT2611A"' 1845936000000 -x | grep -E 'result|event'
+# Each request names who presented the pack and why; Pharmacy2 never held SN1002, so
+# its request is no evidence against Pharmacy, the holder (requests cannot frame one).
+for serial in SN1999 SN1002; do
+  cc call "$dscsa" --suri //Pharmacy2 --message request_verification \
+    --args "\"$gtin\"" "\"$serial\"" '"LOT2611A"' 1845936000000 "$(address //Zoe)" Dispensing -x | grep -E 'result'
+done
 
 say "sentinel scan: the ranked list, each with its reasons"
 # The scenario plays days of trade in seconds: no shipment here is "too fast".
@@ -196,13 +226,15 @@ say "sentinel watch (once): the oracle registers its model's hash and flags what
 # A lone access on a near-empty chain has little history to be compared with; the
 # model's own threshold is tuned on a hospital's worth of data, so the demo sets 0.3.
 cc sentinel watch --once --suri //Sentinel --model "$work/model.json" --threshold 0.3 --min-transit 0
-say "On chain: the flag on Ferdie's review list, and the serial's flag for its owner"
-flags=$("$cc" call "$ehr" --message open_flags --args "$ferdie" -o json | field result)
+say "On chain: the flag on Ferdie's review list, and the counterfeit serial's flag (no owner to notify)"
+flags=$("$cc" call "$ehr" --suri //Dave --message open_flags --args "$ferdie" -o json | field result)
 echo "   Ferdie's open flags: $flags"
 flag=$(echo "$flags" | tr -cd '0-9,' | cut -d, -f1)
 [ -n "$flag" ] || { echo "   the snoop was not flagged"; exit 1; }
-cc call "$ehr" --message flag --args "$flag" | grep result
-cc call "$dscsa" --message serial_flag --args 0 | grep result
+cc call "$ehr" --suri //Dave --message flag --args "$flag" | grep result
+serial_flag=$("$cc" call "$dscsa" --message serial_flag --args 0 | grep result)
+echo "   $serial_flag"
+case "$serial_flag" in *Some*) ;; *) echo "   the counterfeit was not flagged"; exit 1 ;; esac
 say "Dave, the privacy officer, confirms the snoop: the outcome is a label for the next training"
 cc call "$ehr" --suri //Dave --message close_flag --args "$flag" true -x | grep -E 'outcome|event'
 say "The flags as the chain recorded them, decoded"

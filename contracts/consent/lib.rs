@@ -10,7 +10,22 @@
 //!   mental health, 42 CFR Part 2 substance-use and genomics data need a permit that
 //!   names them; a deny naming no class denies everything;
 //! - a revocation takes effect from the block that includes it and is never
-//!   retroactive: the record, its period and the revocation stay queryable.
+//!   retroactive: the record, its period and the revocation stay queryable;
+//! - purposes follow the HL7 v3 `PurposeOfUse` hierarchy: a provision for treatment
+//!   (`TREAT`) also speaks about emergency treatment (`ETREAT`), a kind of it;
+//! - a permit that names 42 CFR Part 2 substance-use data must have an end
+//!   (42 CFR 2.31(a) requires an expiration);
+//! - expired provisions leave the evaluation set when the next one is recorded, and
+//!   permits and denies are bounded separately, so permits never crowd out a deny
+//!   (at most [`MAX_PER_PAIR`] denies in force or pending per pair).
+//!
+//! Who reads what: a consent's content (its grantee, purposes, classes and period)
+//! reveals the kind of care a patient receives, so [`Consent::consent`] and
+//! [`Consent::consents_of`] answer only the patient and their delegates (and a
+//! grantee about its own consents), and [`Consent::decision`] answers only the
+//! patient, a delegate, the grantee asking about itself, or a reader contract the
+//! deployer registered (the EHR contract asks on the accessor's behalf and audits
+//! every question); anyone else, a contract of one's own included, hears silence.
 //!
 //! The patient acts as the signer, or through delegates (a guardian, a proxy) the
 //! patient registers. Other contracts ask [`Consent::is_permitted`] and
@@ -24,8 +39,9 @@ mod consent {
     use ink::prelude::vec::Vec;
     use ink::storage::Mapping;
 
-    /// Most consent records between one patient and one grantee (bounds the work of
-    /// `is_permitted`, which every access check pays for).
+    /// Most permits, and separately most denies, in force or pending between one
+    /// patient and one grantee (bounds the work of `is_permitted`, which every access
+    /// check pays for; expired ones do not count).
     pub const MAX_PER_PAIR: usize = 32;
     /// Largest page a listing returns.
     pub const MAX_PAGE: u32 = 50;
@@ -110,7 +126,7 @@ mod consent {
 
         /// Whether this provision speaks about `purpose` and `class`.
         fn covers(&self, purpose: Purpose, class: DataClass) -> bool {
-            if self.purposes & purpose.bit() == 0 {
+            if self.purposes & purpose.covered_by() == 0 {
                 return false;
             }
             if self.classes & class.bit() != 0 {
@@ -152,9 +168,18 @@ mod consent {
         DelegateNotFound,
         /// A page may hold at most [`MAX_PAGE`] entries.
         PageTooLarge,
+        /// A delegate acts for the patient and cannot name itself as the grantee.
+        DelegateAsGrantee,
+        /// A permit naming 42 CFR Part 2 substance-use data needs an end (42 CFR 2.31).
+        ExpiryRequired,
+        /// Only the patient, a delegate (or the grantee, about its own) reads this.
+        NotAuthorized,
+        /// Only the deployer registers reader contracts.
+        NotAdmin,
     }
 
-    /// A consent was recorded.
+    /// A consent was recorded, with its scope (what an auditor and the sentinel need
+    /// to tell which accesses it explains).
     #[ink(event)]
     pub struct ConsentRecorded {
         #[ink(topic)]
@@ -164,6 +189,14 @@ mod consent {
         id: u64,
         provision: Provision,
         by: AccountId,
+        /// Purposes of use, one bit per [`Purpose`].
+        purposes: PurposeSet,
+        /// Data classes, one bit per [`DataClass`]; none: see the module docs.
+        classes: ClassSet,
+        /// Valid from.
+        start: Timestamp,
+        /// Valid until (exclusive), if it ends.
+        end: Option<Timestamp>,
     }
 
     /// A consent was revoked.
@@ -195,6 +228,22 @@ mod consent {
         delegate: AccountId,
     }
 
+    /// The deployer registered a contract that may ask [`Consent::decision`].
+    #[ink(event)]
+    pub struct ReaderAdded {
+        #[ink(topic)]
+        reader: AccountId,
+        by: AccountId,
+    }
+
+    /// The deployer withdrew a reader contract.
+    #[ink(event)]
+    pub struct ReaderRemoved {
+        #[ink(topic)]
+        reader: AccountId,
+        by: AccountId,
+    }
+
     /// (patient, grantee) or (patient, delegate).
     type Pair = (AccountId, AccountId);
 
@@ -210,6 +259,10 @@ mod consent {
         patient_index: Mapping<(AccountId, u32), u64>,
         /// (patient, delegate) -> the block the delegation was recorded.
         delegates: Mapping<Pair, BlockNumber>,
+        /// The deployer: registers reader contracts.
+        admin: AccountId,
+        /// Contracts that may ask `decision` for any patient (the EHR contract).
+        readers: Mapping<AccountId, ()>,
     }
 
     impl Default for Consent {
@@ -219,7 +272,7 @@ mod consent {
     }
 
     impl Consent {
-        /// An empty registry.
+        /// An empty registry; the caller is its administrator (registers readers).
         #[ink(constructor)]
         pub fn new() -> Self {
             Consent {
@@ -229,6 +282,42 @@ mod consent {
                 patient_len: Mapping::default(),
                 patient_index: Mapping::default(),
                 delegates: Mapping::default(),
+                admin: Self::env().caller(),
+                readers: Mapping::default(),
+            }
+        }
+
+        /// The administrator only (it deployed the EHR contract and answers for
+        /// it): lets contract `reader` ask [`Consent::decision`] for any patient.
+        #[ink(message)]
+        pub fn add_reader(&mut self, reader: AccountId) -> Result<(), Error> {
+            let by = self.ensure_admin()?;
+            self.readers.insert(reader, &());
+            self.env().emit_event(ReaderAdded { reader, by });
+            Ok(())
+        }
+
+        /// The administrator only: withdraws a reader contract.
+        #[ink(message)]
+        pub fn remove_reader(&mut self, reader: AccountId) -> Result<(), Error> {
+            let by = self.ensure_admin()?;
+            self.readers.remove(reader);
+            self.env().emit_event(ReaderRemoved { reader, by });
+            Ok(())
+        }
+
+        /// Anyone: whether `who` is a registered reader contract.
+        #[ink(message)]
+        pub fn is_reader(&self, who: AccountId) -> bool {
+            self.readers.contains(who)
+        }
+
+        fn ensure_admin(&self) -> Result<AccountId, Error> {
+            let caller = self.env().caller();
+            if caller == self.admin {
+                Ok(caller)
+            } else {
+                Err(Error::NotAdmin)
             }
         }
 
@@ -282,8 +371,19 @@ mod consent {
             if grantee == patient {
                 return Err(Error::SelfConsent);
             }
+            // A delegate acts for the patient, never for itself.
+            if by != patient && grantee == by {
+                return Err(Error::DelegateAsGrantee);
+            }
             if purposes.is_empty() {
                 return Err(Error::NoPurpose);
+            }
+            let classes = class_set(&classes);
+            if provision == Provision::Permit
+                && classes & DataClass::SubstanceUse.bit() != 0
+                && end.is_none()
+            {
+                return Err(Error::ExpiryRequired);
             }
             if let Some(end) = end {
                 if end <= start {
@@ -293,8 +393,24 @@ mod consent {
                     return Err(Error::AlreadyEnded);
                 }
             }
-            let mut pair = self.by_pair.get((patient, grantee)).unwrap_or_default();
-            if pair.len() >= MAX_PER_PAIR {
+            let now = self.env().block_timestamp();
+            let mut pair = Vec::new();
+            let mut same_kind = 0usize;
+            for other in self.by_pair.get((patient, grantee)).unwrap_or_default() {
+                let Some(existing) = self.consents.get(other) else {
+                    continue;
+                };
+                // Expired provisions never speak again: they leave the evaluation set
+                // (the record itself stays, with its history).
+                if existing.status(now) == Status::Expired {
+                    continue;
+                }
+                if existing.provision == provision {
+                    same_kind = same_kind.saturating_add(1);
+                }
+                pair.push(other);
+            }
+            if same_kind >= MAX_PER_PAIR {
                 return Err(Error::TooManyConsents);
             }
             let id = self.next_id;
@@ -304,7 +420,7 @@ mod consent {
                 grantee,
                 provision,
                 purposes: purpose_set(&purposes),
-                classes: class_set(&classes),
+                classes,
                 start,
                 end,
                 recorded_by: by,
@@ -324,6 +440,10 @@ mod consent {
                 id,
                 provision,
                 by,
+                purposes: record.purposes,
+                classes: record.classes,
+                start,
+                end,
             });
             Ok(id)
         }
@@ -360,6 +480,7 @@ mod consent {
 
         /// Whether `grantee` may use `patient`'s `class` data for `purpose` now (at
         /// this block's time): some active permit covers it and no active deny does.
+        /// Asked by anyone; answers as [`Consent::decision`] does (false to a stranger).
         #[ink(message)]
         pub fn is_permitted(
             &self,
@@ -376,6 +497,10 @@ mod consent {
         /// permits do, `None` if none speaks about it. A caller that falls back to a
         /// broader grantee (an organization for its practitioners) must fall back on
         /// `None` only, so that a patient's deny for one practitioner holds.
+        /// Answers the patient, a delegate, the grantee about itself, and registered
+        /// reader contracts (which ask for an accessor and keep their own audit); to
+        /// anyone else, whose question would probe the patient's choices, a contract
+        /// of its own included, it answers `None`.
         #[ink(message)]
         pub fn decision(
             &self,
@@ -384,6 +509,14 @@ mod consent {
             purpose: Purpose,
             class: DataClass,
         ) -> Option<bool> {
+            let caller = self.env().caller();
+            let may_ask = caller == patient
+                || caller == grantee
+                || self.delegates.contains((patient, caller))
+                || self.readers.contains(caller);
+            if !may_ask {
+                return None;
+            }
             let now = self.env().block_timestamp();
             let mut permitted = None;
             for id in self.by_pair.get((patient, grantee)).unwrap_or_default() {
@@ -401,24 +534,32 @@ mod consent {
             permitted
         }
 
-        /// Consent `id` and where it stands now.
+        /// Consent `id` and where it stands now: for the patient, a delegate, or the
+        /// grantee it names.
         #[ink(message)]
-        pub fn consent(&self, id: u64) -> Option<(ConsentRecord, Status)> {
-            let now = self.env().block_timestamp();
-            self.consents.get(id).map(|r| {
-                let status = r.status(now);
-                (r, status)
-            })
+        pub fn consent(&self, id: u64) -> Result<(ConsentRecord, Status), Error> {
+            let record = self.consents.get(id).ok_or(Error::ConsentNotFound)?;
+            let caller = self.env().caller();
+            if caller != record.grantee && self.ensure_patient_or_delegate(record.patient).is_err()
+            {
+                return Err(Error::NotAuthorized);
+            }
+            let status = record.status(self.env().block_timestamp());
+            Ok((record, status))
         }
 
-        /// How many consents `patient` has recorded, revoked and expired included.
+        /// How many consents `patient` has recorded, revoked and expired included: for
+        /// the patient or a delegate.
         #[ink(message)]
-        pub fn consent_count(&self, patient: AccountId) -> u32 {
-            self.patient_len.get(patient).unwrap_or(0)
+        pub fn consent_count(&self, patient: AccountId) -> Result<u32, Error> {
+            self.ensure_patient_or_delegate(patient)
+                .map_err(|_| Error::NotAuthorized)?;
+            Ok(self.patient_len.get(patient).unwrap_or(0))
         }
 
         /// A page of `patient`'s consents, oldest first from position `from`: active
-        /// and past alike, each with its id and status now.
+        /// and past alike, each with its id and status now. For the patient or a
+        /// delegate.
         #[ink(message)]
         pub fn consents_of(
             &self,
@@ -429,8 +570,10 @@ mod consent {
             if limit > MAX_PAGE {
                 return Err(Error::PageTooLarge);
             }
+            self.ensure_patient_or_delegate(patient)
+                .map_err(|_| Error::NotAuthorized)?;
             let now = self.env().block_timestamp();
-            let len = self.consent_count(patient);
+            let len = self.patient_len.get(patient).unwrap_or(0);
             let end = from.saturating_add(limit).min(len);
             let mut page = Vec::new();
             let mut position = from;
@@ -524,7 +667,7 @@ mod consent {
                 Vec::from([Purpose::Treatment]),
                 Vec::from([DataClass::SubstanceUse]),
                 1_000,
-                None,
+                Some(9_000),
             )
             .expect("named grant");
             assert!(c.is_permitted(a.alice, a.bob, Purpose::Treatment, DataClass::SubstanceUse));
@@ -599,7 +742,7 @@ mod consent {
                     None,
                 )
                 .expect("future grant");
-            assert_eq!(c.consent(id).map(|(_, s)| s), Some(Status::Pending));
+            assert_eq!(c.consent(id).map(|(_, s)| s), Ok(Status::Pending));
             assert!(!c.is_permitted(a.alice, a.charlie, Purpose::Payment, DataClass::General));
             at(5_000);
             assert!(c.is_permitted(a.alice, a.charlie, Purpose::Payment, DataClass::General));
@@ -648,7 +791,10 @@ mod consent {
             as_caller(a.django);
             c.revoke(id).expect("guardian revokes");
             assert_eq!(
-                c.consent(id).and_then(|(r, _)| r.revoked).map(|r| r.by),
+                c.consent(id)
+                    .ok()
+                    .and_then(|(r, _)| r.revoked)
+                    .map(|r| r.by),
                 Some(a.django)
             );
             // Removing the delegate ends that power.
@@ -716,7 +862,7 @@ mod consent {
                 .expect("second");
             c.revoke(first).expect("revoke");
             at(3_000);
-            assert_eq!(c.consent_count(a.alice), 2);
+            assert_eq!(c.consent_count(a.alice), Ok(2));
             let page = c.consents_of(a.alice, 0, 10).expect("page");
             let summary: Vec<(u64, Status)> = page.iter().map(|(id, _, s)| (*id, *s)).collect();
             assert_eq!(
@@ -732,6 +878,174 @@ mod consent {
                 c.consents_of(a.alice, 0, MAX_PAGE + 1),
                 Err(Error::PageTooLarge)
             );
+        }
+
+        #[ink::test]
+        fn a_treatment_provision_speaks_about_emergency_treatment() {
+            let a = accounts();
+            let (mut c, _) = with_general_treatment();
+            // A treatment permit covers emergency treatment, a kind of treatment.
+            assert!(c.is_permitted(a.alice, a.bob, Purpose::EmergencyTreatment, DataClass::Labs));
+            // A treatment deny for Charlie denies him emergency treatment too.
+            c.record(
+                a.alice,
+                a.charlie,
+                Provision::Deny,
+                Vec::from([Purpose::Treatment]),
+                Vec::new(),
+                0,
+                None,
+            )
+            .expect("deny");
+            assert_eq!(
+                c.decision(
+                    a.alice,
+                    a.charlie,
+                    Purpose::EmergencyTreatment,
+                    DataClass::Labs
+                ),
+                Some(false)
+            );
+            // An emergency-only permit does not open ordinary treatment.
+            c.record(
+                a.alice,
+                a.django,
+                Provision::Permit,
+                Vec::from([Purpose::EmergencyTreatment]),
+                Vec::new(),
+                0,
+                None,
+            )
+            .expect("etreat permit");
+            assert!(!c.is_permitted(a.alice, a.django, Purpose::Treatment, DataClass::Labs));
+        }
+
+        #[ink::test]
+        fn a_delegate_cannot_grant_itself_and_part_2_permits_expire() {
+            let a = accounts();
+            let (mut c, _) = with_general_treatment();
+            c.add_delegate(a.django).expect("delegate");
+            as_caller(a.django);
+            let grant = |c: &mut Consent, grantee, classes: Vec<DataClass>, end| {
+                c.record(
+                    a.alice,
+                    grantee,
+                    Provision::Permit,
+                    Vec::from([Purpose::Research]),
+                    classes,
+                    0,
+                    end,
+                )
+            };
+            assert_eq!(
+                grant(&mut c, a.django, Vec::from([DataClass::Genomics]), None),
+                Err(Error::DelegateAsGrantee)
+            );
+            assert_eq!(
+                grant(&mut c, a.eve, Vec::from([DataClass::SubstanceUse]), None),
+                Err(Error::ExpiryRequired)
+            );
+            grant(
+                &mut c,
+                a.eve,
+                Vec::from([DataClass::SubstanceUse]),
+                Some(50_000),
+            )
+            .expect("a Part 2 permit with an end");
+            // A deny naming Part 2 data needs no end.
+            c.record(
+                a.alice,
+                a.frank,
+                Provision::Deny,
+                Vec::from([Purpose::Research]),
+                Vec::from([DataClass::SubstanceUse]),
+                0,
+                None,
+            )
+            .expect("deny");
+        }
+
+        #[ink::test]
+        fn expired_or_numerous_permits_never_crowd_out_a_deny() {
+            let a = accounts();
+            let (mut c, _) = with_general_treatment();
+            let mut record = |c: &mut Consent, provision, end| {
+                c.record(
+                    a.alice,
+                    a.bob,
+                    provision,
+                    Vec::from([Purpose::Treatment]),
+                    Vec::new(),
+                    0,
+                    end,
+                )
+            };
+            for _ in 1..MAX_PER_PAIR {
+                record(&mut c, Provision::Permit, Some(2_000)).expect("permit");
+            }
+            assert_eq!(
+                record(&mut c, Provision::Permit, Some(2_000)),
+                Err(Error::TooManyConsents)
+            );
+            // The permits in force do not take the denies' room.
+            record(&mut c, Provision::Deny, None).expect("a deny while permits are full");
+            // Once the permits expire they leave the evaluation set.
+            at(20_000);
+            record(&mut c, Provision::Permit, None).expect("room again");
+            for _ in 1..MAX_PER_PAIR {
+                record(&mut c, Provision::Deny, None).expect("deny");
+            }
+            assert_eq!(
+                record(&mut c, Provision::Deny, None),
+                Err(Error::TooManyConsents)
+            );
+            assert!(!c.is_permitted(a.alice, a.bob, Purpose::Treatment, DataClass::Labs));
+        }
+
+        #[ink::test]
+        fn a_stranger_reads_no_consent_and_hears_silence() {
+            let a = accounts();
+            let (c, id) = with_general_treatment();
+            as_caller(a.eve);
+            assert_eq!(c.consent(id), Err(Error::NotAuthorized));
+            assert_eq!(c.consents_of(a.alice, 0, 10), Err(Error::NotAuthorized));
+            assert_eq!(c.consent_count(a.alice), Err(Error::NotAuthorized));
+            assert_eq!(
+                c.decision(a.alice, a.bob, Purpose::Treatment, DataClass::Labs),
+                None
+            );
+            assert!(!c.is_permitted(a.alice, a.bob, Purpose::Treatment, DataClass::Labs));
+            // The grantee reads its own consent and asks about itself.
+            as_caller(a.bob);
+            assert!(c.consent(id).is_ok());
+            assert!(c.is_permitted(a.alice, a.bob, Purpose::Treatment, DataClass::Labs));
+            assert_eq!(c.consents_of(a.alice, 0, 10), Err(Error::NotAuthorized));
+        }
+
+        #[ink::test]
+        fn only_registered_readers_ask_for_others() {
+            let a = accounts();
+            let (mut c, _) = with_general_treatment();
+            // Frank stands for a contract: unregistered, it hears silence.
+            as_caller(a.frank);
+            assert_eq!(
+                c.decision(a.alice, a.bob, Purpose::Treatment, DataClass::Labs),
+                None
+            );
+            assert_eq!(c.add_reader(a.frank), Err(Error::NotAdmin));
+            // The deployer (Alice deployed in the fixture) registers it.
+            as_caller(a.alice);
+            c.add_reader(a.frank).expect("reader");
+            assert!(c.is_reader(a.frank));
+            as_caller(a.frank);
+            assert_eq!(
+                c.decision(a.alice, a.bob, Purpose::Treatment, DataClass::Labs),
+                Some(true)
+            );
+            as_caller(a.alice);
+            c.remove_reader(a.frank).expect("removed");
+            as_caller(a.frank);
+            assert!(!c.is_permitted(a.alice, a.bob, Purpose::Treatment, DataClass::Labs));
         }
 
         #[ink::test]

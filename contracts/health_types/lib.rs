@@ -44,6 +44,17 @@ impl Purpose {
     pub const fn bit(self) -> u8 {
         1 << (self as u8)
     }
+
+    /// The purposes a provision may name to speak about this one: itself and the
+    /// purposes it specializes in the HL7 v3 `PurposeOfUse` hierarchy (`ETREAT` is a
+    /// kind of `TREAT`, so a deny or a permit for treatment covers emergency
+    /// treatment too; the converse does not hold).
+    pub const fn covered_by(self) -> PurposeSet {
+        match self {
+            Purpose::EmergencyTreatment => self.bit() | Purpose::Treatment.bit(),
+            _ => self.bit(),
+        }
+    }
 }
 
 /// A category of health data a consent or a record names.
@@ -144,5 +155,16 @@ mod tests {
         .map(DataClass::is_sensitive);
         assert_eq!(sensitive, [false, false, false, false, true, true, true]);
         assert_eq!(Purpose::EmergencyTreatment.code(), "ETREAT");
+    }
+
+    #[test]
+    fn emergency_treatment_is_a_kind_of_treatment_and_not_the_reverse() {
+        let treat = purpose_set(&[Purpose::Treatment]);
+        assert_ne!(Purpose::EmergencyTreatment.covered_by() & treat, 0);
+        assert_eq!(
+            Purpose::Treatment.covered_by() & Purpose::EmergencyTreatment.bit(),
+            0
+        );
+        assert_eq!(Purpose::Research.covered_by(), Purpose::Research.bit());
     }
 }

@@ -1,10 +1,12 @@
 //! The sentinel end to end on a running node: a practitioner with no care relation
-//! opens a neighbour's record under the hospital-wide consent (snooping), and a second
-//! pharmacy presents a serial another pharmacy holds (a clone). `carechain sentinel
-//! watch`, as the oracle both contracts named, flags both on chain with its model's
-//! hash; the flag is on the patient's review list; the privacy officer closes it with
-//! an outcome, which the sentinel then reads as a label. The treating physician's
-//! access, explained by the care relation, is never flagged.
+//! opens a neighbour's record under the hospital-wide consent (snooping), and the
+//! manufacturer, which held a package now a pharmacy's, is offered a copy of its
+//! serial as a return (a clone). `carechain sentinel watch`, as the oracle both
+//! contracts named, flags both on chain with its model's hash; the flag is on the
+//! patient's review list; the privacy officer closes it with an outcome, which the
+//! sentinel then reads as a label. The treating physician's access, explained by the
+//! care relation, is never flagged, and neither is the pharmacy's serial on a
+//! competitor's repeated requests (it never held or ordered the package).
 
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
@@ -165,6 +167,28 @@ fn exec(url: &str, contract: &str, suri: &str, message: &str, args: &[&str]) -> 
     json(url, &all)
 }
 
+/// The record id in a `register_record` result (`Ok(Ok([171, 205, ...]))`), as hex.
+fn record_id(result: &Value) -> String {
+    let text = result["result"].as_str().expect("a result");
+    assert!(text.starts_with("Ok(Ok("), "registered: {text}");
+    if let Some((_, hex_id)) = text.split_once("0x") {
+        let id: String = hex_id.chars().take(64).collect();
+        assert_eq!(id.len(), 64, "{text}");
+        return format!("0x{id}");
+    }
+    let inner = text
+        .split_once('[')
+        .and_then(|(_, rest)| rest.split_once(']'))
+        .map(|(list, _)| list)
+        .unwrap_or_else(|| panic!("an id in {text}"));
+    let bytes: Vec<u8> = inner
+        .split(',')
+        .map(|b| b.trim().parse().expect("a byte"))
+        .collect();
+    assert_eq!(bytes.len(), 32, "{text}");
+    format!("0x{}", hex::encode(bytes))
+}
+
 /// A dry-run call's decoded result.
 fn query(url: &str, contract: &str, message: &str, args: &[&str]) -> String {
     let mut all = vec!["call", contract, "--message", message, "--args"];
@@ -209,9 +233,12 @@ fn a_snoop_and_a_clone_are_flagged_on_chain_reviewed_and_become_labels() {
     let consent = deploy(url, "consent", &[]);
     let ehr = deploy(url, "ehr_access", &[&consent, &ferdie]);
     let dscsa = deploy(url, "dscsa", &[]);
+    // Consent answers `decision` only to the reader contracts its deployer registered.
+    exec(url, &consent, "//Alice", "add_reader", &[&ehr]);
 
     // The hospital (Alice) registers Bob and Eve; Charlie consents to treatment by the
-    // hospital; Bob's record of Charlie; Bob treats Charlie (a care relation).
+    // hospital; Bob treats Charlie (a care relation), so Bob may register Charlie's
+    // record; the hospital registers Heidi's.
     for provider in [&bob, &eve] {
         exec(url, &ehr, "//Alice", "add_provider", &[provider]);
     }
@@ -224,23 +251,6 @@ fn a_snoop_and_a_clone_are_flagged_on_chain_reviewed_and_become_labels() {
             &[patient, &alice, "Permit", "[Treatment]", "[]", "0", "None"],
         );
     }
-    let record = format!("0x{}", "ab".repeat(32));
-    let neighbours = format!("0x{}", "ef".repeat(32));
-    let content = format!("0x{}", "cd".repeat(32));
-    exec(
-        url,
-        &ehr,
-        "//Bob",
-        "register_record",
-        &[&record, &charlie, "General", &content, "\"fhir://h/1\""],
-    );
-    exec(
-        url,
-        &ehr,
-        "//Bob",
-        "register_record",
-        &[&neighbours, &heidi, "General", &content, "\"fhir://h/2\""],
-    );
     exec(
         url,
         &ehr,
@@ -248,6 +258,24 @@ fn a_snoop_and_a_clone_are_flagged_on_chain_reviewed_and_become_labels() {
         "register_care_relation",
         &[&charlie, &bob, "0", "99999999999999"],
     );
+    // Contents and location references are SHA-256 digests and salted commitments.
+    let [content, other_content, location, other_location] =
+        ["cd", "ce", "12", "13"].map(|b| format!("0x{}", b.repeat(32)));
+    let record = record_id(&exec(
+        url,
+        &ehr,
+        "//Bob",
+        "register_record",
+        &[&charlie, "General", &content, &location],
+    ));
+    let neighbours = record_id(&exec(
+        url,
+        &ehr,
+        "//Alice",
+        "register_record",
+        &[&heidi, "General", &other_content, &other_location],
+    ));
+    assert_ne!(record, neighbours, "the contract gives each record its id");
     // Both operators name the sentinel as their oracle, and it starts following the
     // chain before anything happens.
     for contract in [&ehr, &dscsa] {
@@ -287,8 +315,11 @@ fn a_snoop_and_a_clone_are_flagged_on_chain_reviewed_and_become_labels() {
         "granted: {snoop}"
     );
 
-    // DSCSA: a manufacturer commissions a pack that ships to pharmacy 1; pharmacy 2
-    // presents the same serial (a clone of its label).
+    // DSCSA: a manufacturer, holding the GS1 company prefix 0300012, commissions a
+    // pack that ships to pharmacy 1, which receives and verifies it; pharmacy 2, a
+    // competitor that never held it, asks about its serial again and again (no
+    // evidence against pharmacy 1); then the manufacturer is offered a copy of the
+    // label as a return (a clone: the genuine pack is pharmacy 1's).
     let [maker, pharmacy1, pharmacy2] =
         ["//Maker", "//Pharmacy1", "//Pharmacy2"].map(|u| address(url, u));
     for (who, kind, gln) in [
@@ -304,6 +335,13 @@ fn a_snoop_and_a_clone_are_flagged_on_chain_reviewed_and_become_labels() {
             &[who, kind, &format!("\"{gln}\""), "\"LIC\""],
         );
     }
+    exec(
+        url,
+        &dscsa,
+        "//Alice",
+        "add_prefix",
+        &[&maker, "\"0300012\""],
+    );
     let gtin = "\"00300012345671\"";
     exec(
         url,
@@ -329,20 +367,38 @@ fn a_snoop_and_a_clone_are_flagged_on_chain_reviewed_and_become_labels() {
         url,
         &dscsa,
         "//Pharmacy1",
-        "request_verification",
-        &[gtin, "\"SN9\"", "\"LOT1\"", "99999999999999"],
+        "receive",
+        &["Package(\"00300012345671\", \"SN9\")"],
     );
-    exec(
-        url,
-        &dscsa,
-        "//Pharmacy2",
-        "request_verification",
-        &[gtin, "\"SN9\"", "\"LOT1\"", "99999999999999"],
-    );
+    let ask = |suri: &str, presenter: &str, context: &str| {
+        let asked = exec(
+            url,
+            &dscsa,
+            suri,
+            "request_verification",
+            &[
+                gtin,
+                "\"SN9\"",
+                "\"LOT1\"",
+                "99999999999999",
+                presenter,
+                context,
+            ],
+        );
+        assert!(
+            asked.to_string().contains("VerificationRequested"),
+            "{asked}"
+        );
+    };
+    ask("//Pharmacy1", &maker, "Dispensing");
+    for _ in 0..3 {
+        ask("//Pharmacy2", &pharmacy1, "Suspect");
+    }
+    ask("//Maker", &pharmacy2, "SaleableReturn");
 
     // The watcher has followed the chain all along: wait for its two flags.
     let deadline = Instant::now() + Duration::from_secs(120);
-    while !(query(url, &ehr, "open_flags", &[&heidi]) == "Ok([0])"
+    while !(query(url, &ehr, "open_flags", &[&heidi]) == "Ok(Ok([0]))"
         && query(url, &dscsa, "serial_flag", &["0"]).starts_with("Ok(Some"))
     {
         assert!(
@@ -360,7 +416,15 @@ fn a_snoop_and_a_clone_are_flagged_on_chain_reviewed_and_become_labels() {
         "the snoop and the clone, nothing else:\n{followed}"
     );
     assert!(followed.contains("no care relation"), "{followed}");
-    assert!(followed.contains("neither owns it"), "{followed}");
+    assert!(followed.contains("former holder"), "{followed}");
+    assert_eq!(
+        followed
+            .lines()
+            .filter(|l| l.contains("flagged  ") && l.contains("serial SN9"))
+            .count(),
+        1,
+        "the clone once, never on the competitor's requests:\n{followed}"
+    );
     let scan = json(
         url,
         &["sentinel", "scan", "--model", &model.to_string_lossy()],
@@ -416,8 +480,8 @@ fn a_snoop_and_a_clone_are_flagged_on_chain_reviewed_and_become_labels() {
 
     // On chain: the flag is on Heidi's review list, names Eve's entry (1) and the
     // model's hash; the serial's flag asks its owner to investigate.
-    assert_eq!(query(url, &ehr, "open_flags", &[&heidi]), "Ok([0])");
-    assert_eq!(query(url, &ehr, "open_flags", &[&charlie]), "Ok([])");
+    assert_eq!(query(url, &ehr, "open_flags", &[&heidi]), "Ok(Ok([0]))");
+    assert_eq!(query(url, &ehr, "open_flags", &[&charlie]), "Ok(Ok([]))");
     let flag = query(url, &ehr, "flag", &["0"]);
     assert!(flag.contains("entry: 1") && flag.contains("Open"), "{flag}");
     let hash = hex::decode(
@@ -437,16 +501,16 @@ fn a_snoop_and_a_clone_are_flagged_on_chain_reviewed_and_become_labels() {
         "the model's hash: {flag}"
     );
     let serial_flag = query(url, &dscsa, "serial_flag", &["0"]);
-    // The pack is in transit to Pharmacy 1: its owner is still the manufacturer.
+    // The pack is Pharmacy 1's: its owner is asked to investigate.
     assert!(
-        serial_flag.contains("SN9") && serial_flag.contains(&format!("owner: Some({maker})")),
+        serial_flag.contains("SN9") && serial_flag.contains(&format!("owner: Some({pharmacy1})")),
         "{serial_flag}"
     );
 
     // The privacy officer confirms it: closed, off the list, and a label.
     let closed = exec(url, &ehr, "//Ferdie", "close_flag", &["0", "true"]);
     assert!(closed.to_string().contains("FlagReviewed"), "{closed}");
-    assert_eq!(query(url, &ehr, "open_flags", &[&heidi]), "Ok([])");
+    assert_eq!(query(url, &ehr, "open_flags", &[&heidi]), "Ok(Ok([]))");
     assert!(query(url, &ehr, "flag", &["0"]).contains("Confirmed"));
     // Nor after the review.
     let second = watch();

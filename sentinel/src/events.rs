@@ -55,6 +55,23 @@ pub enum Purpose {
     PublicHealth,
 }
 
+impl Purpose {
+    /// This purpose as one bit of a purpose set (as `health_types::Purpose::bit`).
+    pub const fn bit(self) -> u8 {
+        1 << (self as u8)
+    }
+
+    /// The purposes a provision may name to speak about this one: itself and the
+    /// purposes it specializes (`ETREAT` is a kind of `TREAT`), as
+    /// `health_types::Purpose::covered_by`.
+    pub const fn covered_by(self) -> u8 {
+        match self {
+            Purpose::EmergencyTreatment => self.bit() | Purpose::Treatment.bit(),
+            _ => self.bit(),
+        }
+    }
+}
+
 /// A record's data class (mirrors `health_types::DataClass`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Encode, Decode)]
 pub enum DataClass {
@@ -72,6 +89,41 @@ pub enum DataClass {
     SubstanceUse,
     /// Genomics.
     Genomics,
+}
+
+impl DataClass {
+    /// Mental health, 42 CFR Part 2 substance use and genomics: covered only by a
+    /// grant that names them (as `health_types::DataClass::is_sensitive`).
+    pub const fn is_sensitive(self) -> bool {
+        matches!(
+            self,
+            DataClass::MentalHealth | DataClass::SubstanceUse | DataClass::Genomics
+        )
+    }
+
+    /// This class as one bit of a class set.
+    pub const fn bit(self) -> u8 {
+        1 << (self as u8)
+    }
+}
+
+/// On what ground an access was decided (mirrors `ehr_access::Basis`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Encode, Decode)]
+pub enum Basis {
+    /// Granted by a consent naming the accessor.
+    PersonalConsent,
+    /// Granted by the organization's consent (the administrator's).
+    OrganizationConsent,
+    /// Granted as break-glass, pending review.
+    BreakGlass,
+    /// Denied by a consent.
+    ConsentDenied,
+    /// Denied: no consent speaks.
+    NoConsent,
+    /// Refused: the caller is not (or no longer) a registered provider.
+    NotProvider,
+    /// Refused: the Consent contract did not answer.
+    ConsentUnavailable,
 }
 
 /// A break-glass review's result (mirrors `ehr_access::Review`).
@@ -116,6 +168,37 @@ pub enum Decommission {
     Expired,
     /// Stolen.
     Stolen,
+    /// Repackaged into a new package.
+    Repackaged,
+}
+
+/// The GS1 Lightweight Messaging context of a verification request (mirrors
+/// `dscsa::VerificationContext`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Encode, Decode)]
+pub enum VerificationContext {
+    /// A returned package verified before resale.
+    SaleableReturn,
+    /// Investigation of suspect product.
+    Suspect,
+    /// Investigation of illegitimate product.
+    Illegitimate,
+    /// A dispenser checking a package before dispensing it.
+    Dispensing,
+}
+
+/// A trading partner's role (mirrors `dscsa::PartnerKind`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Encode, Decode)]
+pub enum PartnerKind {
+    /// Manufacturer.
+    Manufacturer,
+    /// Repackager.
+    Repackager,
+    /// Wholesale distributor.
+    WholesaleDistributor,
+    /// Dispenser (pharmacy).
+    Dispenser,
+    /// Third-party logistics provider.
+    ThirdPartyLogistics,
 }
 
 /// A change of ownership under way (mirrors `dscsa::Shipment`).
@@ -154,6 +237,21 @@ pub enum Action {
     Dispensed,
     /// Decommissioned.
     Decommissioned(Decommission),
+    /// Repackaged into the package with this key (on the source).
+    Repackaged(PackageKey),
+    /// Commissioned by repackaging the package with this key (on the new one).
+    CommissionedFrom(PackageKey),
+    /// A returned package's `SaleableReturn` verification succeeded.
+    ReturnVerified,
+    /// Its shipment was voided (CBV void_shipping): back with its owner.
+    ShipmentVoided,
+    /// Reported damaged.
+    Damaged,
+    /// Partly dispensed.
+    PartiallyDispensed,
+    /// Received back by a former owner or custodian (a saleable return); the
+    /// receiver is the new owner.
+    ReturnReceived,
 }
 
 /// A package's status as verification reports it (mirrors `dscsa::Status`).
@@ -175,6 +273,97 @@ pub enum Status {
     Recalled,
     /// Expired.
     Expired,
+    /// A saleable return awaiting verification.
+    Returned,
+    /// Damaged.
+    Damaged,
+    /// Partly dispensed.
+    PartiallyDispensed,
+}
+
+/// A package's own state (mirrors `dscsa::State`; no event carries it, the
+/// package record does).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Encode, Decode)]
+pub enum State {
+    /// In the owner's hands.
+    Active,
+    /// Shipped, not yet received.
+    InTransit,
+    /// Quarantined.
+    Quarantined,
+    /// Declared illegitimate.
+    Illegitimate,
+    /// Dispensed (final).
+    Dispensed,
+    /// Decommissioned (final).
+    Decommissioned(Decommission),
+    /// A saleable return awaiting verification.
+    Returned,
+    /// Reported damaged.
+    Damaged,
+    /// Partly dispensed.
+    PartiallyDispensed,
+}
+
+/// A break-glass access's justification and reviews (mirrors `ehr_access::BreakGlass`).
+#[derive(Clone, Debug, PartialEq, Eq, Encode, Decode)]
+pub struct BreakGlass {
+    /// Commitment to the written reason (salted SHA-256; the text stays off chain).
+    pub justification: [u8; 32],
+    /// The compliance review.
+    pub review: Review,
+    /// Who made the compliance review.
+    pub reviewer: Option<AccountId>,
+    /// The patient's (or a delegate's) review.
+    pub patient_review: Review,
+}
+
+/// One audit entry as `ehr_access::audit_entry` answers it (mirrors
+/// `ehr_access::AuditEntry`).
+#[derive(Clone, Debug, PartialEq, Eq, Encode, Decode)]
+pub struct AuditEntry {
+    /// Who asked.
+    pub accessor: AccountId,
+    /// Whose record.
+    pub patient: AccountId,
+    /// Which record.
+    pub record: RecordId,
+    /// For what.
+    pub purpose: Purpose,
+    /// Granted or not.
+    pub granted: bool,
+    /// Block time of the decision.
+    pub at: Timestamp,
+    /// Block of the decision.
+    pub block: u32,
+    /// Set for a break-glass access.
+    pub break_glass: Option<BreakGlass>,
+    /// The record's data class.
+    pub class: DataClass,
+    /// Why it was granted or refused.
+    pub basis: Basis,
+}
+
+/// An AI flag on an audit entry as `ehr_access::flag` answers it (mirrors
+/// `ehr_access::AccessFlag`).
+#[derive(Clone, Debug, PartialEq, Eq, Encode, Decode)]
+pub struct AccessFlag {
+    /// The audit entry flagged.
+    pub entry: u64,
+    /// Whose record was accessed.
+    pub patient: AccountId,
+    /// Score, basis points.
+    pub score: u16,
+    /// Reason codes.
+    pub reasons: u32,
+    /// The model's hash.
+    pub model: [u8; 32],
+    /// Block time it was raised.
+    pub raised_at: Timestamp,
+    /// Where its review stands.
+    pub outcome: FlagOutcome,
+    /// The audit entry's accessor, who may not close it.
+    pub accessor: AccountId,
 }
 
 /// The events the sentinel uses, by contract.
@@ -190,8 +379,10 @@ pub enum Event {
         record: RecordId,
         /// Its class.
         class: DataClass,
+        /// The record it amends (corrects), if it is an amendment.
+        amends: Option<RecordId>,
     },
-    /// EHR: an access was decided.
+    /// EHR: an access was decided (or an attempt refused).
     AccessDecided {
         /// Whose record.
         patient: AccountId,
@@ -209,6 +400,34 @@ pub enum Event {
         break_glass: bool,
         /// Granted under the organization's consent.
         via_organization: bool,
+        /// The record's data class.
+        class: DataClass,
+        /// Why it was granted or refused.
+        basis: Basis,
+    },
+    /// EHR: the administrator registered a provider.
+    ProviderAdded {
+        /// The provider.
+        provider: AccountId,
+        /// The administrator.
+        by: AccountId,
+    },
+    /// EHR: the administrator removed a provider.
+    ProviderRemoved {
+        /// The provider.
+        provider: AccountId,
+        /// The administrator.
+        by: AccountId,
+    },
+    /// EHR: an accessor holds more unreviewed break-glass entries than the contract
+    /// lets pass without escalating to the privacy officer.
+    BreakGlassEscalated {
+        /// The accessor.
+        accessor: AccountId,
+        /// The entry that escalated.
+        entry: u64,
+        /// Its unreviewed break-glass entries.
+        unreviewed: u32,
     },
     /// EHR: a break-glass access was reviewed (a label).
     BreakGlassReviewed {
@@ -277,6 +496,17 @@ pub enum Event {
         id: u64,
         /// Permit or deny.
         provision: Provision,
+        /// The patient or the delegate who recorded it.
+        by: AccountId,
+        /// Purposes of use, one bit per [`Purpose`].
+        purposes: u8,
+        /// Data classes, one bit per [`DataClass`]; none: every class that is not
+        /// sensitive for a permit, everything for a deny.
+        classes: u8,
+        /// Valid from (block time).
+        start: Timestamp,
+        /// Valid until (exclusive), if it ends.
+        end: Option<Timestamp>,
     },
     /// Consent: a provision was revoked.
     ConsentRevoked {
@@ -308,8 +538,15 @@ pub enum Event {
         serial: String,
         /// Exists and matches.
         verified: bool,
-        /// Its status, if it exists.
+        /// Its status, only when verified.
         status: Option<Status>,
+        /// Who presented the product to the requester (as the requester says).
+        presenter: AccountId,
+        /// Why the requester asks.
+        context: VerificationContext,
+        /// The requester is or was the package's owner or custodian, or is the
+        /// recipient or carrier of its shipment under way (the contract's answer).
+        requester_connected: bool,
     },
     /// DSCSA: the oracle flagged a serial.
     SerialFlagged {
@@ -334,6 +571,36 @@ pub enum Event {
         flag: u64,
         /// The outcome.
         outcome: FlagOutcome,
+    },
+    /// DSCSA: the operator registered a trading partner.
+    PartnerAdded {
+        /// The partner.
+        account: AccountId,
+        /// Its role.
+        kind: PartnerKind,
+        /// Its GLN, 13 ASCII digits.
+        gln: [u8; 13],
+    },
+    /// DSCSA: the operator suspended or reinstated a partner.
+    PartnerStatusChanged {
+        /// The partner.
+        account: AccountId,
+        /// Active now.
+        active: bool,
+    },
+    /// DSCSA: the operator assigned a GS1 company prefix.
+    PrefixAssigned {
+        /// The partner.
+        account: AccountId,
+        /// The prefix's digits.
+        prefix: String,
+    },
+    /// DSCSA: the operator removed a GS1 company prefix.
+    PrefixRemoved {
+        /// The partner that held it.
+        account: AccountId,
+        /// The prefix's digits.
+        prefix: String,
     },
 }
 
@@ -373,7 +640,7 @@ pub enum DecodeError {
 }
 
 /// The events the sentinel decodes, by label.
-const LABELS: [&str; 13] = [
+const LABELS: [&str; 20] = [
     "RecordRegistered",
     "AccessDecided",
     "BreakGlassReviewed",
@@ -387,6 +654,13 @@ const LABELS: [&str; 13] = [
     "VerificationRequested",
     "SerialFlagged",
     "SerialFlagReviewed",
+    "ProviderAdded",
+    "ProviderRemoved",
+    "BreakGlassEscalated",
+    "PartnerAdded",
+    "PartnerStatusChanged",
+    "PrefixAssigned",
+    "PrefixRemoved",
 ];
 
 /// Decodes raw events into [`Event`]s by signature topic.
@@ -477,21 +751,56 @@ fn decode_data(label: &str, data: &[u8]) -> Result<Event, String> {
         bool,
         bool,
         bool,
+        DataClass,
+        Basis,
+    );
+    type Consent = (
+        AccountId,
+        AccountId,
+        u64,
+        Provision,
+        AccountId,
+        u8,
+        u8,
+        Timestamp,
+        Option<Timestamp>,
+    );
+    type Verification = (
+        PackageKey,
+        AccountId,
+        [u8; 14],
+        String,
+        bool,
+        Option<Status>,
+        AccountId,
+        VerificationContext,
+        bool,
     );
     Ok(match label {
         "RecordRegistered" => {
-            let (patient, custodian, record, class) =
-                exact::<(AccountId, AccountId, RecordId, DataClass)>(data)?;
+            let (patient, custodian, record, class, amends) =
+                exact::<(AccountId, AccountId, RecordId, DataClass, Option<RecordId>)>(data)?;
             Event::RecordRegistered {
                 patient,
                 custodian,
                 record,
                 class,
+                amends,
             }
         }
         "AccessDecided" => {
-            let (patient, accessor, entry, record, purpose, granted, break_glass, via_org) =
-                exact::<Access>(data)?;
+            let (
+                patient,
+                accessor,
+                entry,
+                record,
+                purpose,
+                granted,
+                break_glass,
+                via_org,
+                class,
+                basis,
+            ) = exact::<Access>(data)?;
             Event::AccessDecided {
                 patient,
                 accessor,
@@ -501,6 +810,24 @@ fn decode_data(label: &str, data: &[u8]) -> Result<Event, String> {
                 granted,
                 break_glass,
                 via_organization: via_org,
+                class,
+                basis,
+            }
+        }
+        "ProviderAdded" => {
+            let (provider, by) = exact::<(AccountId, AccountId)>(data)?;
+            Event::ProviderAdded { provider, by }
+        }
+        "ProviderRemoved" => {
+            let (provider, by) = exact::<(AccountId, AccountId)>(data)?;
+            Event::ProviderRemoved { provider, by }
+        }
+        "BreakGlassEscalated" => {
+            let (accessor, entry, unreviewed) = exact::<(AccountId, u64, u32)>(data)?;
+            Event::BreakGlassEscalated {
+                accessor,
+                entry,
+                unreviewed,
             }
         }
         "BreakGlassReviewed" => {
@@ -551,13 +878,18 @@ fn decode_data(label: &str, data: &[u8]) -> Result<Event, String> {
             }
         }
         "ConsentRecorded" => {
-            let (patient, grantee, id, provision, _by) =
-                exact::<(AccountId, AccountId, u64, Provision, AccountId)>(data)?;
+            let (patient, grantee, id, provision, by, purposes, classes, start, end) =
+                exact::<Consent>(data)?;
             Event::ConsentRecorded {
                 patient,
                 grantee,
                 id,
                 provision,
+                by,
+                purposes,
+                classes,
+                start,
+                end,
             }
         }
         "ConsentRevoked" => {
@@ -578,14 +910,17 @@ fn decode_data(label: &str, data: &[u8]) -> Result<Event, String> {
             }
         }
         "VerificationRequested" => {
-            let (package, requester, gtin, serial, verified, status) = exact::<(
-                PackageKey,
-                AccountId,
-                [u8; 14],
-                String,
-                bool,
-                Option<Status>,
-            )>(data)?;
+            let (
+                package,
+                requester,
+                gtin,
+                serial,
+                verified,
+                status,
+                presenter,
+                context,
+                requester_connected,
+            ) = exact::<Verification>(data)?;
             Event::VerificationRequested {
                 package,
                 requester,
@@ -593,6 +928,9 @@ fn decode_data(label: &str, data: &[u8]) -> Result<Event, String> {
                 serial,
                 verified,
                 status,
+                presenter,
+                context,
+                requester_connected,
             }
         }
         "SerialFlagged" => {
@@ -615,6 +953,22 @@ fn decode_data(label: &str, data: &[u8]) -> Result<Event, String> {
                 outcome,
             }
         }
+        "PartnerAdded" => {
+            let (account, kind, gln) = exact::<(AccountId, PartnerKind, [u8; 13])>(data)?;
+            Event::PartnerAdded { account, kind, gln }
+        }
+        "PartnerStatusChanged" => {
+            let (account, active) = exact::<(AccountId, bool)>(data)?;
+            Event::PartnerStatusChanged { account, active }
+        }
+        "PrefixAssigned" => {
+            let (account, prefix) = exact::<(AccountId, String)>(data)?;
+            Event::PrefixAssigned { account, prefix }
+        }
+        "PrefixRemoved" => {
+            let (account, prefix) = exact::<(AccountId, String)>(data)?;
+            Event::PrefixRemoved { account, prefix }
+        }
         other => return Err(format!("no decoder for {other}")),
     })
 }
@@ -623,13 +977,38 @@ fn decode_data(label: &str, data: &[u8]) -> Result<Event, String> {
 mod tests {
     use super::*;
 
+    /// Metadata naming every event the sentinel reads, topic `[i; 32]` for the i-th
+    /// label (from 1), and one it does not read.
     fn decoder() -> Decoder {
         let mut d = Decoder::default();
-        let meta = r#"{"spec":{"events":[
-            {"label":"AccessDecided","signature_topic":"0x0101010101010101010101010101010101010101010101010101010101010101"},
-            {"label":"Unrelated","signature_topic":"0x0202020202020202020202020202020202020202020202020202020202020202"}]}}"#;
-        d.add_metadata(meta).expect("metadata");
+        let mut events: Vec<String> = LABELS
+            .iter()
+            .zip(1u8..)
+            .map(|(label, i)| {
+                format!(
+                    r#"{{"label":"{label}","signature_topic":"0x{}"}}"#,
+                    hex::encode([i; 32])
+                )
+            })
+            .collect();
+        events.push(format!(
+            r#"{{"label":"Unrelated","signature_topic":"0x{}"}}"#,
+            hex::encode([0xee; 32])
+        ));
+        d.add_metadata(&format!(
+            r#"{{"spec":{{"events":[{}]}}}}"#,
+            events.join(",")
+        ))
+        .expect("metadata");
         d
+    }
+
+    fn topic(label: &str) -> u8 {
+        LABELS
+            .iter()
+            .position(|l| *l == label)
+            .and_then(|i| u8::try_from(i + 1).ok())
+            .expect("a label the sentinel reads")
     }
 
     fn raw(topic: u8, data: Vec<u8>) -> RawEvent {
@@ -644,11 +1023,16 @@ mod tests {
         }
     }
 
-    #[test]
-    fn decodes_known_events_and_ignores_others() {
-        let d = decoder();
-        assert_eq!(d.known(), 1);
-        let data = (
+    fn decode(label: &str, data: Vec<u8>) -> Event {
+        decoder()
+            .decode(&raw(topic(label), data))
+            .expect("decodes")
+            .expect("known")
+            .event
+    }
+
+    fn access_data() -> Vec<u8> {
+        (
             [1u8; 32],
             [2u8; 32],
             5u64,
@@ -657,47 +1041,233 @@ mod tests {
             true,
             false,
             true,
+            DataClass::Labs,
+            Basis::OrganizationConsent,
         )
-            .encode();
-        let event = d.decode(&raw(1, data)).expect("decodes").expect("known");
+            .encode()
+    }
+
+    #[test]
+    fn decodes_known_events_and_ignores_others() {
+        let d = decoder();
+        assert_eq!(d.known(), LABELS.len());
+        let event = d
+            .decode(&raw(topic("AccessDecided"), access_data()))
+            .expect("decodes")
+            .expect("known");
         assert!(matches!(
             event.event,
             Event::AccessDecided {
                 entry: 5,
                 granted: true,
                 via_organization: true,
+                class: DataClass::Labs,
+                basis: Basis::OrganizationConsent,
                 ..
             }
         ));
-        assert_eq!(d.decode(&raw(2, vec![])), Ok(None));
+        assert_eq!(d.decode(&raw(0xee, vec![])), Ok(None));
+    }
+
+    #[test]
+    fn the_hardened_contracts_layouts_decode_field_by_field() {
+        let consent = (
+            [1u8; 32],
+            [2u8; 32],
+            9u64,
+            Provision::Permit,
+            [3u8; 32],
+            Purpose::Treatment.bit(),
+            DataClass::Labs.bit() | DataClass::General.bit(),
+            100u64,
+            Some(200u64),
+        )
+            .encode();
+        assert_eq!(
+            decode("ConsentRecorded", consent),
+            Event::ConsentRecorded {
+                patient: [1; 32],
+                grantee: [2; 32],
+                id: 9,
+                provision: Provision::Permit,
+                by: [3; 32],
+                purposes: 1,
+                classes: 0b101,
+                start: 100,
+                end: Some(200),
+            }
+        );
+        let registered = (
+            [1u8; 32],
+            [2u8; 32],
+            [3u8; 32],
+            DataClass::SubstanceUse,
+            Some([4u8; 32]),
+        );
+        assert_eq!(
+            decode("RecordRegistered", registered.encode()),
+            Event::RecordRegistered {
+                patient: [1; 32],
+                custodian: [2; 32],
+                record: [3; 32],
+                class: DataClass::SubstanceUse,
+                amends: Some([4; 32]),
+            }
+        );
+        let verification = (
+            [5u8; 32],
+            [6u8; 32],
+            *b"00300012345671",
+            "SN9".to_string(),
+            true,
+            Some(Status::PartiallyDispensed),
+            [7u8; 32],
+            VerificationContext::SaleableReturn,
+            false,
+        );
+        assert_eq!(
+            decode("VerificationRequested", verification.encode()),
+            Event::VerificationRequested {
+                package: [5; 32],
+                requester: [6; 32],
+                gtin: *b"00300012345671",
+                serial: "SN9".into(),
+                verified: true,
+                status: Some(Status::PartiallyDispensed),
+                presenter: [7; 32],
+                context: VerificationContext::SaleableReturn,
+                requester_connected: false,
+            }
+        );
+        assert_eq!(
+            decode("ProviderAdded", ([1u8; 32], [2u8; 32]).encode()),
+            Event::ProviderAdded {
+                provider: [1; 32],
+                by: [2; 32]
+            }
+        );
+        assert_eq!(
+            decode("ProviderRemoved", ([1u8; 32], [2u8; 32]).encode()),
+            Event::ProviderRemoved {
+                provider: [1; 32],
+                by: [2; 32]
+            }
+        );
+        assert_eq!(
+            decode("BreakGlassEscalated", ([1u8; 32], 4u64, 9u32).encode()),
+            Event::BreakGlassEscalated {
+                accessor: [1; 32],
+                entry: 4,
+                unreviewed: 9
+            }
+        );
+        assert_eq!(
+            decode(
+                "PartnerAdded",
+                ([1u8; 32], PartnerKind::Repackager, *b"0614141000029").encode()
+            ),
+            Event::PartnerAdded {
+                account: [1; 32],
+                kind: PartnerKind::Repackager,
+                gln: *b"0614141000029"
+            }
+        );
+        assert_eq!(
+            decode("PartnerStatusChanged", ([1u8; 32], false).encode()),
+            Event::PartnerStatusChanged {
+                account: [1; 32],
+                active: false
+            }
+        );
+        for label in ["PrefixAssigned", "PrefixRemoved"] {
+            let event = decode(label, ([1u8; 32], "0300012".to_string()).encode());
+            assert!(
+                matches!(&event, Event::PrefixAssigned { prefix, .. } | Event::PrefixRemoved { prefix, .. } if prefix == "0300012"),
+                "{event:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn enum_variants_keep_the_contracts_indices() {
+        // The SCALE index of a variant is its position: these mirror the contracts'
+        // declaration order, new variants appended where the contracts put them.
+        assert_eq!(Basis::ConsentUnavailable.encode(), [6]);
+        assert_eq!(Decommission::Repackaged.encode(), [4]);
+        assert_eq!(Status::PartiallyDispensed.encode(), [10]);
+        assert_eq!(State::PartiallyDispensed.encode(), [8]);
+        assert_eq!(State::Decommissioned(Decommission::Stolen).encode(), [5, 3]);
+        assert_eq!(VerificationContext::Dispensing.encode(), [3]);
+        assert_eq!(
+            Action::Decommissioned(Decommission::Sample).encode(),
+            [10, 1]
+        );
+        assert_eq!(Action::Repackaged([0; 32]).encode()[0], 11);
+        assert_eq!(Action::ShipmentVoided.encode(), [14]);
+        assert_eq!(Action::ReturnReceived.encode(), [17]);
+        assert_eq!(Purpose::EmergencyTreatment.covered_by(), 0b11);
+        assert_eq!(Purpose::Treatment.covered_by(), 0b01);
+        assert!(DataClass::Genomics.is_sensitive() && !DataClass::Imaging.is_sensitive());
+    }
+
+    #[test]
+    fn audit_entries_and_flags_read_back_with_their_new_fields() {
+        let entry = AuditEntry {
+            accessor: [1; 32],
+            patient: [2; 32],
+            record: [3; 32],
+            purpose: Purpose::EmergencyTreatment,
+            granted: true,
+            at: 10,
+            block: 2,
+            break_glass: Some(BreakGlass {
+                justification: [4; 32],
+                review: Review::Pending,
+                reviewer: None,
+                patient_review: Review::Accepted,
+            }),
+            class: DataClass::MentalHealth,
+            basis: Basis::BreakGlass,
+        };
+        assert_eq!(exact::<AuditEntry>(&entry.encode()), Ok(entry));
+        let flag = AccessFlag {
+            entry: 1,
+            patient: [2; 32],
+            score: 9_000,
+            reasons: 3,
+            model: [5; 32],
+            raised_at: 11,
+            outcome: FlagOutcome::Open,
+            accessor: [6; 32],
+        };
+        let bytes = flag.encode();
+        assert_eq!(bytes.len(), 8 + 32 + 2 + 4 + 32 + 8 + 1 + 32);
+        assert_eq!(exact::<AccessFlag>(&bytes), Ok(flag));
     }
 
     #[test]
     fn truncated_or_padded_data_is_an_error_not_a_panic() {
         let d = decoder();
-        let data = (
-            [1u8; 32],
-            [2u8; 32],
-            5u64,
-            [3u8; 32],
-            Purpose::Treatment,
-            true,
-            false,
-            true,
-        )
-            .encode();
-        for cut in [0, 1, 40, data.len() - 1] {
+        let data = access_data();
+        let t = topic("AccessDecided");
+        for cut in [0, 1, 40, data.len() - 2, data.len() - 1] {
             assert!(
-                d.decode(&raw(1, data[..cut].to_vec())).is_err(),
+                d.decode(&raw(t, data[..cut].to_vec())).is_err(),
                 "cut {cut}"
             );
         }
         let mut padded = data.clone();
         padded.push(0);
-        assert!(d.decode(&raw(1, padded)).is_err());
-        let mut bad_enum = data;
+        assert!(d.decode(&raw(t, padded)).is_err());
+        let mut bad_enum = data.clone();
         bad_enum[104] = 200;
-        assert!(d.decode(&raw(1, bad_enum)).is_err());
+        assert!(d.decode(&raw(t, bad_enum)).is_err());
+        // The layout before issue 14 (no class, no basis) is refused, not misread.
+        assert!(d.decode(&raw(t, data[..data.len() - 2].to_vec())).is_err());
+        let mut bad_basis = data;
+        let last = bad_basis.len() - 1;
+        bad_basis[last] = 7;
+        assert!(d.decode(&raw(t, bad_basis)).is_err());
     }
 
     #[test]

@@ -12,7 +12,7 @@
 
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
 
-use crate::events::{AccountId, RecordId, Timestamp};
+use crate::events::{AccountId, Basis, DataClass, Purpose, RecordId, Timestamp};
 use crate::explain::{Evidence, Explanation};
 
 /// One hour, ms.
@@ -61,6 +61,12 @@ pub struct Access {
     pub break_glass: bool,
     /// Granted under the organization's consent.
     pub via_organization: bool,
+    /// For what.
+    pub purpose: Purpose,
+    /// The record's data class.
+    pub class: DataClass,
+    /// Why the contract granted or refused it.
+    pub basis: Basis,
 }
 
 /// Whether an access with these features goes to the scorer: anything but an access
@@ -249,13 +255,7 @@ impl AccessHistory {
     /// Training and scoring both call this, on events in chain order.
     pub fn features(&mut self, evidence: &Evidence, access: &Access) -> AccessFeatures {
         let at = access.at;
-        let explanation = evidence.explain(
-            &access.contract,
-            &access.patient,
-            &access.accessor,
-            &access.record,
-            at,
-        );
+        let explanation = evidence.explain(access);
         let user = self
             .users
             .entry((access.contract, access.accessor))
@@ -391,6 +391,13 @@ mod tests {
             granted,
             break_glass: false,
             via_organization: true,
+            purpose: Purpose::Treatment,
+            class: DataClass::General,
+            basis: if granted {
+                Basis::OrganizationConsent
+            } else {
+                Basis::ConsentDenied
+            },
         }
     }
 

@@ -7,12 +7,19 @@
 //! The output is a list of [`Step`]s (who does what, when) for the host to run through
 //! the real contracts on a real chain, so that the sentinel reads real events. The
 //! same seed and [`Config`] always give the same steps.
+//!
+//! The steps follow the contracts' rules: the organization registers its patients'
+//! records (the contract assigns each record its id: a step names a record by the
+//! generator's [`RecordHandle`], which the host maps to the id the chain gave it); the
+//! operator assigns the manufacturer its GS1 company prefix before anything is
+//! commissioned, and every GTIN and SSCC is under it; verification requests name who
+//! presented the product and why, and stay within the contract's rate limit.
 
 use rand::rngs::StdRng;
 use rand::seq::SliceRandom;
 use rand::{Rng, SeedableRng};
 
-use crate::events::{DataClass, Timestamp};
+use crate::events::{DataClass, Timestamp, VerificationContext};
 use crate::features::{DAY, HOUR};
 
 /// Minutes, ms.
@@ -66,7 +73,9 @@ impl AccessKind {
 /// The kinds of abnormal supply-chain activity the generator injects.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum SupplyKind {
-    /// A copy of a genuine serial presented by another pharmacy.
+    /// A copy of a genuine serial presented to a partner that held the package: the
+    /// wholesaler, offered it as a return while a pharmacy holds the genuine one, or
+    /// the pharmacy that dispensed it.
     ClonedSerial,
     /// A serial that was never commissioned.
     CounterfeitSerial,
@@ -107,6 +116,10 @@ impl PartnerRole {
     }
 }
 
+/// The generator's name for a record: the contract assigns the record's id when it is
+/// registered, and the host maps this handle to it.
+pub type RecordHandle = [u8; 32];
+
 /// One thing someone does. Parties are names; the host derives a key from each.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Action {
@@ -122,14 +135,14 @@ pub enum Action {
         /// Hospital index.
         hospital: usize,
     },
-    /// The custodian registers a record.
+    /// The organization registers a record (the contract assigns its id).
     RegisterRecord {
         /// Hospital index.
         hospital: usize,
         /// The patient.
         patient: String,
-        /// Record id.
-        record: [u8; 32],
+        /// The generator's handle for it.
+        record: RecordHandle,
         /// Data class.
         class: DataClass,
     },
@@ -150,8 +163,8 @@ pub enum Action {
     RequestAccess {
         /// Hospital index.
         hospital: usize,
-        /// Record id.
-        record: [u8; 32],
+        /// The record's handle.
+        record: RecordHandle,
         /// Ground truth: the kind of abnormal activity, if it is one.
         label: Option<AccessKind>,
     },
@@ -159,8 +172,8 @@ pub enum Action {
     BreakGlass {
         /// Hospital index.
         hospital: usize,
-        /// Record id.
-        record: [u8; 32],
+        /// The record's handle.
+        record: RecordHandle,
         /// Tag for the review step.
         tag: u64,
         /// Ground truth.
@@ -186,7 +199,16 @@ pub enum Action {
         /// Its GLN.
         gln: String,
     },
-    /// A manufacturer commissions a package.
+    /// The operator assigns a GS1 company prefix to a partner.
+    AddPrefix {
+        /// Region index.
+        region: usize,
+        /// The partner.
+        partner: String,
+        /// The prefix's digits.
+        prefix: String,
+    },
+    /// A manufacturer commissions a package (under its own prefix).
     Commission {
         /// Region index.
         region: usize,
@@ -245,6 +267,10 @@ pub enum Action {
         lot: String,
         /// Expiry.
         expiry: Timestamp,
+        /// Who presented the product to the requester.
+        presenter: String,
+        /// Why the requester asks.
+        context: VerificationContext,
         /// Ground truth.
         label: Option<SupplyKind>,
     },
@@ -398,8 +424,8 @@ struct Practitioner {
     shift: Shift,
 }
 
-/// Record ids of a patient: (general, labs).
-fn records_of(hospital: usize, patient: usize) -> [[u8; 32]; 2] {
+/// Record handles of a patient: (general, labs).
+fn records_of(hospital: usize, patient: usize) -> [RecordHandle; 2] {
     let mut general = [0u8; 32];
     general[..4].copy_from_slice(b"REC0");
     general[4..12].copy_from_slice(&(hospital as u64).to_be_bytes());
@@ -407,6 +433,11 @@ fn records_of(hospital: usize, patient: usize) -> [[u8; 32]; 2] {
     let mut labs = general;
     labs[3] = b'1';
     [general, labs]
+}
+
+/// Region `r`'s manufacturer's GS1 company prefix: 7 digits, none a prefix of another.
+pub fn company_prefix(r: usize) -> String {
+    format!("03{:05}", 100 + r)
 }
 
 /// A GS1 number with its mod-10 check digit appended to `body` (digits).
@@ -459,8 +490,7 @@ impl Generator {
                 },
             })
             .collect();
-        let clerk = format!("{name}/records-clerk");
-        for p in staff.iter().map(|p| p.name.clone()).chain([clerk.clone()]) {
+        for p in staff.iter().map(|p| p.name.clone()) {
             self.push(
                 start,
                 &organization,
@@ -491,9 +521,11 @@ impl Generator {
                 .into_iter()
                 .zip([DataClass::General, DataClass::Labs])
             {
+                // The organization registers the records its EHR holds (a provider
+                // could only for a patient it treats now).
                 self.push(
                     start + 2 * MINUTE,
-                    &clerk,
+                    &organization,
                     Action::RegisterRecord {
                         hospital: h,
                         patient: patient.clone(),
@@ -874,13 +906,27 @@ impl Generator {
                 },
             );
         }
+        // The manufacturer's GS1 company prefix (7 digits, none a prefix of another
+        // region's): its GTIN-14s are an indicator digit, the prefix, a 5-digit item
+        // reference and the check digit; its SSCC-18s an extension digit, the prefix,
+        // a 9-digit serial reference and the check digit.
+        let prefix = company_prefix(r);
+        self.push(
+            start,
+            &operator,
+            Action::AddPrefix {
+                region: r,
+                partner: maker.clone(),
+                prefix: prefix.clone(),
+            },
+        );
         let gtins: Vec<String> = (0..3)
-            .map(|g| with_check_digit(&format!("003{r:02}{:08}", 4500 + g)))
+            .map(|g| with_check_digit(&format!("0{prefix}{:05}", 45 + g)))
             .collect();
         let expiry = start + 400 * DAY;
         let mut next_serial = 0u64;
         let mut next_sscc = 0u64;
-        let mut dispensed: Vec<(String, String, String)> = Vec::new();
+        let mut dispensed: Vec<(usize, String, String, String)> = Vec::new();
         let mut held: Vec<(usize, String, String, String)> = Vec::new();
         let days = self.config.days;
         for (pi, pharmacy) in pharmacies.iter().enumerate() {
@@ -919,7 +965,7 @@ impl Generator {
                     );
                     items.push((gtin.clone(), serial));
                 }
-                let sscc = with_check_digit(&format!("003{r:02}{:012}", next_sscc));
+                let sscc = with_check_digit(&format!("0{prefix}{next_sscc:09}"));
                 next_sscc += 1;
                 self.push(
                     t + MINUTE,
@@ -982,6 +1028,8 @@ impl Generator {
                                 serial: serial.clone(),
                                 lot: lot.clone(),
                                 expiry,
+                                presenter: wholesaler.clone(),
+                                context: VerificationContext::Dispensing,
                                 label: None,
                             },
                         );
@@ -997,7 +1045,7 @@ impl Generator {
                                 serial: serial.clone(),
                             },
                         );
-                        dispensed.push((gtin.clone(), serial.clone(), lot.clone()));
+                        dispensed.push((pi, gtin.clone(), serial.clone(), lot.clone()));
                     } else {
                         held.push((pi, gtin.clone(), serial.clone(), lot.clone()));
                     }
@@ -1005,36 +1053,61 @@ impl Generator {
                 day += cadence;
             }
         }
-        // Clones: another pharmacy presents a copy of a serial some pharmacy holds
-        // or has dispensed; counterfeits: a serial that was never commissioned.
+        // Clones are caught by partners that held the package: the wholesaler is
+        // offered a copy of a serial some pharmacy holds, as a return from another
+        // pharmacy; a pharmacy is presented a copy of a serial it has dispensed.
+        // Counterfeits: a serial that was never commissioned. And a competitor's
+        // requests for a serial another pharmacy holds (it never held or ordered it):
+        // no evidence against the holder, so nothing the sentinel may report.
         let end = start + (days + 3) * DAY;
+        let others = pharmacies.len().saturating_sub(1).max(1);
         for e in 0..self.config.episodes.max(2) {
+            let at = end + e as u64 * HOUR;
             if let Some((owner, gtin, serial, lot)) = held.choose(&mut self.rng).cloned() {
-                let other = &pharmacies[(owner + 1 + e) % pharmacies.len()];
+                let other = &pharmacies[(owner + 1 + e % others) % pharmacies.len()];
                 self.push(
-                    end + e as u64 * HOUR,
-                    other,
+                    at,
+                    &wholesaler,
                     Action::Verify {
                         region: r,
-                        gtin,
-                        serial,
-                        lot,
+                        gtin: gtin.clone(),
+                        serial: serial.clone(),
+                        lot: lot.clone(),
                         expiry,
+                        presenter: other.clone(),
+                        context: VerificationContext::SaleableReturn,
                         label: Some(SupplyKind::ClonedSerial),
                     },
                 );
+                for i in 0..5u64 {
+                    self.push(
+                        at + (10 + 3 * i) * MINUTE,
+                        other,
+                        Action::Verify {
+                            region: r,
+                            gtin: gtin.clone(),
+                            serial: serial.clone(),
+                            lot: lot.clone(),
+                            expiry,
+                            presenter: pharmacies[owner].clone(),
+                            context: VerificationContext::Suspect,
+                            label: None,
+                        },
+                    );
+                }
             }
-            if let Some((gtin, serial, lot)) = dispensed.choose(&mut self.rng).cloned() {
-                let who = pharmacies[e % pharmacies.len()].clone();
+            if let Some((dispenser, gtin, serial, lot)) = dispensed.choose(&mut self.rng).cloned() {
                 self.push(
-                    end + e as u64 * HOUR + MINUTE,
-                    &who,
+                    at + MINUTE,
+                    &pharmacies[dispenser],
                     Action::Verify {
                         region: r,
                         gtin,
                         serial,
                         lot,
                         expiry,
+                        presenter: wholesaler.clone(),
+                        context: VerificationContext::Dispensing,
                         label: Some(SupplyKind::ClonedSerial),
                     },
                 );
@@ -1042,7 +1115,7 @@ impl Generator {
             let who = pharmacies[(e + 2) % pharmacies.len()].clone();
             let gtin = gtins[e % gtins.len()].clone();
             self.push(
-                end + e as u64 * HOUR + 2 * MINUTE,
+                at + 2 * MINUTE,
                 &who,
                 Action::Verify {
                     region: r,
@@ -1050,6 +1123,8 @@ impl Generator {
                     serial: format!("FAKE{r}X{e}"),
                     lot: "L0W0".into(),
                     expiry,
+                    presenter: wholesaler.clone(),
+                    context: VerificationContext::Suspect,
                     label: Some(SupplyKind::CounterfeitSerial),
                 },
             );
@@ -1118,5 +1193,53 @@ mod tests {
     fn gs1_numbers_carry_valid_check_digits() {
         assert_eq!(with_check_digit("0031234567890"), "00312345678906");
         assert_eq!(with_check_digit("0030001234567"), "00300012345671");
+    }
+
+    #[test]
+    fn every_gtin_and_sscc_is_under_its_manufacturers_prefix_assigned_first() {
+        let world = generate(&Config::small(3));
+        let prefix = company_prefix(0);
+        let assigned = world
+            .steps
+            .iter()
+            .position(|s| matches!(&s.action, Action::AddPrefix { prefix: p, .. } if *p == prefix))
+            .expect("the prefix is assigned");
+        for (i, step) in world.steps.iter().enumerate() {
+            match &step.action {
+                Action::Commission { gtin, .. } => {
+                    assert!(i > assigned);
+                    assert_eq!(gtin.len(), 14);
+                    assert_eq!(&gtin[1..8], prefix);
+                    assert_eq!(with_check_digit(&gtin[..13]), *gtin);
+                }
+                Action::Pack { sscc, .. } => {
+                    assert_eq!(sscc.len(), 18);
+                    assert_eq!(&sscc[1..8], prefix);
+                    assert_eq!(with_check_digit(&sscc[..17]), *sscc);
+                }
+                _ => {}
+            }
+        }
+        assert_ne!(company_prefix(0), company_prefix(1));
+        assert!(!company_prefix(1).starts_with(&company_prefix(0)));
+    }
+
+    #[test]
+    fn no_requester_asks_more_often_than_the_contract_allows() {
+        // dscsa: at most 20 requests per requester per fixed hour.
+        let world = generate(&Config::evaluation(7));
+        let mut counts = std::collections::BTreeMap::new();
+        for step in &world.steps {
+            if let Action::Verify { region, .. } = step.action {
+                *counts
+                    .entry((region, step.actor.clone(), step.at / HOUR))
+                    .or_insert(0u32) += 1;
+            }
+        }
+        assert!(
+            counts.values().all(|n| *n <= 20),
+            "{:?}",
+            counts.values().max()
+        );
     }
 }

@@ -141,7 +141,8 @@ impl Pipeline {
         self.tally.events += 1;
         let contract = &event.contract;
         let mut out = Vec::new();
-        self.evidence.observe(contract, &event.event);
+        self.evidence
+            .observe(contract, event.timestamp, &event.event);
         let supply = self.supply.observe(
             contract,
             event.block,
@@ -157,10 +158,12 @@ impl Pipeline {
                 accessor,
                 entry,
                 record,
+                purpose,
                 granted,
                 break_glass,
                 via_organization,
-                ..
+                class,
+                basis,
             } => {
                 let access = Access {
                     contract: *contract,
@@ -172,6 +175,9 @@ impl Pipeline {
                     granted: *granted,
                     break_glass: *break_glass,
                     via_organization: *via_organization,
+                    purpose: *purpose,
+                    class: *class,
+                    basis: *basis,
                 };
                 let features = self.history.features(&self.evidence, &access);
                 self.tally.accesses += 1;

@@ -2,10 +2,19 @@
 //!
 //! Rules (each is certain given the trail, so it needs no model): a verification
 //! request for a serial never commissioned (a counterfeit identifier); a serial
-//! presented for verification by someone who cannot hold it, or after it was
-//! dispensed (a clone); a shipment received faster than goods can travel; a receipt
-//! by someone other than the addressee (the DSCSA contract refuses this, so on a
-//! Carechain chain it can only come from a faulty or foreign trail).
+//! presented for verification, to a partner connected to the package, after it left
+//! the supply chain (dispensed or decommissioned) or while another partner holds it
+//! (a clone); a shipment received faster than goods can travel; a receipt by someone
+//! other than the addressee (the DSCSA contract refuses this, so on a Carechain chain
+//! it can only come from a faulty or foreign trail).
+//!
+//! Only a requester the contract says is connected to the package (it owns or holds
+//! it, owned or held it before, or is the recipient or carrier of its shipment) is a
+//! witness against the package's holder. A partner that never held or ordered the
+//! product knows its serial only from a label, and its requests, however many (the
+//! contract rate-limits them per requester), are no evidence of a clone: otherwise a
+//! competitor could have a genuine holder's serial flagged at will. A serial never
+//! commissioned has no holder to frame, so anyone's request for one is reported.
 //!
 //! Orders (a shipment to a buyer, counted in packages) are scored for diversion on
 //! the signals US DEA rules name for suspicious orders: unusual size, frequency and
@@ -103,11 +112,26 @@ impl Order {
     }
 }
 
+/// A shipment under way, as the trail tells it.
+#[derive(Clone, Copy, Debug)]
+struct InTransit {
+    to: AccountId,
+    carrier: Option<AccountId>,
+    at: Timestamp,
+}
+
+/// Why a package is out of the supply chain.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Retired {
+    Dispensed,
+    Decommissioned,
+}
+
 #[derive(Clone, Debug, Default)]
 struct PackageTrail {
     owner: Option<AccountId>,
-    shipped: Option<(AccountId, Timestamp)>,
-    dispensed: bool,
+    shipped: Option<InTransit>,
+    retired: Option<Retired>,
 }
 
 #[derive(Clone, Debug, Default)]
@@ -198,6 +222,7 @@ impl SupplyMonitor {
                 requester,
                 gtin,
                 serial,
+                requester_connected,
                 ..
             } => {
                 let trail = self.packages.get(&(*contract, *package));
@@ -218,17 +243,27 @@ impl SupplyMonitor {
                         reason::NEVER_COMMISSIONED,
                         format!("serial {serial} of GTIN {shown} was never commissioned: a counterfeit identifier"),
                     )),
-                    Some(t) if t.dispensed => out.findings.push(finding(
-                        reason::CLONED_SERIAL,
-                        format!("serial {serial} presented for verification after it was dispensed: a clone"),
-                    )),
+                    // A stranger to the package is no witness against its holder.
+                    Some(_) if !requester_connected => {}
+                    Some(t) if t.retired.is_some() => {
+                        let left = match t.retired {
+                            Some(Retired::Decommissioned) => "decommissioned",
+                            _ => "dispensed",
+                        };
+                        out.findings.push(finding(
+                            reason::CLONED_SERIAL,
+                            format!("serial {serial} presented for verification to a partner that held it, after it was {left}: a clone"),
+                        ))
+                    }
                     Some(t)
                         if t.owner != Some(*requester)
-                            && t.shipped.map(|(to, _)| to) != Some(*requester) =>
+                            && t.shipped.is_none_or(|s| {
+                                s.to != *requester && s.carrier != Some(*requester)
+                            }) =>
                     {
                         out.findings.push(finding(
                             reason::CLONED_SERIAL,
-                            format!("serial {serial} presented by a partner that neither owns it nor was shipped it: a clone"),
+                            format!("serial {serial} presented to a former holder while another partner holds it (it neither owns it nor is it shipped to it): a clone"),
                         ))
                     }
                     Some(_) => {}
@@ -262,9 +297,13 @@ impl SupplyMonitor {
     ) {
         let trail = self.packages.entry((*contract, *package)).or_default();
         match action {
-            Action::Commissioned => trail.owner = Some(*actor),
+            Action::Commissioned | Action::CommissionedFrom(_) => trail.owner = Some(*actor),
             Action::Shipped(shipment) => {
-                trail.shipped = Some((shipment.to, at));
+                trail.shipped = Some(InTransit {
+                    to: shipment.to,
+                    carrier: shipment.carrier,
+                    at,
+                });
                 let order = self.open_order.get_or_insert(Order {
                     contract: *contract,
                     seller: *actor,
@@ -280,8 +319,11 @@ impl SupplyMonitor {
                 });
                 order.packages += 1;
             }
-            Action::Received => {
-                if let Some((to, shipped_at)) = trail.shipped.take() {
+            Action::Received | Action::ReturnReceived => {
+                if let Some(InTransit {
+                    to, at: shipped_at, ..
+                }) = trail.shipped.take()
+                {
                     let finding = |reasons, words| SerialFinding {
                         contract: *contract,
                         package: *package,
@@ -310,7 +352,11 @@ impl SupplyMonitor {
                 }
                 trail.owner = Some(*actor);
             }
-            Action::Dispensed => trail.dispensed = true,
+            Action::ShipmentVoided => trail.shipped = None,
+            Action::Dispensed => trail.retired = Some(Retired::Dispensed),
+            Action::Decommissioned(_) | Action::Repackaged(_) => {
+                trail.retired = Some(Retired::Decommissioned);
+            }
             _ => {}
         }
     }
@@ -371,7 +417,7 @@ impl SupplyMonitor {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::events::Shipment;
+    use crate::events::{Shipment, VerificationContext};
 
     const DSCSA: AccountId = [1; 32];
     const MAKER: AccountId = [2; 32];
@@ -399,7 +445,15 @@ mod tests {
         )
     }
 
-    fn verify(m: &mut SupplyMonitor, key: u8, who: AccountId, at: u64) -> SupplyOutput {
+    /// A verification request by `who`, connected to the package or not (the
+    /// contract says which).
+    fn request(
+        m: &mut SupplyMonitor,
+        key: u8,
+        who: AccountId,
+        connected: bool,
+        at: u64,
+    ) -> SupplyOutput {
         m.observe(
             &DSCSA,
             2,
@@ -412,35 +466,44 @@ mod tests {
                 serial: format!("SN{key}"),
                 verified: true,
                 status: None,
+                presenter: OTHER,
+                context: VerificationContext::Suspect,
+                requester_connected: connected,
             },
         )
+    }
+
+    fn verify(m: &mut SupplyMonitor, key: u8, who: AccountId, at: u64) -> SupplyOutput {
+        request(m, key, who, true, at)
     }
 
     fn ship(to: AccountId) -> Action {
         Action::Shipped(Shipment {
             to,
             carrier: None,
-            transaction_information: [0; 32],
+            transaction_information: [7; 32],
         })
     }
 
     #[test]
     fn counterfeits_clones_and_impossible_transit_are_found() {
         let mut m = SupplyMonitor::default();
+        // A serial never commissioned has no holder to frame: anyone's request counts.
         assert_eq!(
-            verify(&mut m, 9, PHARMACY, 0).findings[0].reasons,
+            request(&mut m, 9, OTHER, false, 0).findings[0].reasons,
             reason::NEVER_COMMISSIONED
         );
         pkg(&mut m, 1, MAKER, Action::Commissioned, 0, 0);
         pkg(&mut m, 1, MAKER, ship(PHARMACY), 0, 1);
-        // The addressee may verify what is shipped to it; someone else may not.
+        // The addressee may verify what is shipped to it.
         assert!(verify(&mut m, 1, PHARMACY, 10).findings.is_empty());
-        assert_eq!(
-            verify(&mut m, 1, OTHER, 10).findings[0].reasons,
-            reason::CLONED_SERIAL
-        );
         let received = pkg(&mut m, 1, PHARMACY, Action::Received, 5 * 60_000, 2);
         assert_eq!(received.findings[0].reasons, reason::IMPOSSIBLE_TRANSIT);
+        // The manufacturer held it before: a copy presented to it while the
+        // pharmacy owns the package is a clone.
+        let copy = verify(&mut m, 1, MAKER, HOUR);
+        assert_eq!(copy.findings[0].reasons, reason::CLONED_SERIAL);
+        assert!(copy.findings[0].words.contains("former holder"));
         pkg(&mut m, 1, PHARMACY, Action::Dispensed, DAY, 3);
         let after = verify(&mut m, 1, PHARMACY, 2 * DAY);
         assert_eq!(after.findings[0].reasons, reason::CLONED_SERIAL);
@@ -450,6 +513,52 @@ mod tests {
         pkg(&mut m, 2, MAKER, ship(PHARMACY), 0, 5);
         let wrong = pkg(&mut m, 2, OTHER, Action::Received, DAY, 6);
         assert_eq!(wrong.findings[0].reasons, reason::WRONG_RECEIVER);
+    }
+
+    #[test]
+    fn repeated_requests_by_an_unconnected_requester_do_not_flag_the_holder() {
+        let mut m = SupplyMonitor::default();
+        pkg(&mut m, 1, MAKER, Action::Commissioned, 0, 0);
+        pkg(&mut m, 1, MAKER, ship(PHARMACY), 0, 1);
+        pkg(&mut m, 1, PHARMACY, Action::Received, DAY, 2);
+        // A competitor that never held or ordered the package asks, again and
+        // again (as often as the contract's rate limit lets it), in every context.
+        for i in 0..40u64 {
+            let out = request(&mut m, 1, OTHER, false, DAY + i * HOUR);
+            assert!(out.findings.is_empty(), "request {i}: {:?}", out.findings);
+        }
+        // Not even once the package is dispensed: there is nothing to witness.
+        pkg(&mut m, 1, PHARMACY, Action::Dispensed, 3 * DAY, 3);
+        assert!(request(&mut m, 1, OTHER, false, 4 * DAY)
+            .findings
+            .is_empty());
+        // A partner that held it is a witness: presented to the manufacturer now,
+        // it is a copy.
+        assert_eq!(verify(&mut m, 1, MAKER, 4 * DAY).findings.len(), 1);
+    }
+
+    #[test]
+    fn a_voided_shipment_and_a_carrier_are_no_clone() {
+        let mut m = SupplyMonitor::default();
+        const CARRIER: AccountId = [5; 32];
+        pkg(&mut m, 1, MAKER, Action::Commissioned, 0, 0);
+        let carried = Action::Shipped(Shipment {
+            to: PHARMACY,
+            carrier: Some(CARRIER),
+            transaction_information: [7; 32],
+        });
+        pkg(&mut m, 1, MAKER, carried, 0, 1);
+        assert!(verify(&mut m, 1, CARRIER, 10).findings.is_empty());
+        pkg(&mut m, 1, MAKER, Action::ShipmentVoided, 20, 2);
+        // Back with its owner, who may verify it; the would-be recipient is no
+        // longer connected (the contract says so) and its request is no witness.
+        assert!(verify(&mut m, 1, MAKER, 30).findings.is_empty());
+        assert!(request(&mut m, 1, PHARMACY, false, 40).findings.is_empty());
+        // The carrier held it: presented to it now, it is a copy.
+        assert_eq!(
+            verify(&mut m, 1, CARRIER, 50).findings[0].reasons,
+            reason::CLONED_SERIAL
+        );
     }
 
     #[test]

@@ -1,9 +1,11 @@
 //! The sentinel's data path on the real contracts: a generated world runs through
 //! consent, ehr_access and dscsa on the wasmtime VM with no refused step; the same
 //! seed gives the same events and state root on every run; every injected kind is in
-//! the ground truth; and a state directory read back through the CLI's client gives
-//! exactly the events the simulation saw, so training (on the simulation) and
-//! scanning (on a chain) compute the same features.
+//! the ground truth, every injected clone and counterfeit is found by the rules and
+//! nothing else is (a competitor's requests for a serial it never held included);
+//! normal accesses are explained by the data; and a state directory read back
+//! through the CLI's client gives exactly the events the simulation saw, so training
+//! (on the simulation) and scanning (on a chain) compute the same features.
 
 use carechain_host::cli::Client;
 use carechain_host::sentinel::simulate::{self, Artifacts};
@@ -13,6 +15,7 @@ use carechain_host::sentinel::{
 use carechain_host::{RedbStore, WasmtimeVm};
 use carechain_runtime::{Call, Chain, Genesis, MemoryStore, Outcome};
 use carechain_sentinel::events::{Event, RawEvent};
+use carechain_sentinel::features::reason;
 use carechain_sentinel::generate::{generate, AccessKind, Config, SupplyKind};
 use carechain_sentinel::scan::{Observation, Pipeline};
 use carechain_tests::{deploy, dev, signed, workspace_root, GAS};
@@ -60,6 +63,93 @@ fn a_generated_world_runs_through_the_contracts_the_same_every_time() {
     }
     // Break-glass reviews on chain are labels the pipeline reads.
     assert!(!first.pipeline.labels.is_empty());
+
+    // Every event the sentinel reads has its signature topic in the metadata (one
+    // `ModelRegistered` signature for both contracts that have it).
+    let decoder = artifacts.decoder().expect("decoder");
+    assert_eq!(decoder.known(), 20);
+
+    // Normal activity is explained by the data: care relations, not custody or the
+    // hospital's own consent.
+    let (mut normal, mut explained) = (0usize, 0usize);
+    for o in &first.observations {
+        if let Observation::Access(a) = o {
+            if !sim
+                .truth
+                .accesses
+                .contains_key(&(a.access.contract, a.access.entry))
+            {
+                normal += 1;
+                explained += usize::from(a.features.explanation.is_some());
+            }
+        }
+    }
+    // The hospital's EHR contract is a registered consent reader: normal accesses
+    // are granted on the organization's consent, not refused for silence.
+    let granted_via_organization = sim
+        .events
+        .iter()
+        .filter_map(|raw| decoder.decode(raw).ok().flatten())
+        .filter(|e| {
+            matches!(
+                e.event,
+                Event::AccessDecided {
+                    granted: true,
+                    via_organization: true,
+                    ..
+                }
+            )
+        })
+        .count();
+    assert!(
+        granted_via_organization * 100 >= normal * 80,
+        "{granted_via_organization} of {normal} normal accesses granted on the hospital's consent"
+    );
+    assert!(
+        explained * 100 >= normal * 90,
+        "{explained} of {normal} normal accesses explained"
+    );
+
+    // The rules find every injected clone and counterfeit and nothing else: a
+    // competitor's requests for a serial it never held are no evidence.
+    let findings: Vec<_> = first
+        .observations
+        .iter()
+        .filter_map(|o| match o {
+            Observation::Serial(f) => Some(f),
+            _ => None,
+        })
+        .collect();
+    for f in &findings {
+        assert!(
+            sim.truth
+                .serials
+                .contains_key(&(f.contract, f.package, f.party)),
+            "a finding on normal activity: {}",
+            f.words
+        );
+        assert_eq!(
+            f.reasons & !(reason::CLONED_SERIAL | reason::NEVER_COMMISSIONED),
+            0
+        );
+    }
+    assert_eq!(findings.len(), sim.truth.serials.len());
+    let strangers = sim
+        .events
+        .iter()
+        .filter_map(|raw| decoder.decode(raw).ok().flatten())
+        .filter(|e| {
+            matches!(
+                e.event,
+                Event::VerificationRequested {
+                    requester_connected: false,
+                    verified: true,
+                    ..
+                }
+            )
+        })
+        .count();
+    assert!(strangers >= 5, "a competitor's requests are in the world");
 
     let second = run_simulation(&config, &artifacts, |_, _| {}).expect("runs");
     assert_eq!(

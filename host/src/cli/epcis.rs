@@ -9,9 +9,9 @@ use std::rc::Rc;
 
 use anyhow::{anyhow, bail, Context, Result};
 use carechain_runtime::{AccountId, Call, Weight};
-use clap::{Args, Subcommand};
+use clap::{Args, Parser, Subcommand};
 use indicatif::{ProgressBar, ProgressStyle};
-use parity_scale_codec::{Decode, Encode};
+use parity_scale_codec::Decode;
 use serde::Serialize;
 
 use super::bundle::{find_by_code_hash, Bundle};
@@ -21,7 +21,7 @@ use super::output::Out;
 use super::{BundleDirs, Connection};
 use crate::api::types::{Address, Bytes, DryRunCall, DryRunRequest, ProofRequest};
 use crate::epcis::export::{self, Action, Entry};
-use crate::epcis::import::{read, Import};
+use crate::epcis::import::{read, Import, Mapped};
 use crate::epcis::{ids, Operation, Reason, Target};
 
 /// Where the GS1 EPCIS 2.0 JSON schema is looked for when `--schema` is not given.
@@ -34,6 +34,25 @@ pub enum EpcisCommand {
     Import(ImportArgs),
     /// Write a product's history as an EPCIS 2.0 document with a proof of its state.
     Export(ExportArgs),
+}
+
+/// An `epcis` command line (the words after `epcis`, as a shell splits them), so that
+/// a program or a test embedding the CLI runs `epcis` verbs as
+/// `Command::Epcis(words.try_into()?)`.
+impl TryFrom<Vec<String>> for EpcisCommand {
+    type Error = clap::Error;
+
+    fn try_from(words: Vec<String>) -> std::result::Result<Self, clap::Error> {
+        /// `carechain epcis` alone.
+        #[derive(Parser)]
+        #[command(name = "carechain epcis")]
+        struct Words {
+            #[command(subcommand)]
+            command: EpcisCommand,
+        }
+        let line = std::iter::once("carechain epcis".to_string()).chain(words);
+        Words::try_parse_from(line).map(|w| w.command)
+    }
 }
 
 /// `epcis import` arguments.
@@ -69,6 +88,12 @@ pub struct ExportArgs {
     /// The DSCSA contract.
     #[arg(long, value_parser = Address::parse)]
     pub contract: Address,
+    /// Read as this account (no transaction is signed): the package's owner or
+    /// custodian, the recipient or carrier of its shipment, a partner whose
+    /// verification request of it was verified, or the operator. The contract
+    /// answers nobody else.
+    #[arg(long, env = "CARECHAIN_SURI", default_value = "//Alice")]
+    pub suri: String,
     /// Write the document here instead of stdout.
     #[arg(long)]
     pub out: Option<PathBuf>,
@@ -103,40 +128,118 @@ fn contract_bundle(client: &Client, contract: Address, dirs: &BundleDirs) -> Res
     })
 }
 
-/// Runs a read-only message and returns its SCALE output (`Result<T, LangError>`).
-fn query(
-    client: &Client,
-    bundle: &Bundle,
+/// Read-only messages of one contract, run as dry runs from one origin.
+struct Reader<'a> {
+    client: &'a Client,
+    bundle: &'a Bundle,
     contract: Address,
-    message: &str,
-    args: &[String],
-) -> Result<Vec<u8>> {
-    let data = bundle.encode(message, args)?;
-    let run = client.dry_run(&DryRunRequest {
-        origin: contract,
-        gas_limit: None,
-        call: DryRunCall::Call {
-            dest: contract,
-            value: 0,
-            data: Bytes(data),
-        },
-    })?;
-    if run.outcome != "success" {
-        bail!(
-            "`{message}` {}: {}",
-            run.outcome,
-            run.error.unwrap_or_default()
-        );
+    origin: AccountId,
+}
+
+impl Reader<'_> {
+    /// Runs a read-only message and returns its SCALE output (`Result<T, LangError>`).
+    /// A message returning the contract's `Err` reverts; its output is returned too.
+    fn query(&self, message: &str, args: &[String]) -> Result<Vec<u8>> {
+        let data = self.bundle.encode(message, args)?;
+        let run = self.client.dry_run(&DryRunRequest {
+            origin: Address(self.origin),
+            gas_limit: None,
+            call: DryRunCall::Call {
+                dest: self.contract,
+                value: 0,
+                data: Bytes(data),
+            },
+        })?;
+        if run.outcome != "success" && run.outcome != "reverted" {
+            bail!(
+                "`{message}` {}: {}",
+                run.outcome,
+                run.error.unwrap_or_default()
+            );
+        }
+        Ok(run.data.0)
     }
-    Ok(run.data.0)
+
+    /// A message returning `Result<T, Error>`: its value, or the contract error's
+    /// name as the contract's metadata gives it.
+    fn query_result<T: Decode>(
+        &self,
+        message: &str,
+        args: &[String],
+    ) -> Result<std::result::Result<T, String>> {
+        let data = self.query(message, args)?;
+        match decode_ok::<std::result::Result<T, u8>>(message, &data)? {
+            Ok(v) => Ok(Ok(v)),
+            Err(index) => Ok(Err(error_name(self.bundle, message, &data)
+                .unwrap_or_else(|| format!("contract error {index}")))),
+        }
+    }
+
+    /// The partner holding the GS1 company prefix of a GTIN-14 or SSCC-18, and
+    /// that prefix, as the contract finds it (the assigned prefix that the digits
+    /// after the indicator or extension digit start with).
+    fn identifier_owner(&self, digits: &str) -> Result<Option<(String, AccountId)>> {
+        let body = digits.get(1..).unwrap_or_default();
+        for len in 4..=12 {
+            let Some(candidate) = body.get(..len) else {
+                break;
+            };
+            let data = self.query("prefix_owner", &[quoted(candidate)])?;
+            if let Some(owner) = decode_ok::<Option<[u8; 32]>>("prefix_owner", &data)? {
+                return Ok(Some((candidate.to_string(), AccountId(owner))));
+            }
+        }
+        Ok(None)
+    }
+
+    /// A partner's GLN, if the account is one.
+    fn gln(&self, account: AccountId) -> Result<Option<String>> {
+        let data = self.query("partner", &[account.to_ss58()])?;
+        Ok(decode_ok::<Option<PartnerHead>>("partner", &data)?.map(|p| digits(&p.gln)))
+    }
+}
+
+/// The name of the contract error a message's output carries (`Ok(Err(Name))`).
+fn error_name(bundle: &Bundle, message: &str, data: &[u8]) -> Option<String> {
+    let text = bundle.decode_return(message, data).ok()?.to_string();
+    let inner = text.strip_prefix("Ok(Err(")?;
+    let name: String = inner
+        .chars()
+        .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+        .collect();
+    (!name.is_empty()).then_some(name)
 }
 
 /// Decodes `Result<T, LangError>` output, the LangError being a one-byte enum.
 fn decode_ok<T: Decode>(message: &str, data: &[u8]) -> Result<T> {
-    match <Result<T, u8>>::decode(&mut &data[..]) {
+    match <std::result::Result<T, u8>>::decode(&mut &data[..]) {
         Ok(Ok(v)) => Ok(v),
         Ok(Err(e)) => bail!("`{message}` failed with LangError {e}"),
         Err(e) => bail!("`{message}` returned data that does not decode: {e}"),
+    }
+}
+
+/// What an operator or partner does about a contract error an import ran into.
+fn hint(error: &str) -> &'static str {
+    match error {
+        "NotBrandOwner" => {
+            " (a GTIN is commissioned, and an SSCC packed, only by the partner holding its GS1 company prefix: the operator assigns prefixes with add_prefix(account, prefix))"
+        }
+        "Expired" => {
+            " (expired product is not commissioned, repackaged, packed, shipped or received: it can only be decommissioned)"
+        }
+        "MissingTransactionInformation" => {
+            " (a shipment needs the hash of its transaction information: give the event a bizTransactionList)"
+        }
+        "SelfShipment" => " (a partner does not ship to itself)",
+        "ReturnNotVerified" => {
+            " (a returned package is resold only after its owner's request_verification(.., SaleableReturn) answered verified)"
+        }
+        "SsccRetired" => " (an SSCC is used once: after unpacking it is retired)",
+        "UnknownPartner" | "PartnerSuspended" => {
+            " (only registered, active trading partners take part)"
+        }
+        _ => "",
     }
 }
 
@@ -181,7 +284,26 @@ fn message_of(
                 vec![quoted(sscc), format!("[{}]", items.join(", "))],
             )
         }
+        Operation::Repackage {
+            source_gtin,
+            source_serial,
+            gtin,
+            serial,
+            lot,
+            expiry,
+        } => (
+            "repackage",
+            vec![
+                quoted(source_gtin),
+                quoted(source_serial),
+                quoted(gtin),
+                quoted(serial),
+                quoted(lot),
+                expiry.to_string(),
+            ],
+        ),
         Operation::Unpack { sscc } => ("unpack", vec![quoted(sscc)]),
+        Operation::VoidShipment { target } => ("void_shipment", vec![target_arg(target)]),
         Operation::Ship {
             target,
             to_gln,
@@ -203,6 +325,12 @@ fn message_of(
         }
         Operation::Receive { target } => ("receive", vec![target_arg(target)]),
         Operation::Dispense { gtin, serial } => ("dispense", vec![quoted(gtin), quoted(serial)]),
+        Operation::DispensePartial { gtin, serial } => {
+            ("dispense_partial", vec![quoted(gtin), quoted(serial)])
+        }
+        Operation::ReportDamaged { gtin, serial } => {
+            ("report_damaged", vec![quoted(gtin), quoted(serial)])
+        }
         Operation::Decommission {
             gtin,
             serial,
@@ -268,8 +396,11 @@ fn import(args: &ImportArgs, out: &Out) -> Result<()> {
     let text = std::fs::read_to_string(&args.file)
         .with_context(|| format!("reading {}", args.file.display()))?;
     let schema = load_schema(args.schema.as_deref(), out)?;
-    let Import { mapped, unmapped } =
-        read(&text, schema.as_ref()).with_context(|| format!("{}", args.file.display()))?;
+    let Import {
+        mapped,
+        unmapped,
+        company_prefixes,
+    } = read(&text, schema.as_ref()).with_context(|| format!("{}", args.file.display()))?;
     let file = args.file.display();
     for u in &unmapped {
         out.note(&format!(
@@ -279,6 +410,14 @@ fn import(args: &ImportArgs, out: &Out) -> Result<()> {
     }
     let client = args.conn.connect()?;
     let bundle = Rc::new(contract_bundle(&client, args.contract, &args.bundles)?);
+    let key = keypair(&args.suri)?;
+    let signer = key.account_id();
+    let reader = Reader {
+        client: &client,
+        bundle: &bundle,
+        contract: args.contract,
+        origin: signer,
+    };
     // Parties are named by GLN; the contract's partner registry gives their accounts.
     let mut accounts = BTreeMap::new();
     for m in &mapped {
@@ -287,17 +426,35 @@ fn import(args: &ImportArgs, out: &Out) -> Result<()> {
                 if accounts.contains_key(to_gln) {
                     continue;
                 }
-                let data = query(
-                    &client,
-                    &bundle,
-                    args.contract,
-                    "partner_account",
-                    &[quoted(to_gln)],
-                )?;
+                let data = reader.query("partner_account", &[quoted(to_gln)])?;
                 if let Some(account) = decode_ok::<Option<[u8; 32]>>("partner_account", &data)? {
                     accounts.insert(to_gln.clone(), AccountId(account));
                 }
             }
+        }
+    }
+    if !mapped.is_empty() {
+        let problems = check_plan(
+            &reader,
+            &client,
+            &mapped,
+            &accounts,
+            &company_prefixes,
+            args.contract,
+        )?;
+        let lines: Vec<String> = problems
+            .iter()
+            .map(|(line, what, why)| format!("{file}:{line}: {what}: {why}"))
+            .collect();
+        if args.plan {
+            for line in &lines {
+                out.note(&format!("would be refused: {line}"));
+            }
+        } else if !lines.is_empty() {
+            bail!(
+                "{}\nnothing of the document was submitted",
+                lines.join("\n")
+            );
         }
     }
     let calls_total: usize = mapped.iter().map(|m| m.operations.len()).sum();
@@ -359,7 +516,6 @@ fn import(args: &ImportArgs, out: &Out) -> Result<()> {
         block.ref_time.min(max_block.ref_time / n),
         block.proof_size.min(max_block.proof_size / n),
     );
-    let key = keypair(&args.suri)?;
     let signed = sign_all(
         &client,
         &key,
@@ -403,8 +559,9 @@ fn import(args: &ImportArgs, out: &Out) -> Result<()> {
                 .decode_return(message, &failure.output)
                 .map(|v| v.to_string())
                 .unwrap_or_else(|_| failure.outcome.clone());
+            let hint = error_name(&bundle, message, &failure.output).map_or("", |name| hint(&name));
             bail!(
-                "{file}:{event}: {message}({}) {}: {why}\nnothing of the document was applied{}",
+                "{file}:{event}: {message}({}) {}: {why}{hint}\nnothing of the document was applied{}",
                 call_args.join(", "),
                 failure.outcome,
                 if failure.outcome.contains("OutOfGas") {
@@ -415,6 +572,114 @@ fn import(args: &ImportArgs, out: &Out) -> Result<()> {
             )
         }
     }
+}
+
+/// A problem found before submitting: line, event, what is wrong and what to do.
+type Problem = (usize, String, String);
+
+/// What the contract would refuse that an import can tell in advance, with what
+/// to do about it: a signer that is no active partner, a GTIN or SSCC not under one
+/// of the signer's GS1 company prefixes (the operator assigns them), a product
+/// commissioned already expired, a shipment to the signer itself.
+fn check_plan(
+    reader: &Reader<'_>,
+    client: &Client,
+    mapped: &[Mapped],
+    accounts: &BTreeMap<String, AccountId>,
+    company_prefixes: &BTreeMap<String, String>,
+    contract: Address,
+) -> Result<Vec<Problem>> {
+    let signer = reader.origin;
+    let mut problems = Vec::new();
+    let Some(first) = mapped.first() else {
+        return Ok(problems);
+    };
+    if reader.gln(signer)?.is_none() {
+        problems.push((
+            first.line,
+            first.what.clone(),
+            format!(
+                "the signer {signer} is not a registered trading partner of {}: the operator registers it with add_partner",
+                contract.0.to_ss58()
+            ),
+        ));
+        return Ok(problems);
+    }
+    let now = client.info()?.head.timestamp;
+    let mut owners: BTreeMap<String, Option<(String, AccountId)>> = BTreeMap::new();
+    for m in mapped {
+        for op in &m.operations {
+            let (identifier, kind, verb, expiry) = match op {
+                Operation::Commission { gtin, expiry, .. } => {
+                    (gtin, "GTIN", "commissions", Some(*expiry))
+                }
+                Operation::Repackage { gtin, expiry, .. } => {
+                    (gtin, "GTIN", "repackages into", Some(*expiry))
+                }
+                Operation::Pack { sscc, .. } => (sscc, "SSCC", "packs into", None),
+                Operation::Ship { to_gln, .. } => {
+                    if accounts.get(to_gln) == Some(&signer) {
+                        problems.push((
+                            m.line,
+                            m.what.clone(),
+                            format!("GLN {to_gln} is the signer's own: a partner does not ship to itself"),
+                        ));
+                    }
+                    continue;
+                }
+                _ => continue,
+            };
+            if let Some(expiry) = expiry {
+                if expiry <= now {
+                    problems.push((
+                        m.line,
+                        m.what.clone(),
+                        format!(
+                            "{kind} {identifier} expires {}, before the chain's time {}: expired product is not commissioned",
+                            crate::epcis::date(expiry),
+                            crate::epcis::rfc3339(now)
+                        ),
+                    ));
+                }
+            }
+            // Each identifier is checked, and reported, once.
+            if owners.contains_key(identifier) {
+                continue;
+            }
+            let owner = reader.identifier_owner(identifier)?;
+            owners.insert(identifier.clone(), owner.clone());
+            let signer_ss58 = signer.to_ss58();
+            let why = match owner {
+                Some((_, account)) if account == signer => continue,
+                Some((prefix, account)) => format!(
+                    "{kind} {identifier} is under GS1 company prefix {prefix}, held by {account}{}, not by the signer {signer_ss58}: only the holder of a prefix {verb} it (NotBrandOwner)",
+                    reader
+                        .gln(account)?
+                        .map(|g| format!(" (GLN {g})"))
+                        .unwrap_or_default()
+                ),
+                None => {
+                    let (prefix, named) = match company_prefixes.get(identifier) {
+                        Some(p) => (p.clone(), format!("GS1 company prefix {p}")),
+                        None => (
+                            "PREFIX".to_string(),
+                            "GS1 company prefix (4 to 12 digits after its first digit)".to_string(),
+                        ),
+                    };
+                    format!(
+                        "no partner holds the {named} of {kind} {identifier}, so the contract would refuse it (NotBrandOwner); the operator must first assign the prefix to the signer: add_prefix({signer_ss58}, {}), for example `carechain call {} --message add_prefix --args {signer_ss58} '{}' -x` signed by the operator",
+                        quoted(&prefix),
+                        contract.0.to_ss58(),
+                        quoted(&prefix),
+                    )
+                }
+            };
+            problems.push((m.line, m.what.clone(), why));
+        }
+    }
+    // The packages of one event share their GTIN and expiry: one line each.
+    problems.dedup();
+    Ok(problems)
 }
 
 /// The contract's `Shipment`, as SCALE-encoded.
@@ -432,6 +697,7 @@ enum DecommissionScale {
     Sample,
     Expired,
     Stolen,
+    Repackaged,
 }
 
 impl From<DecommissionScale> for Reason {
@@ -441,11 +707,12 @@ impl From<DecommissionScale> for Reason {
             DecommissionScale::Sample => Reason::Sample,
             DecommissionScale::Expired => Reason::Expired,
             DecommissionScale::Stolen => Reason::Stolen,
+            DecommissionScale::Repackaged => Reason::Repackaged,
         }
     }
 }
 
-/// The contract's `Action`.
+/// The contract's `Action`, every variant in the contract's order.
 #[derive(Decode)]
 enum ActionScale {
     Commissioned,
@@ -459,6 +726,13 @@ enum ActionScale {
     Recalled,
     Dispensed,
     Decommissioned(DecommissionScale),
+    Repackaged([u8; 32]),
+    CommissionedFrom([u8; 32]),
+    ReturnVerified,
+    ShipmentVoided,
+    Damaged,
+    PartiallyDispensed,
+    ReturnReceived,
 }
 
 /// The contract's `HistoryEntry` (ink!'s default block number is `u32`).
@@ -490,6 +764,21 @@ fn digits(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).into_owned()
 }
 
+/// Why the contract did not answer a read of package `gtin`/`serial`, and what to do.
+fn read_refused(error: &str, reader: AccountId, gtin: &str, serial: &str) -> anyhow::Error {
+    match error {
+        "NotAuthorized" => anyhow!(
+            "{reader} may not read package {gtin}/{serial} (NotAuthorized): the contract answers \
+             only its owner, its custodian, the recipient or carrier of its shipment, a partner \
+             whose verification request of it was verified, and the operator; export with --suri \
+             of one of them (a package that does not exist is refused the same way, except to the \
+             operator)"
+        ),
+        "UnknownPackage" => anyhow!("no package {gtin}/{serial} in the contract"),
+        other => anyhow!("the contract refused to read package {gtin}/{serial}: {other}"),
+    }
+}
+
 /// `epcis export`.
 fn export_history(args: &ExportArgs, out: &Out) -> Result<()> {
     let (gtin, serial) = ids::sgtin(&args.serial)
@@ -505,10 +794,16 @@ fn export_history(args: &ExportArgs, out: &Out) -> Result<()> {
         })?;
     let client = args.conn.connect()?;
     let bundle = contract_bundle(&client, args.contract, &args.bundles)?;
+    let reader = Reader {
+        client: &client,
+        bundle: &bundle,
+        contract: args.contract,
+        origin: keypair(&args.suri)?.account_id(),
+    };
     let package_args = [quoted(&gtin), quoted(&serial)];
-    let data = query(&client, &bundle, args.contract, "package", &package_args)?;
-    let package = decode_ok::<Option<PackageHead>>("package", &data)?
-        .ok_or_else(|| anyhow!("no package {gtin}/{serial} in the contract"))?;
+    let package = reader
+        .query_result::<PackageHead>("package", &package_args)?
+        .map_err(|e| read_refused(&e, reader.origin, &gtin, &serial))?;
     let mut raw = Vec::new();
     loop {
         let from = u32::try_from(raw.len()).unwrap_or(u32::MAX);
@@ -518,9 +813,9 @@ fn export_history(args: &ExportArgs, out: &Out) -> Result<()> {
             from.to_string(),
             "50".into(),
         ];
-        let data = query(&client, &bundle, args.contract, "history", &page_args)?;
-        let page: Result<Vec<HistoryEntryScale>, u8> = decode_ok("history", &data)?;
-        let page = page.map_err(|e| anyhow!("`history` refused with contract error {e}"))?;
+        let page = reader
+            .query_result::<Vec<HistoryEntryScale>>("history", &page_args)?
+            .map_err(|e| read_refused(&e, reader.origin, &gtin, &serial))?;
         let done = page.len() < 50;
         raw.extend(page);
         if done {
@@ -532,9 +827,7 @@ fn export_history(args: &ExportArgs, out: &Out) -> Result<()> {
         if let Some(g) = glns.get(&account) {
             return Ok(g.clone());
         }
-        let arg = [AccountId(account).to_ss58()];
-        let data = query(&client, &bundle, args.contract, "partner", &arg)?;
-        let gln = decode_ok::<Option<PartnerHead>>("partner", &data)?.map(|p| digits(&p.gln));
+        let gln = reader.gln(AccountId(account))?;
         glns.insert(account, gln.clone());
         Ok(gln)
     };
@@ -545,6 +838,11 @@ fn export_history(args: &ExportArgs, out: &Out) -> Result<()> {
                 lot: package.lot.clone(),
                 expiry: package.expiry,
             },
+            ActionScale::CommissionedFrom(source) => Action::CommissionedFrom {
+                source,
+                lot: package.lot.clone(),
+                expiry: package.expiry,
+            },
             ActionScale::Packed(s) => Action::Packed(digits(&s)),
             ActionScale::Unpacked(s) => Action::Unpacked(digits(&s)),
             ActionScale::Shipped(s) => Action::Shipped {
@@ -552,12 +850,18 @@ fn export_history(args: &ExportArgs, out: &Out) -> Result<()> {
                 transaction_information: s.transaction_information,
             },
             ActionScale::Received => Action::Received,
+            ActionScale::ReturnReceived => Action::ReturnReceived,
+            ActionScale::ReturnVerified => Action::ReturnVerified,
+            ActionScale::ShipmentVoided => Action::ShipmentVoided,
             ActionScale::Quarantined(r) => Action::Quarantined(r),
             ActionScale::Cleared => Action::Cleared,
             ActionScale::DeclaredIllegitimate(t) => Action::DeclaredIllegitimate(t),
             ActionScale::Recalled => Action::Recalled,
             ActionScale::Dispensed => Action::Dispensed,
+            ActionScale::PartiallyDispensed => Action::PartiallyDispensed,
+            ActionScale::Damaged => Action::Damaged,
             ActionScale::Decommissioned(d) => Action::Decommissioned(d.into()),
+            ActionScale::Repackaged(new) => Action::Repackaged(new),
         };
         history.push(Entry {
             actor_gln: gln_of(e.actor)?,
@@ -566,7 +870,8 @@ fn export_history(args: &ExportArgs, out: &Out) -> Result<()> {
         });
     }
     // The proof of the package's current record, against the head's state root.
-    let package_key = carechain_runtime::blake2_256(&(gtin_bytes(&gtin)?, serial.clone()).encode());
+    let package_key =
+        ids::package_key(&gtin, &serial).ok_or_else(|| anyhow!("GTIN {gtin} is not 14 digits"))?;
     let key = bundle.storage_key("packages", Some(&format!("0x{}", hex::encode(package_key))))?;
     let proof = client.proof(&ProofRequest {
         contract: Some(args.contract),
@@ -599,10 +904,4 @@ fn export_history(args: &ExportArgs, out: &Out) -> Result<()> {
         None => println!("{text}"),
     }
     Ok(())
-}
-
-fn gtin_bytes(gtin: &str) -> Result<[u8; 14]> {
-    gtin.as_bytes()
-        .try_into()
-        .map_err(|_| anyhow!("GTIN {gtin} is not 14 digits"))
 }

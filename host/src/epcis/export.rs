@@ -1,10 +1,13 @@
 //! A product's on-chain history as an EPCIS 2.0 document. Identifiers are written
 //! as GS1 Digital Link URIs (they need no company-prefix length, which GTINs do not
 //! carry); what EPCIS has no field for (the transaction-information hash, quarantine
-//! reasons) goes into `carechain:` extension fields, declared in the `@context`.
+//! reasons, the contract key of the other side of a repackaging, a saleable return's
+//! verification) goes into `carechain:` extension fields, declared in the `@context`.
+//! Business steps and dispositions are the CBV 2.0 words (see [`super`]).
 
 use serde_json::{json, Map, Value};
 
+use super::import::{PACKAGE_KEY, TRANSACTION_INFORMATION, VERIFICATION};
 use super::{date, ids, rfc3339, Reason};
 
 /// The JSON-LD namespace of Carechain's extension fields.
@@ -45,6 +48,28 @@ pub enum Action {
     Dispensed,
     /// Decommissioned.
     Decommissioned(Reason),
+    /// Repackaged into the package with this contract key (on the source).
+    Repackaged([u8; 32]),
+    /// Commissioned by repackaging the package with this contract key, with this lot
+    /// and expiry (ms).
+    CommissionedFrom {
+        /// The source package's key.
+        source: [u8; 32],
+        /// Lot.
+        lot: String,
+        /// Expiry, ms.
+        expiry: u64,
+    },
+    /// A returned package's saleable-return verification succeeded.
+    ReturnVerified,
+    /// Its shipment was voided.
+    ShipmentVoided,
+    /// Reported damaged.
+    Damaged,
+    /// Partly dispensed.
+    PartiallyDispensed,
+    /// Received back by a former owner or custodian (a saleable return).
+    ReturnReceived,
 }
 
 /// One history entry.
@@ -96,6 +121,36 @@ fn aggregation_event(
     event
 }
 
+/// A repackaging, of which a package's history holds one side: the source's
+/// (`inputEPCList`) or the new package's (`outputEPCList`). Both sides carry the same
+/// `transformationID`, named after the source's contract key (a package is
+/// repackaged once), and the other side's key as `carechain:packageKey`.
+fn transformation_event(
+    at: u64,
+    side: &str,
+    epc: &str,
+    source: &[u8; 32],
+    other: &[u8; 32],
+    disposition: &str,
+) -> Map<String, Value> {
+    let mut event = Map::new();
+    event.insert("type".into(), json!("TransformationEvent"));
+    event.insert("eventTime".into(), json!(rfc3339(at)));
+    event.insert("eventTimeZoneOffset".into(), json!("+00:00"));
+    event.insert(side.into(), json!([epc]));
+    event.insert(
+        "transformationID".into(),
+        json!(format!("{NAMESPACE}repackaging/0x{}", hex::encode(source))),
+    );
+    event.insert("bizStep".into(), json!("repackaging"));
+    event.insert("disposition".into(), json!(disposition));
+    event.insert(
+        PACKAGE_KEY.into(),
+        json!(format!("0x{}", hex::encode(other))),
+    );
+    event
+}
+
 /// The EPCIS event of one history entry of package (`gtin`, `serial`).
 pub fn event(gtin: &str, serial: &str, entry: &Entry) -> Value {
     let epc = ids::sgtin_uri(gtin, serial);
@@ -103,13 +158,27 @@ pub fn event(gtin: &str, serial: &str, entry: &Entry) -> Value {
     let mut event = match &entry.action {
         Action::Commissioned { lot, expiry } => {
             let mut e = object_event(&epc, at, "ADD", "commissioning", Some("active"));
-            e.insert(
-                "ilmd".into(),
-                json!({ "cbvmda:lotNumber": lot, "cbvmda:itemExpirationDate": date(*expiry) }),
-            );
+            e.insert("ilmd".into(), ilmd(lot, *expiry));
             e
         }
-        Action::Packed(sscc) => aggregation_event(sscc, &epc, at, "ADD", "packing"),
+        Action::CommissionedFrom {
+            source,
+            lot,
+            expiry,
+        } => {
+            let mut e = transformation_event(at, "outputEPCList", &epc, source, source, "active");
+            e.insert("ilmd".into(), ilmd(lot, *expiry));
+            e
+        }
+        Action::Repackaged(new) => {
+            let own = ids::package_key(gtin, serial).unwrap_or_default();
+            transformation_event(at, "inputEPCList", &epc, &own, new, "inactive")
+        }
+        Action::Packed(sscc) => {
+            let mut e = aggregation_event(sscc, &epc, at, "ADD", "packing");
+            e.insert("disposition".into(), json!("container_closed"));
+            e
+        }
         Action::Unpacked(sscc) => aggregation_event(sscc, &epc, at, "DELETE", "unpacking"),
         Action::Shipped {
             to_gln,
@@ -123,12 +192,29 @@ pub fn event(gtin: &str, serial: &str, entry: &Entry) -> Value {
                 );
             }
             e.insert(
-                "carechain:transactionInformation".into(),
+                TRANSACTION_INFORMATION.into(),
                 json!(format!("0x{}", hex::encode(transaction_information))),
             );
             e
         }
         Action::Received => object_event(&epc, at, "OBSERVE", "receiving", Some("in_progress")),
+        Action::ReturnReceived => object_event(&epc, at, "OBSERVE", "receiving", Some("returned")),
+        Action::ReturnVerified => {
+            let mut e = object_event(&epc, at, "OBSERVE", "inspecting", Some("active"));
+            e.insert(VERIFICATION.into(), json!("saleableReturn"));
+            e
+        }
+        Action::ShipmentVoided => {
+            object_event(&epc, at, "OBSERVE", "void_shipping", Some("active"))
+        }
+        Action::Damaged => object_event(&epc, at, "OBSERVE", "inspecting", Some("damaged")),
+        Action::PartiallyDispensed => object_event(
+            &epc,
+            at,
+            "OBSERVE",
+            "dispensing",
+            Some("partially_dispensed"),
+        ),
         Action::Quarantined(reason) => {
             let mut e = object_event(&epc, at, "OBSERVE", "holding", Some("non_sellable_other"));
             e.insert("carechain:reason".into(), json!(reason));
@@ -143,13 +229,15 @@ pub fn event(gtin: &str, serial: &str, entry: &Entry) -> Value {
         Action::Recalled => object_event(&epc, at, "OBSERVE", "holding", Some("recalled")),
         Action::Dispensed => object_event(&epc, at, "OBSERVE", "dispensing", Some("dispensed")),
         Action::Decommissioned(reason) => {
-            let disposition = match reason {
-                Reason::Destroyed => "destroyed",
-                Reason::Sample => "sampled",
-                Reason::Expired => "expired",
-                Reason::Stolen => "stolen",
+            let (step, disposition) = match reason {
+                Reason::Destroyed => ("decommissioning", "destroyed"),
+                // CBV 2.0 has a sampling step, no "sampled" disposition.
+                Reason::Sample => ("sampling", "inactive"),
+                Reason::Expired => ("decommissioning", "expired"),
+                Reason::Stolen => ("decommissioning", "stolen"),
+                Reason::Repackaged => ("repackaging", "inactive"),
             };
-            object_event(&epc, at, "DELETE", "decommissioning", Some(disposition))
+            object_event(&epc, at, "DELETE", step, Some(disposition))
         }
     };
     if let Some(gln) = &entry.actor_gln {
@@ -159,6 +247,10 @@ pub fn event(gtin: &str, serial: &str, entry: &Entry) -> Value {
         );
     }
     Value::Object(event)
+}
+
+fn ilmd(lot: &str, expiry: u64) -> Value {
+    json!({ "cbvmda:lotNumber": lot, "cbvmda:itemExpirationDate": date(expiry) })
 }
 
 /// An EPCIS 2.0 document of a package's history, created at `created` (ms), with
@@ -197,15 +289,35 @@ mod tests {
     use super::super::{Operation, Target};
     use super::*;
 
-    #[test]
-    fn exported_history_reads_back_as_the_same_operations() {
-        let gtin = "10614141073464";
-        let serial = "SN/1";
-        let entry = |action| Entry {
+    const GTIN: &str = "10614141073464";
+    const SERIAL: &str = "SN/1";
+
+    fn entry(action: Action) -> Entry {
+        Entry {
             actor_gln: Some("0614141073467".into()),
             at: 1_767_225_600_000,
             action,
-        };
+        }
+    }
+
+    fn read_back(history: &[Entry]) -> (Vec<Operation>, Vec<String>) {
+        let doc = document(GTIN, SERIAL, history, 1_767_225_600_000, Map::new());
+        let text = serde_json::to_string_pretty(&doc).expect("json");
+        let import = read(&text, None).expect("reads back");
+        let ops = import
+            .mapped
+            .into_iter()
+            .flat_map(|m| m.operations)
+            .collect();
+        (ops, import.unmapped.into_iter().map(|u| u.reason).collect())
+    }
+
+    fn package() -> Target {
+        Target::Package(GTIN.into(), SERIAL.into())
+    }
+
+    #[test]
+    fn exported_history_reads_back_as_the_same_operations() {
         let history = [
             entry(Action::Commissioned {
                 lot: "L1".into(),
@@ -219,38 +331,139 @@ mod tests {
             entry(Action::Quarantined("suspect".into())),
             entry(Action::Dispensed),
         ];
-        let doc = document(gtin, serial, &history, 1_767_225_600_000, Map::new());
-        let text = serde_json::to_string_pretty(&doc).expect("json");
-        let import = read(&text, None).expect("reads back");
-        let ops: Vec<Operation> = import
-            .mapped
-            .into_iter()
-            .flat_map(|m| m.operations)
-            .collect();
+        let (ops, unmapped) = read_back(&history);
         assert_eq!(
             ops,
             vec![
                 Operation::Commission {
-                    gtin: gtin.into(),
-                    serial: serial.into(),
+                    gtin: GTIN.into(),
+                    serial: SERIAL.into(),
                     lot: "L1".into(),
                     expiry: 1_806_451_200_000
                 },
                 Operation::Pack {
                     sscc: "106141412345678908".into(),
-                    items: vec![(gtin.into(), serial.into())]
+                    items: vec![(GTIN.into(), SERIAL.into())]
                 },
                 Operation::Ship {
-                    target: Target::Package(gtin.into(), serial.into()),
+                    target: package(),
                     to_gln: "0614141007776".into(),
                     transaction_information: [7; 32]
                 },
                 Operation::Dispense {
-                    gtin: gtin.into(),
-                    serial: serial.into()
+                    gtin: GTIN.into(),
+                    serial: SERIAL.into()
                 },
             ]
         );
-        assert_eq!(import.unmapped.len(), 1, "quarantine has no EPCIS import");
+        assert_eq!(unmapped.len(), 1, "quarantine has no EPCIS import");
+    }
+
+    #[test]
+    fn new_actions_export_with_their_cbv_words_and_read_back_where_they_map() {
+        let history = [
+            entry(Action::Shipped {
+                to_gln: Some("0614141007776".into()),
+                transaction_information: [7; 32],
+            }),
+            entry(Action::ShipmentVoided),
+            entry(Action::ReturnReceived),
+            entry(Action::ReturnVerified),
+            entry(Action::Damaged),
+            entry(Action::PartiallyDispensed),
+            entry(Action::Decommissioned(Reason::Sample)),
+        ];
+        let doc = document(GTIN, SERIAL, &history, 1_767_225_600_000, Map::new());
+        let events = doc["epcisBody"]["eventList"].as_array().expect("events");
+        let words: Vec<(String, String)> = events
+            .iter()
+            .map(|e| {
+                (
+                    e["bizStep"].as_str().unwrap_or_default().to_string(),
+                    e["disposition"].as_str().unwrap_or_default().to_string(),
+                )
+            })
+            .collect();
+        let expected = [
+            ("shipping", "in_transit"),
+            ("void_shipping", "active"),
+            ("receiving", "returned"),
+            ("inspecting", "active"),
+            ("inspecting", "damaged"),
+            ("dispensing", "partially_dispensed"),
+            ("sampling", "inactive"),
+        ];
+        assert_eq!(
+            words,
+            expected
+                .map(|(s, d)| (s.to_string(), d.to_string()))
+                .to_vec()
+        );
+        assert_eq!(events[3][VERIFICATION], "saleableReturn");
+        let (ops, unmapped) = read_back(&history);
+        assert_eq!(
+            ops,
+            vec![
+                Operation::Ship {
+                    target: package(),
+                    to_gln: "0614141007776".into(),
+                    transaction_information: [7; 32]
+                },
+                Operation::VoidShipment { target: package() },
+                Operation::Receive { target: package() },
+                Operation::ReportDamaged {
+                    gtin: GTIN.into(),
+                    serial: SERIAL.into()
+                },
+                Operation::DispensePartial {
+                    gtin: GTIN.into(),
+                    serial: SERIAL.into()
+                },
+                Operation::Decommission {
+                    gtin: GTIN.into(),
+                    serial: SERIAL.into(),
+                    reason: Reason::Sample
+                },
+            ]
+        );
+        assert_eq!(unmapped.len(), 1, "{unmapped:?}");
+        assert!(unmapped[0].contains("request_verification"));
+    }
+
+    #[test]
+    fn repackaging_exports_as_transformation_events_naming_the_other_package_by_key() {
+        let history = [
+            entry(Action::CommissionedFrom {
+                source: [1; 32],
+                lot: "R1".into(),
+                expiry: 1_806_451_200_000,
+            }),
+            entry(Action::Repackaged([2; 32])),
+        ];
+        let doc = document(GTIN, SERIAL, &history, 1_767_225_600_000, Map::new());
+        let events = doc["epcisBody"]["eventList"].as_array().expect("events");
+        let epc = ids::sgtin_uri(GTIN, SERIAL);
+        assert_eq!(events[0]["type"], "TransformationEvent");
+        assert_eq!(events[0]["bizStep"], "repackaging");
+        assert_eq!(events[0]["outputEPCList"], json!([epc]));
+        assert_eq!(events[0]["ilmd"]["cbvmda:lotNumber"], "R1");
+        assert_eq!(
+            events[0][PACKAGE_KEY],
+            json!(format!("0x{}", "01".repeat(32)))
+        );
+        assert_eq!(events[1]["inputEPCList"], json!([epc]));
+        let own = ids::package_key(GTIN, SERIAL).expect("key");
+        assert_eq!(
+            events[1]["transformationID"],
+            json!(format!("{NAMESPACE}repackaging/0x{}", hex::encode(own)))
+        );
+        assert_eq!(events[1]["disposition"], "inactive");
+        let (ops, unmapped) = read_back(&history);
+        assert!(ops.is_empty(), "{ops:?}");
+        assert_eq!(unmapped.len(), 2);
+        assert!(
+            unmapped.iter().all(|u| u.contains("by its key")),
+            "{unmapped:?}"
+        );
     }
 }

@@ -120,6 +120,23 @@ pub fn gln(id: &str) -> Option<String> {
     (all_digits(&gln) && gln.len() == 13).then_some(gln)
 }
 
+/// The GS1 company prefix an EPC URN names (`urn:epc:id:sgtin:0614141.107346.2017`
+/// names `0614141`; SSCC URNs too). None for a Digital Link URI, which does not
+/// mark where the prefix ends, or a malformed identifier.
+pub fn company_prefix(epc: &str) -> Option<String> {
+    let parts = urn_parts(epc, "sgtin").or_else(|| urn_parts(epc, "sscc"))?;
+    let prefix = parts.first()?;
+    (sgtin(epc).is_some() || sscc(epc).is_some()).then(|| (*prefix).to_string())
+}
+
+/// The DSCSA contract's key of package (GTIN-14, serial): BLAKE2-256 of
+/// SCALE((GTIN as 14 ASCII digits, serial)). None unless the GTIN is 14 bytes.
+pub fn package_key(gtin: &str, serial: &str) -> Option<[u8; 32]> {
+    use parity_scale_codec::Encode;
+    let gtin: [u8; 14] = gtin.as_bytes().try_into().ok()?;
+    Some(carechain_runtime::blake2_256(&(gtin, serial).encode()))
+}
+
 /// A serialized product as a GS1 Digital Link URI (needs no company-prefix length).
 pub fn sgtin_uri(gtin: &str, serial: &str) -> String {
     let mut escaped = String::new();
@@ -176,6 +193,23 @@ mod tests {
             gln("urn:epc:id:pgln:0614141.00777"),
             Some("0614141007776".to_string())
         );
+    }
+
+    #[test]
+    fn company_prefixes_come_from_urns_only() {
+        assert_eq!(
+            company_prefix("urn:epc:id:sgtin:0312345.067890.SN1001").as_deref(),
+            Some("0312345")
+        );
+        assert_eq!(
+            company_prefix("urn:epc:id:sscc:0312345.0000000123").as_deref(),
+            Some("0312345")
+        );
+        assert_eq!(
+            company_prefix("https://id.gs1.org/01/00312345678906/21/SN1001"),
+            None
+        );
+        assert_eq!(company_prefix("urn:epc:id:sgtin:031234.067890.SN1"), None);
     }
 
     #[test]

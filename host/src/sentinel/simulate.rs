@@ -5,6 +5,12 @@
 //! Parties are keys derived from their names (a seed of SHA-256 of the name); steps
 //! are grouped into blocks of ten minutes of activity (at most [`MAX_BLOCK_TXS`]
 //! transactions), each block stamped with its last step's time.
+//!
+//! The contracts assign record ids: the id of each registered record is read from its
+//! `RecordRegistered` event and stands in for the generator's handle in later steps
+//! (a step using a record registered in the block being filled closes the block
+//! first). Location references and break-glass justifications go on chain as salted
+//! SHA-256 commitments ([`commitment`]), as a hospital's system would send them.
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -15,9 +21,11 @@ use carechain_runtime::{
     Outcome, SignedTransaction, Transaction, Weight,
 };
 use carechain_sentinel::events::{
-    ChainEvent, DataClass, Decoder, Event, PackageKey, Provision, Purpose, RawEvent,
+    ChainEvent, DataClass, Decoder, Event, PackageKey, Provision, Purpose, RawEvent, RecordId,
 };
-use carechain_sentinel::generate::{AccessKind, Action, PartnerRole, Step, SupplyKind, World};
+use carechain_sentinel::generate::{
+    AccessKind, Action, PartnerRole, RecordHandle, Step, SupplyKind, World,
+};
 use parity_scale_codec::Encode;
 
 /// Most transactions in one simulated block.
@@ -141,6 +149,16 @@ impl Artifacts {
     }
 }
 
+/// A salted SHA-256 commitment to text kept off chain, as ehr_access stores location
+/// references and justifications: SHA-256(salt || text), the salt (here derived from
+/// the text, so that a simulation is reproducible) kept with the text.
+pub fn commitment(text: &str) -> [u8; 32] {
+    let salt = sha256(format!("carechain-sim-salt:{text}").as_bytes()).0;
+    let mut salted = salt.to_vec();
+    salted.extend_from_slice(text.as_bytes());
+    sha256(&salted).0
+}
+
 /// A party's key: the seed is SHA-256 of its name (a `//Name` is the dev key).
 pub fn party_key(name: &str) -> Result<Keypair> {
     if name.starts_with("//") {
@@ -184,8 +202,7 @@ pub struct Simulation {
     pub events: Vec<RawEvent>,
     /// Steps run.
     pub steps: usize,
-    /// Steps whose transaction failed (a contract error; expected for a few, such as
-    /// a break-glass over the pending-review limit).
+    /// Steps whose transaction failed (a contract error; a generated world means none).
     pub failed: usize,
     /// The first failure, described.
     pub first_failure: Option<String>,
@@ -203,6 +220,8 @@ struct Driver<'a, S: ChainStore> {
     sim: Simulation,
     /// Break-glass tag -> (contract, entry).
     tags: BTreeMap<u64, ([u8; 32], u64)>,
+    /// The generator's record handles -> the ids the contracts assigned.
+    records: BTreeMap<RecordHandle, RecordId>,
 }
 
 /// What each transaction in a block is for (to record the ground truth).
@@ -211,6 +230,7 @@ enum Intent {
     Access(Option<AccessKind>, Option<u64>),
     Order(SupplyKind),
     Verify(SupplyKind),
+    Register(RecordHandle),
 }
 
 impl<S: ChainStore> Driver<'_, S> {
@@ -296,6 +316,13 @@ impl<S: ChainStore> Driver<'_, S> {
     fn record_truth(&mut self, block: u64, tx_index: u32, purpose: Intent, events: &[ChainEvent]) {
         match purpose {
             Intent::Plain => {}
+            Intent::Register(handle) => {
+                for e in events {
+                    if let Event::RecordRegistered { record, .. } = e.event {
+                        self.records.insert(handle, record);
+                    }
+                }
+            }
             Intent::Access(kind, tag) => {
                 for e in events {
                     if let Event::AccessDecided { entry, .. } = e.event {
@@ -401,6 +428,10 @@ impl<S: ChainStore> Driver<'_, S> {
             let (tx, address) = deploy(self, &hospital.organization, &a.ehr_access, data)?;
             txs.push((tx, Intent::Plain));
             self.sim.deployment.hospitals.push(address);
+            // Consent answers `decision` only to reader contracts its deployer
+            // registered: each hospital's EHR contract is one.
+            let data = a.consent.data("add_reader", address)?;
+            txs.push((self.call(uploader, consent, data)?, Intent::Plain));
         }
         for region in &world.regions {
             let data = a.dscsa.data("new", ())?;
@@ -410,6 +441,12 @@ impl<S: ChainStore> Driver<'_, S> {
         }
         let at = world.steps.first().map_or(0, |s| s.at);
         self.block(at, txs)
+    }
+
+    /// The id the contract gave the record with `handle` (all zeros, which no record
+    /// has, if its registration failed: the step then fails and is counted).
+    fn record_id(&self, handle: &RecordHandle) -> RecordId {
+        self.records.get(handle).copied().unwrap_or([0; 32])
     }
 
     fn transaction(&mut self, step: &Step) -> Result<(SignedTransaction, Intent)> {
@@ -460,15 +497,13 @@ impl<S: ChainStore> Driver<'_, S> {
                 class,
             } => {
                 let patient = self.account(patient)?;
-                let args = (
-                    *record,
-                    patient,
-                    *class,
-                    sha256(record).0,
-                    format!("fhir://h{h}/{}", hex::encode(&record[..20])),
-                );
+                let location = format!("fhir://h{h}/{}", hex::encode(&record[..20]));
+                let args = (patient, *class, sha256(record).0, commitment(&location));
                 let data = a.ehr_access.data("register_record", args)?;
-                (self.call(actor, hospital(*h)?, data)?, Intent::Plain)
+                (
+                    self.call(actor, hospital(*h)?, data)?,
+                    Intent::Register(*record),
+                )
             }
             Action::CareRelation {
                 hospital: h,
@@ -491,9 +526,10 @@ impl<S: ChainStore> Driver<'_, S> {
                 record,
                 label,
             } => {
-                let data = a
-                    .ehr_access
-                    .data("request_access", (*record, Purpose::Treatment))?;
+                let data = a.ehr_access.data(
+                    "request_access",
+                    (self.record_id(record), Purpose::Treatment),
+                )?;
                 (
                     self.call(actor, hospital(*h)?, data)?,
                     Intent::Access(*label, None),
@@ -505,10 +541,13 @@ impl<S: ChainStore> Driver<'_, S> {
                 tag,
                 label,
             } => {
-                let data = a.ehr_access.data(
-                    "break_glass",
-                    (*record, "emergency: patient unresponsive".to_string()),
-                )?;
+                let justification = commitment(&format!(
+                    "emergency: patient unresponsive (tag {tag}, {})",
+                    step.at
+                ));
+                let data = a
+                    .ehr_access
+                    .data("break_glass", (self.record_id(record), justification))?;
                 (
                     self.call(actor, hospital(*h)?, data)?,
                     Intent::Access(*label, Some(*tag)),
@@ -541,6 +580,16 @@ impl<S: ChainStore> Driver<'_, S> {
                     "LICENSE-SIM".to_string(),
                 );
                 let data = a.dscsa.data("add_partner", args)?;
+                (self.call(actor, region(*r)?, data)?, Intent::Plain)
+            }
+            Action::AddPrefix {
+                region: r,
+                partner,
+                prefix,
+            } => {
+                let data = a
+                    .dscsa
+                    .data("add_prefix", (self.account(partner)?, prefix.clone()))?;
                 (self.call(actor, region(*r)?, data)?, Intent::Plain)
             }
             Action::Commission {
@@ -592,11 +641,15 @@ impl<S: ChainStore> Driver<'_, S> {
                 serial,
                 lot,
                 expiry,
+                presenter,
+                context,
                 label,
             } => {
-                let data = a
-                    .dscsa
-                    .data("request_verification", (gtin, serial, lot, *expiry))?;
+                let presenter = self.account(presenter)?;
+                let data = a.dscsa.data(
+                    "request_verification",
+                    (gtin, serial, lot, *expiry, presenter, *context),
+                )?;
                 let purpose = label.map_or(Intent::Plain, Intent::Verify);
                 (self.call(actor, region(*r)?, data)?, purpose)
             }
@@ -634,6 +687,7 @@ pub fn run<S: ChainStore>(
         nonces: BTreeMap::new(),
         sim: Simulation::default(),
         tags: BTreeMap::new(),
+        records: BTreeMap::new(),
     };
     driver.deploy(world)?;
     let mut i = 0;
@@ -641,6 +695,8 @@ pub fn run<S: ChainStore>(
         let window = world.steps[i].at - world.steps[i].at % BLOCK_SPAN;
         let mut txs = Vec::new();
         let mut at = window;
+        // Records registered in this block: their ids are known once it is produced.
+        let mut registering: Vec<RecordHandle> = Vec::new();
         while i < world.steps.len()
             && world.steps[i].at < window + BLOCK_SPAN
             && txs.len() < MAX_BLOCK_TXS
@@ -649,6 +705,16 @@ pub fn run<S: ChainStore>(
             // A review must see its break-glass entry: close the block first.
             if matches!(step.action, Action::ReviewBreakGlass { .. }) && !txs.is_empty() {
                 break;
+            }
+            // An access must name the id its record's registration was given.
+            match &step.action {
+                Action::RequestAccess { record, .. } | Action::BreakGlass { record, .. }
+                    if registering.contains(record) =>
+                {
+                    break;
+                }
+                Action::RegisterRecord { record, .. } => registering.push(*record),
+                _ => {}
             }
             txs.push(driver.transaction(step)?);
             at = at.max(step.at);

@@ -42,6 +42,12 @@ fn healthcare_contracts_behave_as_on_pallet_contracts() {
             b"",
         )
         .expect("ehr");
+    s.call(
+        "add reader",
+        consent,
+        0,
+        call_of("consent", "add_reader", ehr),
+    );
     let ehr_call = |label: &str, args: &dyn Fn(&mut Vec<u8>)| {
         let mut data = selector("ehr_access", "messages", label).to_vec();
         args(&mut data);
@@ -59,9 +65,33 @@ fn healthcare_contracts_behave_as_on_pallet_contracts() {
         0,
         call_of("ehr_access", "add_provider", id("Bob")),
     );
+    s.call(
+        "care relation",
+        ehr,
+        0,
+        call_of(
+            "ehr_access",
+            "register_care_relation",
+            (id("Charlie"), id("Bob"), 0u64, u64::MAX),
+        ),
+    );
+    // The contract names records: BLAKE2-256 of (its address, a counter).
+    let record_id = |n: u64| carechain_runtime::blake2_256(&(ehr, n).encode());
+    let (labs, psych) = (record_id(0), record_id(1));
+    let location = [7u8; 32];
+    s.sign_as("Eve");
+    s.call(
+        "register record, not the custodian",
+        ehr,
+        0,
+        call_of(
+            "ehr_access",
+            "register_record",
+            (id("Charlie"), 2u8, [5u8; 32], location),
+        ),
+    );
     s.sign_as("Bob");
-    let (labs, psych) = ([1u8; 32], [2u8; 32]);
-    for (record, class) in [(labs, 2u8), (psych, 4u8)] {
+    for (content, class) in [([5u8; 32], 2u8), ([6u8; 32], 4u8)] {
         s.call(
             "register record",
             ehr,
@@ -69,24 +99,38 @@ fn healthcare_contracts_behave_as_on_pallet_contracts() {
             call_of(
                 "ehr_access",
                 "register_record",
-                (
-                    record,
-                    id("Charlie"),
-                    class,
-                    [5u8; 32],
-                    "fhir://x".to_string(),
-                ),
+                (id("Charlie"), class, content, location),
             ),
         );
     }
     s.call(
-        "register record again",
+        "register the same content again",
         ehr,
         0,
         call_of(
             "ehr_access",
             "register_record",
-            (labs, id("Charlie"), 2u8, [5u8; 32], "fhir://x".to_string()),
+            (id("Charlie"), 0u8, [5u8; 32], location),
+        ),
+    );
+    s.call(
+        "amend to a lesser class",
+        ehr,
+        0,
+        call_of(
+            "ehr_access",
+            "amend_record",
+            (psych, 0u8, [8u8; 32], location),
+        ),
+    );
+    s.call(
+        "amend",
+        ehr,
+        0,
+        call_of(
+            "ehr_access",
+            "amend_record",
+            (psych, 4u8, [8u8; 32], location),
         ),
     );
     s.call(
@@ -174,28 +218,49 @@ fn healthcare_contracts_behave_as_on_pallet_contracts() {
         "break glass",
         ehr,
         0,
-        ehr_call("break_glass", &|d| {
-            (psych, "ED, unresponsive".to_string()).encode_to(d)
-        }),
+        ehr_call("break_glass", &|d| (psych, [3u8; 32]).encode_to(d)),
     );
     s.call(
         "break glass, no reason",
         ehr,
         0,
-        ehr_call("break_glass", &|d| (psych, " ".to_string()).encode_to(d)),
+        ehr_call("break_glass", &|d| (psych, [0u8; 32]).encode_to(d)),
+    );
+    s.call(
+        "review own break glass",
+        ehr,
+        0,
+        call_of("ehr_access", "review", (6u64, true)),
     );
     s.sign_as("Charlie");
     s.call(
         "review",
         ehr,
         0,
-        call_of("ehr_access", "review", (5u64, false)),
+        call_of("ehr_access", "review", (6u64, true)),
     );
     s.call(
         "review again",
         ehr,
         0,
-        call_of("ehr_access", "review", (5u64, true)),
+        call_of("ehr_access", "review", (6u64, true)),
+    );
+    s.sign_as("Dave");
+    s.call(
+        "officer reports after the patient",
+        ehr,
+        0,
+        call_of("ehr_access", "review", (6u64, false)),
+    );
+    s.call(
+        "pending reviews",
+        ehr,
+        0,
+        call_of(
+            "ehr_access",
+            "pending_reviews",
+            (id("Charlie"), 0u32, 50u32),
+        ),
     );
     let window = (id("Charlie"), 0u64, u64::MAX, 0u32, 50u32);
     s.sign_as("Eve");
@@ -213,10 +278,59 @@ fn healthcare_contracts_behave_as_on_pallet_contracts() {
         call_of("ehr_access", "accounting_of_disclosures", window),
     );
     s.call(
-        "history",
+        "history by a stranger",
         consent,
         0,
         call_of("consent", "consents_of", (id("Charlie"), 0u32, 10u32)),
+    );
+    s.call(
+        "audit entry by a stranger",
+        ehr,
+        0,
+        call_of("ehr_access", "audit_entry", 0u64),
+    );
+    s.sign_as("Eve");
+    s.call(
+        "history by the delegate",
+        consent,
+        0,
+        call_of("consent", "consents_of", (id("Charlie"), 0u32, 10u32)),
+    );
+    s.call(
+        "delegate grants itself",
+        consent,
+        0,
+        call_of(
+            "consent",
+            "record",
+            (
+                id("Charlie"),
+                id("Eve"),
+                0u8,
+                vec![4u8],
+                vec![5u8],
+                0u64,
+                Some(u64::MAX),
+            ),
+        ),
+    );
+    s.call(
+        "part 2 permit without an end",
+        consent,
+        0,
+        call_of(
+            "consent",
+            "record",
+            (
+                id("Charlie"),
+                id("Bob"),
+                0u8,
+                vec![0u8],
+                vec![5u8],
+                0u64,
+                None::<u64>,
+            ),
+        ),
     );
 
     // DSCSA from commissioning to dispensing, with refusals on the way.
@@ -256,8 +370,32 @@ fn healthcare_contracts_behave_as_on_pallet_contracts() {
             ),
         ),
     );
+    s.call(
+        "assign prefix",
+        dscsa,
+        0,
+        call_of("dscsa", "add_prefix", (id("Bob"), "0300012")),
+    );
+    s.call(
+        "assign overlapping prefix",
+        dscsa,
+        0,
+        call_of("dscsa", "add_prefix", (id("Charlie"), "030001")),
+    );
     let (gtin, sscc, expiry) = ("00300012345671", "003000120000000013", 4_102_444_800_000u64);
+    s.call(
+        "prefix owner",
+        dscsa,
+        0,
+        call_of("dscsa", "brand_owner", gtin),
+    );
     s.sign_as("Bob");
+    s.call(
+        "assign prefix, not operator",
+        dscsa,
+        0,
+        call_of("dscsa", "add_prefix", (id("Bob"), "0614141")),
+    );
     for serial in ["SN1", "SN2", "SN3"] {
         s.call(
             "commission",
@@ -305,6 +443,66 @@ fn healthcare_contracts_behave_as_on_pallet_contracts() {
                 true,
             ),
         ),
+    );
+    s.call(
+        "ship to oneself",
+        dscsa,
+        0,
+        call_of(
+            "dscsa",
+            "ship",
+            (
+                container.clone(),
+                id("Bob"),
+                None::<Account>,
+                [1u8; 32],
+                true,
+            ),
+        ),
+    );
+    s.call(
+        "ship without transaction information",
+        dscsa,
+        0,
+        call_of(
+            "dscsa",
+            "ship",
+            (
+                container.clone(),
+                id("Charlie"),
+                None::<Account>,
+                [0u8; 32],
+                true,
+            ),
+        ),
+    );
+    s.call(
+        "ship to dispenser, then void",
+        dscsa,
+        0,
+        call_of(
+            "dscsa",
+            "ship",
+            (
+                container.clone(),
+                id("Dave"),
+                None::<Account>,
+                [1u8; 32],
+                true,
+            ),
+        ),
+    );
+    s.call(
+        "void shipment",
+        dscsa,
+        0,
+        call_of("dscsa", "void_shipment", container.clone()),
+    );
+    s.call(
+        "void shipment again",
+        dscsa,
+        0,
+        call_of("dscsa", "void_shipment", container.clone()),
     );
     s.call(
         "ship without statement",
@@ -441,24 +639,38 @@ fn healthcare_contracts_behave_as_on_pallet_contracts() {
         );
     }
     s.call(
-        "history",
+        "history, no DSCSA reason",
         dscsa,
         0,
         call_of("dscsa", "history", (gtin, "SN1", 0u32, 50u32)),
     );
+    s.sign_as("Dave");
+    s.call(
+        "history by the owner",
+        dscsa,
+        0,
+        call_of("dscsa", "history", (gtin, "SN1", 0u32, 50u32)),
+    );
+    s.call(
+        "package by the owner",
+        dscsa,
+        0,
+        call_of("dscsa", "package", (gtin, "SN1")),
+    );
+    s.sign_as("Bob");
 
     // The sentinel's on-chain half: care relations, the organization-wide consent,
     // verification requests as events, the oracle, model hashes, flags and reviews.
     let model = [9u8; 32];
     s.sign_as("Alice");
     s.call(
-        "care relation",
+        "care relation, appended",
         ehr,
         0,
         call_of(
             "ehr_access",
             "register_care_relation",
-            (id("Charlie"), id("Bob"), 0u64, u64::MAX),
+            (id("Charlie"), id("Bob"), 0u64, 1_000u64),
         ),
     );
     s.call(
@@ -475,7 +687,7 @@ fn healthcare_contracts_behave_as_on_pallet_contracts() {
         "care relation query",
         ehr,
         0,
-        call_of("ehr_access", "care_relation", (id("Charlie"), id("Bob"))),
+        call_of("ehr_access", "care_relations", (id("Charlie"), id("Bob"))),
     );
     s.sign_as("Charlie");
     let to_organization = (
@@ -590,7 +802,7 @@ fn healthcare_contracts_behave_as_on_pallet_contracts() {
         call_of(
             "dscsa",
             "request_verification",
-            (gtin, "SN1", "LOT1", expiry),
+            (gtin, "SN1", "LOT1", expiry, id("Dave"), 3u8),
         ),
     );
     s.call(
@@ -600,7 +812,7 @@ fn healthcare_contracts_behave_as_on_pallet_contracts() {
         call_of(
             "dscsa",
             "request_verification",
-            (gtin, "FAKE1", "LOT1", expiry),
+            (gtin, "FAKE1", "LOT1", expiry, id("Dave"), 1u8),
         ),
     );
     s.sign_as("Ferdie");
@@ -611,7 +823,7 @@ fn healthcare_contracts_behave_as_on_pallet_contracts() {
         call_of(
             "dscsa",
             "request_verification",
-            (gtin, "SN1", "LOT1", expiry),
+            (gtin, "SN1", "LOT1", expiry, id("Dave"), 3u8),
         ),
     );
     s.sign_as("Alice");
@@ -666,6 +878,27 @@ fn healthcare_contracts_behave_as_on_pallet_contracts() {
         call_of("dscsa", "close_serial_flag", (0u64, true)),
     );
     s.sign_as("Bob");
+    s.call(
+        "close own serial flag",
+        dscsa,
+        0,
+        call_of("dscsa", "close_serial_flag", (0u64, true)),
+    );
+    s.sign_as("Alice");
+    s.call(
+        "close serial flag before quarantine",
+        dscsa,
+        0,
+        call_of("dscsa", "close_serial_flag", (0u64, true)),
+    );
+    s.sign_as("Bob");
+    s.call(
+        "quarantine flagged",
+        dscsa,
+        0,
+        call_of("dscsa", "quarantine", (gtin, "SN3", "sentinel flag")),
+    );
+    s.sign_as("Alice");
     s.call(
         "close serial flag",
         dscsa,
