@@ -17,9 +17,9 @@ fi
 if [ -n "${CARECHAIN_SKIP_BUILD:-}" ]; then
   : # test.sh: `cargo test --workspace` has just built target/debug/carechain
 elif [ "$profile" = release ]; then
-  cargo build --release --locked --quiet -p carechain-host --bin carechain
+  cargo build --release --locked --quiet -p carechain-cli --bin carechain
 else
-  cargo build --locked --quiet -p carechain-host --bin carechain
+  cargo build --locked --quiet -p carechain-cli --bin carechain
 fi
 cc="$root/target/$profile/carechain"
 

@@ -7,7 +7,7 @@
 
 use std::time::Duration;
 
-use carechain_host::RedbStore;
+use carechain_node::RedbStore;
 use carechain_runtime::{
     Call, Chain, ChainStore, Genesis, Keypair, MemoryStore, NoVm, SignedTransaction, Transaction,
     Weight,

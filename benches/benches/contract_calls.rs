@@ -10,12 +10,12 @@
 use std::collections::HashMap;
 use std::time::Duration;
 
-use carechain_host::vm::prepare::{prepare, PrepareConfig, MEMORY_EXPORT};
-use carechain_host::WasmtimeVm;
 use carechain_runtime::{
     code_hash, contract_address, Call, Chain, ContractCall, ContractVm, ExecContext, Genesis,
     Keypair, MemoryStore, StateDb, Transaction, Weight,
 };
+use carechain_vm::WasmtimeVm;
+use carechain_vm::{prepare, PrepareConfig, MEMORY_EXPORT};
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use wasmtime::{
     Caller, Config, Engine, InstanceAllocationStrategy, InstancePre, Linker, Memory, Module,
@@ -219,7 +219,7 @@ fn contract_calls(c: &mut Criterion) {
     });
 
     // The floor, on the same prepared module.
-    let prepared = prepare(&wasm, &PrepareConfig::default()).expect("prepare");
+    let prepared = prepare(&wasm, &PrepareConfig::of_chain(&Default::default())).expect("prepare");
     let mut config = Config::new();
     let mut pooling = PoolingAllocationConfig::default();
     pooling

@@ -9,8 +9,8 @@
 
 use std::time::Duration;
 
-use carechain_host::sentinel::simulate::Artifacts;
-use carechain_host::sentinel::{observe_all, run_simulation, training_set};
+use carechain_cli::simulate::Artifacts;
+use carechain_cli::{observe_all, run_simulation, training_set};
 use carechain_sentinel::generate::Config;
 use carechain_sentinel::model::Model;
 use carechain_sentinel::scan::{self, Pipeline};

@@ -8,7 +8,7 @@
 use std::time::Duration;
 
 use carechain_benches::{commit_root, key, memory_trie, persist, value};
-use carechain_host::RedbStore;
+use carechain_node::RedbStore;
 use carechain_runtime::{verify_proof, ChainStore, Trie};
 use criterion::{criterion_group, criterion_main, BatchSize, BenchmarkId, Criterion, Throughput};
 use sha2::{Digest, Sha256};

@@ -5,11 +5,21 @@
 //! `provision.purpose` binds to); data classes are the record categories a consent
 //! can name, with the sensitive ones (mental health, 42 CFR Part 2 substance-use
 //! treatment, genomics) marked, since no general grant may cover them.
+//!
+//! The GS1 identifier rules ([`gs1`]) live here too, so that the DSCSA contract, the
+//! EPCIS mapping and the sentinel check a GTIN, SSCC or GLN the same way. Off chain,
+//! the main workspace depends on this crate with `std`, so the sentinel decodes with
+//! the very types the contracts use.
 
 #![cfg_attr(not(feature = "std"), no_std)]
 
+pub mod consent;
+pub mod dscsa;
+pub mod ehr;
+pub mod gs1;
+
 /// Why data is used: HL7 v3 `PurposeOfUse`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 #[ink::scale_derive(Encode, Decode, TypeInfo)]
 #[cfg_attr(feature = "std", derive(ink::storage::traits::StorageLayout))]
 pub enum Purpose {
@@ -58,7 +68,7 @@ impl Purpose {
 }
 
 /// A category of health data a consent or a record names.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 #[ink::scale_derive(Encode, Decode, TypeInfo)]
 #[cfg_attr(feature = "std", derive(ink::storage::traits::StorageLayout))]
 pub enum DataClass {
@@ -116,7 +126,7 @@ pub const MAX_SCORE: u16 = 10_000;
 /// Where an AI flag stands. A flag only starts a review or an investigation; a person
 /// closes it, and the outcome is the label the sentinel learns from (DESIGN.md §7:
 /// AI flags never decide on their own).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 #[ink::scale_derive(Encode, Decode, TypeInfo)]
 #[cfg_attr(feature = "std", derive(ink::storage::traits::StorageLayout))]
 pub enum FlagOutcome {

@@ -2,8 +2,8 @@
 
 use parity_scale_codec::{Decode, Encode, MaxEncodedLen};
 
+use crate::dispatch_error::{ContractError, DispatchError};
 use crate::primitives::{AccountId, Balance, Nonce};
-use crate::receipt::DispatchError;
 use crate::state::{StateError, StateExt};
 
 /// An account's nonce and free balance.
@@ -87,7 +87,7 @@ pub fn transfer_keep_alive<S: StateExt + ?Sized>(
         .checked_sub(value)
         .is_none_or(|left| left < existential_deposit)
     {
-        return Err(DispatchError::TransferFailed.into());
+        return Err(DispatchError::Module(ContractError::TransferFailed).into());
     }
     transfer(state, from, to, value, existential_deposit)
 }

@@ -97,6 +97,9 @@ pub struct DryRun {
     /// Result, gas required, events and debug output, as the call would produce them
     /// in the next block.
     pub outcome: ExecOutcome,
+    /// The gas limit a transaction making this call needs: the VM's gas used plus the
+    /// transaction's base cost.
+    pub gas_required: Weight,
     /// The state keys the call would write (`None`: delete), in key order; empty when
     /// the call fails or reverts.
     pub storage_changes: Vec<(Vec<u8>, Option<Vec<u8>>)>,
@@ -374,7 +377,9 @@ impl<S: ChainStore> Chain<S> {
     }
 
     /// Runs a contract call on the head's state as if in the next block, with the
-    /// debug buffer on, and commits nothing.
+    /// debug buffer on, and commits nothing. `gas_limit` is a transaction's: the
+    /// transaction's base cost is taken from it first, as the executive does, and
+    /// [`DryRun::gas_required`] adds it back, so it is the limit a transaction needs.
     pub fn dry_run(
         &self,
         origin: &AccountId,
@@ -389,7 +394,15 @@ impl<S: ChainStore> Chain<S> {
             debug: true,
         };
         let mut state = StateDb::new(&self.store, self.head.state_root);
-        let outcome = vm.execute(&ctx, &mut state, origin, gas_limit, call);
+        let base = self.config.schedule.costs.transaction;
+        let outcome = vm.execute(
+            &ctx,
+            &mut state,
+            origin,
+            gas_limit.saturating_sub(base),
+            call,
+        );
+        let gas_required = outcome.gas_used.saturating_add(base);
         let kept = matches!(&outcome.result, Ok(ret) if !ret.reverted);
         let storage_changes = if kept {
             state
@@ -402,6 +415,7 @@ impl<S: ChainStore> Chain<S> {
         };
         DryRun {
             outcome,
+            gas_required,
             storage_changes,
         }
     }

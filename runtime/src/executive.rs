@@ -9,9 +9,10 @@
 
 use crate::account::{transfer, TransferError};
 use crate::contract::code_hash;
+use crate::dispatch_error::{ContractError, DispatchError};
 use crate::gas::Weight;
 use crate::primitives::{AccountId, Balance, BlockNumber, CodeHash, Hash, Timestamp};
-use crate::receipt::{DispatchError, Event, Outcome, Receipt};
+use crate::receipt::{Event, Outcome, Receipt};
 use crate::schedule::ChainConfig;
 use crate::state::{code_key, StateAccess, StateError, StateExt};
 use crate::transaction::{Call, SignedTransaction};
@@ -214,7 +215,10 @@ fn dispatch(
         Call::Instantiate { .. } | Call::Call { .. } => base,
     };
     if fixed_cost.any_gt(t.gas_limit) {
-        return Ok(Dispatched::fixed(Err(DispatchError::OutOfGas), t.gas_limit));
+        return Ok(Dispatched::fixed(
+            Err(ContractError::OutOfGas.into()),
+            t.gas_limit,
+        ));
     }
     match &t.call {
         Call::Transfer { dest, value } => {
@@ -263,10 +267,7 @@ fn store_code(
 ) -> Result<CodeHash, DispatchError> {
     let max = config.schedule.limits.max_code_len;
     if code.len() > max as usize {
-        return Err(DispatchError::CodeRejected(format!(
-            "code is {} bytes; the maximum is {max}",
-            code.len()
-        )));
+        return Err(ContractError::CodeTooLarge.into());
     }
     vm.validate_code(code, config)?;
     let hash = code_hash(code);

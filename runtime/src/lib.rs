@@ -32,7 +32,9 @@ mod block;
 mod chain;
 mod contract;
 mod crypto;
+mod dispatch_error;
 mod error;
+pub mod exec;
 mod executive;
 mod gas;
 mod genesis;
@@ -54,6 +56,7 @@ pub use crypto::{
     blake2_128, blake2_256, sha256, verify, verify_batch, BadSignatures, KeyError, Keypair,
     Signature, SignedMessage, SIGNING_CONTEXT,
 };
+pub use dispatch_error::{ContractError, DispatchError, RejectKind};
 pub use error::{Result, RuntimeError};
 pub use executive::{
     apply_transaction, ContractCall, ContractVm, ExecContext, ExecOutcome, ExecReturn, NoVm,
@@ -65,8 +68,8 @@ pub use primitives::{
     AccountId, Balance, BlockNumber, CodeHash, Hash, Nonce, ParseHexError, Ss58Error, Timestamp,
     SS58_PREFIX,
 };
-pub use receipt::{DispatchError, Event, EventRef, Outcome, Receipt, TxLocation};
-pub use schedule::{BaseCosts, ChainConfig, Limits, Schedule, VmSchedule};
+pub use receipt::{Event, EventRef, Outcome, Receipt, TxLocation};
+pub use schedule::{BaseCosts, ChainConfig, Limits, RuntimeCosts, Schedule, VmSchedule};
 pub use state::{
     account_key, code_key, config_key, contract_info_key, contract_key_of, contract_storage_key,
     nonce_key, ContractInfo, StateAccess, StateDb, StateError, StateExt,

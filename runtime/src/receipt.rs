@@ -2,6 +2,7 @@
 
 use parity_scale_codec::{Decode, Encode};
 
+use crate::dispatch_error::DispatchError;
 use crate::gas::Weight;
 use crate::primitives::{AccountId, BlockNumber, Hash};
 
@@ -16,51 +17,6 @@ pub struct Event {
     pub data: Vec<u8>,
 }
 
-/// Why a dispatched call failed. Its state changes were rolled back; the nonce stays used.
-#[derive(Debug, Clone, PartialEq, Eq, Encode, Decode, thiserror::Error)]
-pub enum DispatchError {
-    /// The sender's free balance is below what the call moves.
-    #[error("insufficient balance")]
-    InsufficientBalance,
-    /// The transfer would leave the sender with a dust balance (above 0, below the minimum).
-    #[error("transfer would leave the sender below the existential deposit")]
-    WouldLeaveDust,
-    /// A new account would receive less than the existential deposit.
-    #[error("transfer to a new account is below the existential deposit")]
-    BelowExistentialDeposit,
-    /// A balance would overflow `u128`.
-    #[error("balance overflow")]
-    Overflow,
-    /// This node runs without a contract VM.
-    #[error("contract calls need a VM and this node has none")]
-    NoVm,
-    /// Code was rejected at upload; the reason names the offending part.
-    #[error("code rejected: {0}")]
-    CodeRejected(String),
-    /// No code is stored under that hash.
-    #[error("code not found")]
-    CodeNotFound,
-    /// No contract lives at that address.
-    #[error("contract not found")]
-    ContractNotFound,
-    /// A contract already lives at the derived address.
-    #[error("a contract already exists at that address")]
-    DuplicateContract,
-    /// The call used all its gas.
-    #[error("out of gas")]
-    OutOfGas,
-    /// Any other VM failure, named as pallet-contracts names it.
-    #[error("contract execution failed: {0}")]
-    Module(String),
-    /// The value a call carries could not be moved (pallet-contracts' `TransferFailed`:
-    /// the payer would drop below the existential deposit, or lacks the funds).
-    #[error("transfer failed")]
-    TransferFailed,
-    /// The call stack is already as deep as the schedule allows.
-    #[error("maximum call depth reached")]
-    MaxCallDepthReached,
-}
-
 /// A transaction's outcome.
 #[derive(Debug, Clone, PartialEq, Eq, Encode, Decode)]
 pub enum Outcome {
@@ -70,14 +26,6 @@ pub enum Outcome {
     Reverted,
     /// Failed; its changes were rolled back.
     Failed(DispatchError),
-}
-
-impl DispatchError {
-    /// The failure as pallet-contracts names it, with its explanation
-    /// (`OutOfGas: out of gas`), as receipts show it to clients.
-    pub fn described(&self) -> String {
-        format!("{self:?}: {self}")
-    }
 }
 
 impl Outcome {

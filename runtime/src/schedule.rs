@@ -58,6 +58,58 @@ pub struct VmSchedule {
     pub call_depth: u32,
 }
 
+/// What a host function charges for, priced by [`VmSchedule::cost`] (the role of
+/// pallet-contracts' `RuntimeCosts`): every host function charges only through this
+/// enum, so every price is a field of the one versioned [`Schedule`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RuntimeCosts {
+    /// Entering any host function.
+    HostCall,
+    /// Moving bytes between contract memory and the host (ref_time only).
+    CopyBytes(u64),
+    /// A storage value of this many bytes read into the host (ref_time and proof size
+    /// per byte: the value enters the proof).
+    ReadValue(u64),
+    /// Reading one storage item or record, on top of its bytes.
+    StorageRead,
+    /// Writing or clearing this many storage items or records, on top of their bytes.
+    StorageWrites(u64),
+    /// Depositing an event with this many topics, on top of its bytes.
+    DepositEvent {
+        /// Its topics.
+        topics: u64,
+    },
+    /// A call, delegate call or instantiation from a contract, on top of the callee's
+    /// own gas and the bytes moved.
+    CallBase,
+    /// Loading a callee's code of this many bytes.
+    CodeLoad(u64),
+    /// `ecdsa_recover` and `sr25519_verify`: one signature check.
+    VerifySignature,
+    /// `ecdsa_to_eth_address`: one public key decompression and hash.
+    EcdsaToEthAddress,
+}
+
+impl VmSchedule {
+    /// The weight `cost` is charged.
+    pub fn cost(&self, cost: RuntimeCosts) -> Weight {
+        match cost {
+            RuntimeCosts::HostCall => self.host_call,
+            RuntimeCosts::CopyBytes(n) => self.per_byte.saturating_mul(n),
+            RuntimeCosts::ReadValue(n) => Weight::new(self.per_byte.ref_time.saturating_mul(n), n),
+            RuntimeCosts::StorageRead => self.storage_read,
+            RuntimeCosts::StorageWrites(n) => self.storage_write.saturating_mul(n),
+            RuntimeCosts::DepositEvent { topics } => self
+                .event
+                .saturating_add(self.event_per_topic.saturating_mul(topics)),
+            RuntimeCosts::CallBase => self.call,
+            RuntimeCosts::CodeLoad(len) => self.code_load_per_byte.saturating_mul(len),
+            RuntimeCosts::VerifySignature => self.host_call.saturating_mul(100),
+            RuntimeCosts::EcdsaToEthAddress => self.host_call.saturating_mul(10),
+        }
+    }
+}
+
 /// Hard limits checked before or during execution.
 #[derive(Debug, Clone, PartialEq, Eq, Encode, Decode)]
 pub struct Limits {

@@ -7,11 +7,12 @@
 
 use std::path::PathBuf;
 
+use carechain_runtime::exec::{CallStack, Engine, EngineRun, FrameExt, FrameRun};
 use carechain_runtime::{
-    code_hash, code_key, contract_address, contract_info_key, contract_storage_key, AccountId,
-    Call, Chain, ChainConfig, ChainStore, ContractCall, ContractInfo, ContractVm, DispatchError,
-    Event, ExecContext, ExecOutcome, ExecReturn, Genesis, Hash, Keypair, MemoryStore, Outcome,
-    SignedTransaction, StateAccess, StateExt, Transaction, Weight,
+    code_hash, code_key, contract_address, AccountId, Call, Chain, ChainConfig, ChainStore,
+    ContractCall, ContractError, ContractVm, DispatchError, Event, ExecContext, ExecOutcome,
+    ExecReturn, Genesis, Hash, Keypair, MemoryStore, Outcome, RejectKind, SignedTransaction,
+    StateAccess, StateExt, Transaction, Weight,
 };
 use parity_scale_codec::{Decode, Encode};
 
@@ -159,7 +160,8 @@ pub enum Op {
 }
 
 /// The test VM: code is `Vec<Op>` SCALE-encoded; a contract's input picks nothing, it
-/// simply runs its code's ops. Instantiation runs them too, then records the contract.
+/// simply runs its code's ops. It is only an [`Engine`]: the call stack, transfers,
+/// checkpoints and the contract's record are the runtime's, as for the wasmtime VM.
 #[derive(Debug, Default, Clone, Copy)]
 pub struct ScriptVm;
 
@@ -170,101 +172,111 @@ impl ScriptVm {
     }
 }
 
+impl Engine for ScriptVm {
+    type Code = Vec<Op>;
+
+    fn load(
+        &self,
+        code_hash: Hash,
+        state: &dyn StateAccess,
+        _config: &ChainConfig,
+    ) -> Result<(Vec<Op>, usize), DispatchError> {
+        match state.get(&code_key(&code_hash)) {
+            Ok(Some(code)) => Vec::<Op>::decode(&mut &code[..])
+                .map(|ops| (ops, code.len()))
+                .map_err(|_| DispatchError::Module(ContractError::CodeRejected)),
+            Ok(None) => Err(DispatchError::Module(ContractError::CodeNotFound)),
+            Err(_) => Err(DispatchError::StateUnreadable),
+        }
+    }
+
+    fn run(
+        &self,
+        stack: &mut CallStack,
+        state: &mut dyn StateAccess,
+        ops: &Vec<Op>,
+        mut run: FrameRun,
+    ) -> EngineRun {
+        let per_fuel = stack.config.schedule.vm.ref_time_per_fuel.max(1);
+        let (mut fuel, mut proof_size) = (run.fuel, run.proof_size);
+        let emitter = run.frame.address;
+        let mut ret = ExecReturn::default();
+        for op in ops {
+            match op {
+                Op::Set(k, v) => {
+                    FrameExt::new(stack, state, &mut run.frame).set_storage(k, v.clone())
+                }
+                Op::Emit(topics, data) => stack.events.push(Event {
+                    emitter,
+                    topics: topics.clone(),
+                    data: data.clone(),
+                }),
+                Op::Burn(w) => {
+                    let burn = w.ref_time.div_ceil(per_fuel);
+                    if burn > fuel || w.proof_size > proof_size {
+                        return EngineRun {
+                            result: Err(DispatchError::Module(ContractError::OutOfGas)),
+                            fuel_left: 0,
+                            proof_size_left: 0,
+                        };
+                    }
+                    fuel -= burn;
+                    proof_size -= w.proof_size;
+                }
+                Op::Revert(data) => {
+                    ret.reverted = true;
+                    ret.data = data.clone();
+                    break;
+                }
+                Op::Trap => {
+                    return EngineRun {
+                        result: Err(DispatchError::Module(ContractError::ContractTrapped)),
+                        fuel_left: fuel,
+                        proof_size_left: proof_size,
+                    }
+                }
+                Op::Return(data) => {
+                    ret.data = data.clone();
+                    break;
+                }
+            }
+        }
+        EngineRun {
+            result: Ok(ret),
+            fuel_left: fuel,
+            proof_size_left: proof_size,
+        }
+    }
+}
+
 impl ContractVm for ScriptVm {
     fn validate_code(&self, code: &[u8], _config: &ChainConfig) -> Result<(), DispatchError> {
         Vec::<Op>::decode(&mut &code[..])
             .map(|_| ())
-            .map_err(|e| DispatchError::CodeRejected(format!("not a script: {e}")))
+            .map_err(|_| DispatchError::CodeRejected {
+                kind: RejectKind::InvalidWasm,
+                offset: None,
+            })
     }
 
     fn execute(
         &self,
-        _ctx: &ExecContext<'_>,
+        ctx: &ExecContext<'_>,
         state: &mut dyn StateAccess,
         origin: &AccountId,
         gas_limit: Weight,
         call: ContractCall<'_>,
     ) -> ExecOutcome {
-        let fail = |e: DispatchError, gas_used| ExecOutcome {
-            result: Err(e),
-            gas_used,
-            events: vec![],
-            debug_message: String::new(),
-        };
-        let (address, code_hash, created) = match call {
-            ContractCall::Instantiate {
-                code_hash,
-                data,
-                salt,
-                ..
-            } => (
-                contract_address(origin, &code_hash, data, salt),
-                code_hash,
-                true,
-            ),
-            ContractCall::Call { dest, .. } => match state.contract_info(&dest) {
-                Ok(Some(info)) => (dest, info.code_hash, false),
-                Ok(None) => return fail(DispatchError::ContractNotFound, Weight::ZERO),
-                Err(e) => return fail(DispatchError::Module(e.to_string()), Weight::ZERO),
-            },
-        };
-        let ops = match state.get_decoded::<Vec<Op>>(&code_key(&code_hash)) {
-            Ok(Some(ops)) => ops,
-            Ok(None) => return fail(DispatchError::CodeNotFound, Weight::ZERO),
-            Err(e) => return fail(DispatchError::Module(e.to_string()), Weight::ZERO),
-        };
-        if created {
-            let info = ContractInfo {
-                code_hash,
-                deployer: *origin,
-                trie_id: script_trie_id(&address),
-                delegate_dependencies: Vec::new(),
-            };
-            state.set(contract_info_key(&address), info.encode());
-        }
-        let mut used = Weight::ZERO;
-        let mut events = Vec::new();
-        let mut ret = ExecReturn {
-            instantiated: created.then_some(address),
-            ..Default::default()
-        };
-        for op in ops {
-            match op {
-                Op::Set(k, v) => state.set(contract_storage_key(&script_trie_id(&address), &k), v),
-                Op::Emit(topics, data) => events.push(Event {
-                    emitter: address,
-                    topics,
-                    data,
-                }),
-                Op::Burn(w) => {
-                    used = used.saturating_add(w);
-                    if used.any_gt(gas_limit) {
-                        return fail(DispatchError::OutOfGas, gas_limit);
-                    }
-                }
-                Op::Revert(data) => {
-                    ret.reverted = true;
-                    ret.data = data;
-                    break;
-                }
-                Op::Trap => return fail(DispatchError::Module("ContractTrapped".into()), used),
-                Op::Return(data) => {
-                    ret.data = data;
-                    break;
-                }
-            }
-        }
-        ExecOutcome {
-            result: Ok(ret),
-            gas_used: used,
-            events,
-            debug_message: String::new(),
-        }
+        carechain_runtime::exec::execute(self, ctx, state, origin, gas_limit, call)
     }
 }
 
-/// The storage namespace [`ScriptVm`] gives a contract: its address with nonce 0
-/// (the script VM keeps no instantiation nonce).
-pub fn script_trie_id(address: &AccountId) -> carechain_runtime::Hash {
-    carechain_runtime::trie_id(address, 0)
+/// The storage namespace the runtime gave the contract at `address`.
+pub fn trie_id_of(chain: &Chain<MemoryStore>, address: &AccountId) -> carechain_runtime::Hash {
+    carechain_runtime::StateDb::new(chain.store(), chain.head().state_root)
+        .contract_info(address)
+        .ok()
+        .flatten()
+        .map(|info| info.trie_id)
+        .unwrap_or_default()
 }

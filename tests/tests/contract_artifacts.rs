@@ -36,10 +36,10 @@ fn flipper_artifacts_agree_with_our_code_hash() {
 
 #[test]
 fn flipper_passes_upload_checks_and_is_rewritten() {
-    use carechain_host::vm::prepare::{prepare, PrepareConfig};
+    use carechain_vm::{prepare, PrepareConfig};
     let wasm = std::fs::read(ink_artifact("flipper", "wasm")).expect("read wasm");
-    let prepared =
-        prepare(&wasm, &PrepareConfig::default()).expect("cargo-contract output is accepted");
+    let prepared = prepare(&wasm, &PrepareConfig::of_chain(&Default::default()))
+        .expect("cargo-contract output is accepted");
     assert!(prepared.memory.maximum <= 16);
     assert_ne!(
         prepared.code, wasm,
@@ -47,5 +47,5 @@ fn flipper_passes_upload_checks_and_is_rewritten() {
     );
     // A truncated copy is a clear error, not a panic.
     let truncated = &wasm[..wasm.len() / 2];
-    assert!(prepare(truncated, &PrepareConfig::default()).is_err());
+    assert!(prepare(truncated, &PrepareConfig::of_chain(&Default::default())).is_err());
 }

@@ -2,10 +2,10 @@
 //! revert, trap and out-of-gas, events only from successful calls.
 
 use carechain_runtime::{
-    code_hash, contract_storage_key, Call, Chain, ChainStore, DispatchError, Hash, MemoryStore,
-    NoVm, Outcome, StateDb, StateExt, Weight, EMPTY_ROOT,
+    code_hash, contract_storage_key, Call, Chain, ChainStore, ContractError, DispatchError, Hash,
+    MemoryStore, NoVm, Outcome, StateDb, StateExt, Weight, EMPTY_ROOT,
 };
-use carechain_tests::{dev, dev_chain, script_trie_id, signed, Op, ScriptVm, GAS};
+use carechain_tests::{dev, dev_chain, signed, trie_id_of, Op, ScriptVm, GAS};
 
 fn storage(
     chain: &Chain<MemoryStore>,
@@ -15,7 +15,7 @@ fn storage(
     chain
         .storage_at(
             &chain.head().state_root,
-            &contract_storage_key(&script_trie_id(contract), key),
+            &contract_storage_key(&trie_id_of(chain, contract), key),
         )
         .expect("read")
 }
@@ -91,8 +91,8 @@ fn outcomes_roll_back_exactly_as_they_should() {
         vec![
             Outcome::Success,
             Outcome::Reverted,
-            Outcome::Failed(DispatchError::Module("ContractTrapped".into())),
-            Outcome::Failed(DispatchError::OutOfGas),
+            Outcome::Failed(DispatchError::Module(ContractError::ContractTrapped)),
+            Outcome::Failed(DispatchError::Module(ContractError::OutOfGas)),
         ]
     );
     let ok = produced.receipts[0].instantiated.expect("address");
@@ -150,7 +150,7 @@ fn outcomes_roll_back_exactly_as_they_should() {
     assert_eq!(produced.receipts[0].outcome, Outcome::Success);
     assert_eq!(
         produced.receipts[1].outcome,
-        Outcome::Failed(DispatchError::ContractNotFound)
+        Outcome::Failed(DispatchError::Module(ContractError::ContractNotFound))
     );
     assert_eq!(
         chain.store().events_by_topic(&topic).expect("index").len(),

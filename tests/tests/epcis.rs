@@ -13,11 +13,12 @@
 
 use std::path::{Path, PathBuf};
 
-use carechain_host::api::types::{Address, Bytes, DryRunCall, DryRunRequest};
-use carechain_host::cli::{self, Cli, Client, Command, Format};
-use carechain_host::epcis::export::{document, Action, Entry};
-use carechain_host::epcis::import::{read, validate};
-use carechain_host::epcis::{ids, rfc3339, Reason};
+use carechain_cli::{self as cli, Cli, Command, Format};
+use carechain_epcis::export::{document, Action, Entry};
+use carechain_epcis::import::{read, validate};
+use carechain_epcis::{ids, rfc3339, Reason};
+use carechain_rpc::Client;
+use carechain_rpc::{Address, Bytes, DryRunCall, DryRunRequest};
 use carechain_runtime::{code_hash, AccountId, Call, Keypair};
 use carechain_tests::{dev, ink_artifact, selector, signed, workspace_root, GAS};
 use parity_scale_codec::{Decode, Encode};
@@ -196,7 +197,11 @@ impl World {
         let contract = {
             let client = client(dir.path());
             let receipt = submit(&client, &alice, Call::UploadCode { code: wasm.clone() });
-            assert_eq!(receipt.outcome, "success", "{receipt:?}");
+            assert_eq!(
+                receipt.outcome,
+                carechain_rpc::OutcomeKind::Success,
+                "{receipt:?}"
+            );
             let ctor = selector("dscsa", "constructors", "new").to_vec();
             let receipt = submit(
                 &client,
@@ -240,7 +245,11 @@ impl World {
                 data: message(label, args),
             },
         );
-        assert_eq!(receipt.outcome, "success", "{who} {label}: {receipt:?}");
+        assert_eq!(
+            receipt.outcome,
+            carechain_rpc::OutcomeKind::Success,
+            "{who} {label}: {receipt:?}"
+        );
     }
 
     fn assign_prefix(&self, who: &str, prefix: &str) {
@@ -269,7 +278,7 @@ impl World {
 
     /// `verify(GTIN, serial, lot, expiry)`: (verified, status index).
     fn verify(&self, gtin: &str, serial: &str, expiry: &str) -> (bool, Option<u8>) {
-        let expiry = carechain_host::epcis::date_ms(expiry).expect("date");
+        let expiry = carechain_epcis::date_ms(expiry).expect("date");
         let args = (
             gtin.to_string(),
             serial.to_string(),
@@ -338,7 +347,7 @@ impl World {
     }
 }
 
-fn submit(client: &Client, key: &Keypair, call: Call) -> carechain_host::api::types::ReceiptView {
+fn submit(client: &Client, key: &Keypair, call: Call) -> carechain_rpc::ReceiptView {
     let genesis = client.info().expect("info").genesis_hash.0;
     let nonce = client
         .account(Address(key.account_id()))
@@ -630,7 +639,7 @@ fn packages_move_through_the_new_cbv_steps_by_import_and_export_to_their_parties
     assert_eq!(world.verify(GTIN, "SN3", EXPIRY), (true, Some(8)));
     // Its saleable-return verification (context SaleableReturn 0, presented by the
     // wholesaler that returned it) makes it saleable again.
-    let expiry = carechain_host::epcis::date_ms(EXPIRY).expect("date");
+    let expiry = carechain_epcis::date_ms(EXPIRY).expect("date");
     world.call(
         "PharmaCo",
         "request_verification",

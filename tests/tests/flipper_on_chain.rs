@@ -1,11 +1,12 @@
 //! The real compiled flipper on the real wasmtime VM, through signed transactions and
 //! blocks: upload, instantiate, call, events, storage, gas determinism, failures.
 
-use carechain_host::WasmtimeVm;
 use carechain_runtime::{
-    code_hash, contract_address, Call, DispatchError, Outcome, Receipt, SignedTransaction, Weight,
+    code_hash, contract_address, Call, ContractError, DispatchError, Outcome, Receipt, RejectKind,
+    SignedTransaction, Weight,
 };
 use carechain_tests::{deploy, dev, dev_chain, ink_artifact, signed, GAS};
+use carechain_vm::WasmtimeVm;
 
 fn selector(kind: &str, label: &str) -> Vec<u8> {
     carechain_tests::selector("flipper", kind, label).to_vec()
@@ -174,7 +175,10 @@ fn too_little_gas_is_out_of_gas_and_rolls_back() {
     ];
     let produced = chain.produce_block(txs, 1, &vm).expect("block");
     let r = &produced.receipts;
-    assert_eq!(r[1].outcome, Outcome::Failed(DispatchError::OutOfGas));
+    assert_eq!(
+        r[1].outcome,
+        Outcome::Failed(DispatchError::Module(ContractError::OutOfGas))
+    );
     assert_eq!(r[1].gas_used, tight);
     assert!(r[1].instantiated.is_none());
     // An unknown constructor selector: ink! traps (unreachable) and nothing is created.
@@ -187,7 +191,13 @@ fn too_little_gas_is_out_of_gas_and_rolls_back() {
         r[2].outcome
     );
     assert!(
-        matches!(&r[3].outcome, Outcome::Failed(DispatchError::CodeRejected(m)) if m.contains("offset")),
+        matches!(
+            &r[3].outcome,
+            Outcome::Failed(DispatchError::CodeRejected {
+                kind: RejectKind::InvalidWasm,
+                offset: Some(_)
+            })
+        ),
         "{:?}",
         r[3].outcome
     );

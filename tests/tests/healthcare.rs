@@ -8,12 +8,12 @@
 
 use std::collections::BTreeMap;
 
-use carechain_host::WasmtimeVm;
 use carechain_runtime::{
     code_hash, contract_address, AccountId, Call, Chain, Event, Keypair, MemoryStore, Outcome,
     Receipt, Weight,
 };
 use carechain_tests::{dev, dev_chain, ink_artifact, selector, signed, GAS};
+use carechain_vm::WasmtimeVm;
 use parity_scale_codec::{Decode, Encode};
 
 /// `health_types::Purpose` variant indices (SCALE encodes a fieldless enum as its index).

@@ -1,9 +1,9 @@
 //! Host functions seen from a contract: each test contract writes what the host told it
 //! into its return data, and the test checks it against the chain.
 
-use carechain_host::WasmtimeVm;
 use carechain_runtime::{Call, Chain, Genesis, MemoryStore, Outcome};
 use carechain_tests::{deploy, dev, dev_chain, signed, GAS};
+use carechain_vm::WasmtimeVm;
 
 /// Deploys `body` as `call` (with `imports`), endowed with `value`, calls it once and
 /// returns (its output, the chain).

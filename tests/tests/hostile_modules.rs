@@ -1,10 +1,12 @@
 //! Hostile and broken contracts on the real VM: each fails cleanly, with the host and
 //! the chain intact and the failure the same on every run.
 
-use carechain_host::abi::{Stability, ValueType, HOST_FUNCTIONS};
-use carechain_host::WasmtimeVm;
-use carechain_runtime::{Call, ContractCall, DispatchError, Outcome, Receipt, TxError, Weight};
+use carechain_runtime::{
+    Call, ContractCall, ContractError, DispatchError, Outcome, Receipt, TxError, Weight,
+};
 use carechain_tests::{deploy, dev, dev_chain, signed, GAS};
+use carechain_vm::WasmtimeVm;
+use carechain_vm::{Stability, ValueType, HOST_FUNCTIONS};
 
 const MEMORY: &str = r#"(import "env" "memory" (memory 1 16))"#;
 
@@ -53,7 +55,7 @@ fn call_on(vm: &WasmtimeVm, code: Vec<u8>, gas: Weight) -> Receipt {
 
 fn module_error(receipt: &Receipt) -> String {
     match &receipt.outcome {
-        Outcome::Failed(DispatchError::Module(name)) => name.clone(),
+        Outcome::Failed(DispatchError::Module(error)) => error.name().to_string(),
         other => panic!("expected a module error, got {other:?}"),
     }
 }
@@ -62,7 +64,10 @@ fn module_error(receipt: &Receipt) -> String {
 fn an_infinite_loop_runs_out_of_gas_and_is_charged_its_limit() {
     let gas = Weight::new(2_000_000_000, 100_000);
     let receipt = call_once(contract("", "(loop br 0)"), gas);
-    assert_eq!(receipt.outcome, Outcome::Failed(DispatchError::OutOfGas));
+    assert_eq!(
+        receipt.outcome,
+        Outcome::Failed(DispatchError::Module(ContractError::OutOfGas))
+    );
     // All of the dimension that ran out; of the other, only what was used (as
     // pallet-contracts' gas meter charges).
     assert_eq!(receipt.gas_used.ref_time, gas.ref_time);
@@ -170,7 +175,7 @@ fn growing_memory_past_the_declared_maximum_fails_inside_the_contract() {
 }
 
 /// WAT for a parameter list of `spec`'s types, each a huge pointer-like value.
-fn hostile_args(spec: &carechain_host::abi::HostFnSpec) -> String {
+fn hostile_args(spec: &carechain_vm::HostFnSpec) -> String {
     spec.params
         .iter()
         .map(|p| match p {
@@ -217,21 +222,23 @@ fn every_host_function_traps_on_out_of_bounds_pointers_and_the_chain_goes_on() {
         };
         let receipt = call_on(&vm, contract(&import, &body), GAS);
         let outcome = &receipt.outcome;
+        use ContractError::*;
+        use DispatchError::Module;
         match (spec.name, outcome) {
             // pallet-contracts does not read the message when no debug buffer exists.
             ("debug_message", Outcome::Success) => {}
             // Flags are checked before any pointer is read.
-            ("call" | "delegate_call", Outcome::Failed(DispatchError::Module(name)))
-                if name == "InvalidCallFlags" => {}
+            ("call" | "delegate_call", Outcome::Failed(Module(InvalidCallFlags))) => {}
             // `seal_return` reads first; the value-size limit is checked before reading.
-            ("set_storage" | "deposit_event", Outcome::Failed(DispatchError::Module(name)))
-                if name == "ValueTooLarge" || name == "OutOfBounds" => {}
+            (
+                "set_storage" | "deposit_event",
+                Outcome::Failed(Module(ValueTooLarge | OutOfBounds)),
+            ) => {}
             // A huge length is charged per byte before it is read, as pallet-contracts
             // charges `CopyFromContract` first: out of gas.
-            (_, Outcome::Failed(DispatchError::OutOfGas)) => {}
+            (_, Outcome::Failed(Module(OutOfGas))) => {}
             // Keys longer than 128 bytes are refused before they are read.
-            (_, Outcome::Failed(DispatchError::Module(name)))
-                if name == "OutOfBounds" || name == "DecodingFailed" => {}
+            (_, Outcome::Failed(Module(OutOfBounds | DecodingFailed))) => {}
             other => panic!(
                 "seal{}::{}: expected a trap, got {other:?}",
                 spec.version, spec.name
@@ -284,7 +291,7 @@ fn ten_megabytes_of_input_is_refused_as_a_transaction_and_trapped_in_a_dry_run()
     );
     assert_eq!(
         dry.outcome.result,
-        Err(DispatchError::Module("OutputBufferTooSmall".into()))
+        Err(DispatchError::Module(ContractError::OutputBufferTooSmall))
     );
 }
 
@@ -357,7 +364,7 @@ fn six_nested_frames_each_near_the_stack_limit_fail_or_succeed_deterministically
     let too_deep = run(&vm, depth * 2, 5);
     assert_eq!(
         too_deep.0,
-        Err(DispatchError::Module("ContractTrapped".into()))
+        Err(DispatchError::Module(ContractError::ContractTrapped))
     );
     assert_eq!(run(&fresh, depth * 2, 5), too_deep);
     assert_eq!(

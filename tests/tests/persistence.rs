@@ -5,7 +5,7 @@ use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::Duration;
 
-use carechain_host::RedbStore;
+use carechain_node::RedbStore;
 use carechain_runtime::{
     Call, Chain, ChainError, ChainStore, Genesis, Hash, NoVm, StateDb, StateExt, Trie,
 };

@@ -7,18 +7,17 @@
 //! through the CLI's client gives exactly the events the simulation saw, so training
 //! (on the simulation) and scanning (on a chain) compute the same features.
 
-use carechain_host::cli::Client;
-use carechain_host::sentinel::simulate::{self, Artifacts};
-use carechain_host::sentinel::{
-    observe_all, read_events, run_simulation, training_set, TrustedEmitters,
-};
-use carechain_host::{RedbStore, WasmtimeVm};
+use carechain_cli::simulate::{self, Artifacts};
+use carechain_cli::{observe_all, read_events, run_simulation, training_set, TrustedEmitters};
+use carechain_node::RedbStore;
+use carechain_rpc::Client;
 use carechain_runtime::{Call, Chain, Genesis, MemoryStore, Outcome};
 use carechain_sentinel::events::{Event, RawEvent};
 use carechain_sentinel::features::reason;
 use carechain_sentinel::generate::{generate, AccessKind, Config, SupplyKind};
 use carechain_sentinel::scan::{Observation, Pipeline};
 use carechain_tests::{deploy, dev, signed, workspace_root, GAS};
+use carechain_vm::WasmtimeVm;
 use parity_scale_codec::Encode;
 
 fn artifacts() -> Artifacts {

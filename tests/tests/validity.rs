@@ -1,7 +1,7 @@
 //! Invalid transactions change nothing; valid ones use their nonce even when the call fails.
 
 use carechain_runtime::{
-    Call, ChainError, DispatchError, Hash, NoVm, Outcome, Signature, TxError, Weight,
+    Call, ChainError, ContractError, DispatchError, Hash, NoVm, Outcome, Signature, TxError, Weight,
 };
 use carechain_tests::{dev, dev_chain, signed, GAS};
 
@@ -135,7 +135,7 @@ fn a_gas_limit_below_the_fixed_cost_fails_with_out_of_gas_and_charges_the_limit(
     let produced = chain.produce_block(vec![tx], 1, &NoVm).expect("block");
     assert_eq!(
         produced.receipts[0].outcome,
-        Outcome::Failed(DispatchError::OutOfGas)
+        Outcome::Failed(DispatchError::Module(ContractError::OutOfGas))
     );
     assert_eq!(produced.receipts[0].gas_used, tiny);
     assert_eq!(chain.account(&alice.account_id()).expect("read").nonce, 1);

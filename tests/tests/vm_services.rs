@@ -1,10 +1,10 @@
 //! What the VM offers its embedder: chain extensions through a registry, and the
 //! on-disk module cache, which must save compile time without changing any result.
 
-use carechain_host::extension::{ChainExtension, ChainExtensions, ExtensionEnv, ExtensionOutput};
-use carechain_host::WasmtimeVm;
-use carechain_runtime::{Call, DispatchError, Outcome, Weight};
+use carechain_runtime::{Call, ContractError, DispatchError, Outcome, RejectKind, Weight};
 use carechain_tests::{deploy, dev, dev_chain, ink_artifact, selector, signed, GAS};
+use carechain_vm::WasmtimeVm;
+use carechain_vm::{ChainExtension, ChainExtensions, ExtensionEnv, ExtensionOutput};
 
 /// Reverses its input; returns the input's length as the return value.
 struct Reverse;
@@ -80,20 +80,29 @@ fn chain_extensions_answer_through_the_registry_and_unknown_ids_trap() {
     let unknown = call(&mut chain, 9 << 16, 3);
     assert_eq!(
         unknown.outcome,
-        Outcome::Failed(DispatchError::Module("NoChainExtension".into()))
+        Outcome::Failed(DispatchError::Module(ContractError::NoChainExtension))
     );
     let failing = call(&mut chain, (7 << 16) | 4, 4);
     assert_eq!(
         failing.outcome,
-        Outcome::Failed(DispatchError::Module("ChainExtensionFailed".into()))
+        Outcome::Failed(DispatchError::ChainExtensionFailed)
     );
 
     // Without extensions, the import itself is refused at upload.
     let plain = WasmtimeVm::new().expect("vm");
     let err = carechain_runtime::ContractVm::validate_code(&plain, &code, chain.config());
+    assert_eq!(
+        err,
+        Err(DispatchError::CodeRejected {
+            kind: RejectKind::Import,
+            offset: None
+        })
+    );
+    let why = plain.rejection_reason(&code, chain.config());
     assert!(
-        matches!(&err, Err(DispatchError::CodeRejected(why)) if why.contains("call_chain_extension")),
-        "{err:?}"
+        why.as_deref()
+            .is_some_and(|w| w.contains("call_chain_extension")),
+        "{why:?}"
     );
 }
 
@@ -289,9 +298,17 @@ fn unstable_functions_need_the_unstable_interface_switch() {
     let config = carechain_runtime::ChainConfig::default();
     let off = WasmtimeVm::new().expect("vm");
     let refused = carechain_runtime::ContractVm::validate_code(&off, &code, &config);
+    assert_eq!(
+        refused,
+        Err(DispatchError::CodeRejected {
+            kind: RejectKind::Import,
+            offset: None
+        })
+    );
+    let why = off.rejection_reason(&code, &config);
     assert!(
-        matches!(&refused, Err(DispatchError::CodeRejected(why)) if why.contains("unstable")),
-        "{refused:?}"
+        why.as_deref().is_some_and(|w| w.contains("unstable")),
+        "{why:?}"
     );
     let on = WasmtimeVm::builder()
         .unstable_interface(true)

@@ -1,12 +1,12 @@
 //! The two chains the suite drives, behind one [`Backend`] trait: Carechain (a
 //! `Chain` on the wasmtime VM, signed transactions) and pallet-contracts (ink_sandbox).
 
-use carechain_host::WasmtimeVm;
 use carechain_runtime::{
     code_hash as carechain_code_hash, contract_storage_key, Call, Chain, ChainConfig, Genesis,
     MemoryStore, Outcome, StateDb, StateExt, Weight,
 };
 use carechain_tests::{dev, signed};
+use carechain_vm::WasmtimeVm;
 use ink_sandbox::api::balance_api::BalanceAPI;
 use ink_sandbox::api::contracts_api::ContractAPI;
 use ink_sandbox::api::system_api::SystemAPI;
@@ -129,18 +129,9 @@ impl Carechain {
     }
 }
 
+/// The pallet's name for the error (both chains name errors the same way).
 fn carechain_error_name(e: &carechain_runtime::DispatchError) -> String {
-    use carechain_runtime::DispatchError as E;
-    match e {
-        E::Module(name) => name.clone(),
-        E::OutOfGas => "OutOfGas".into(),
-        E::TransferFailed => "TransferFailed".into(),
-        E::ContractNotFound => "ContractNotFound".into(),
-        E::CodeNotFound => "CodeNotFound".into(),
-        E::DuplicateContract => "DuplicateContract".into(),
-        E::MaxCallDepthReached => "MaxCallDepthReached".into(),
-        other => format!("{other:?}"),
-    }
+    e.name().to_string()
 }
 
 impl Backend for Carechain {

@@ -1,0 +1,502 @@
+//! `upload`, `instantiate` and `call`: dry run by default, printing the decoded
+//! result, gas, the storage deposit pallet-contracts would charge, events and debug
+//! output; `--execute` signs with `--suri` and submits, as `cargo contract` does.
+
+use std::path::PathBuf;
+use std::rc::Rc;
+
+use anyhow::{anyhow, bail, Context, Result};
+use carechain_runtime::{Call, Keypair, SignedTransaction, Transaction, Weight};
+use clap::Args;
+use serde::Serialize;
+
+use super::bundle::{find_by_code_hash, Bundle};
+use super::decode::{print_events, DecodedEvent, Decoder};
+use super::output::{gas, Out};
+use super::{BundleDirs, Connection};
+use carechain_rpc::Client;
+use carechain_rpc::{
+    Address, Bytes, DryRunCall, DryRunRequest, DryRunView, Gas, OutcomeKind, ReceiptView,
+    StorageDepositView, H256,
+};
+use carechain_runtime::ContractError;
+
+/// How a transaction is signed and sent.
+#[derive(Debug, Clone, Args)]
+pub(super) struct Signing {
+    /// Secret URI of the signer (`//Alice`, a mnemonic, a `0x` seed).
+    #[arg(long, env = "CARECHAIN_SURI", default_value = "//Alice")]
+    pub(super) suri: String,
+    /// Submit a signed transaction instead of a dry run.
+    #[arg(short = 'x', long)]
+    pub(super) execute: bool,
+    /// Gas limit as `REF_TIME,PROOF_SIZE` (default: the dry run's, plus 10%).
+    #[arg(long, value_parser = parse_gas)]
+    pub(super) gas: Option<Weight>,
+}
+
+fn parse_gas(text: &str) -> Result<Weight, String> {
+    let (r, p) = text
+        .split_once(',')
+        .ok_or("write the gas limit as REF_TIME,PROOF_SIZE")?;
+    let r = r.trim().parse().map_err(|e| format!("ref_time: {e}"))?;
+    let p = p.trim().parse().map_err(|e| format!("proof_size: {e}"))?;
+    Ok(Weight::new(r, p))
+}
+
+/// `upload` arguments.
+#[derive(Debug, Args)]
+pub struct UploadArgs {
+    /// A `.contract` bundle or a `.wasm` file.
+    pub code: PathBuf,
+    #[command(flatten)]
+    signing: Signing,
+    #[command(flatten)]
+    conn: Connection,
+}
+
+/// `instantiate` arguments.
+#[derive(Debug, Args)]
+pub struct InstantiateArgs {
+    /// The `.contract` bundle (its code is uploaded first if the chain lacks it).
+    pub bundle: PathBuf,
+    /// Constructor name.
+    #[arg(long, default_value = "new")]
+    pub constructor: String,
+    /// Constructor arguments, as text (`true`, `42`, `"text"`, `Some(5F...)`).
+    #[arg(long, num_args = 0..)]
+    pub args: Vec<String>,
+    /// Salt for the address, hex.
+    #[arg(long, default_value = "0x")]
+    pub salt: Bytes,
+    /// Endowment.
+    #[arg(long, default_value_t = 0)]
+    pub value: u128,
+    #[command(flatten)]
+    signing: Signing,
+    #[command(flatten)]
+    conn: Connection,
+}
+
+/// `call` arguments.
+#[derive(Debug, Args)]
+pub struct CallArgs {
+    /// The contract's address (SS58 or 0x hex).
+    #[arg(value_parser = Address::parse)]
+    pub contract: Address,
+    /// Message name.
+    #[arg(long)]
+    pub message: String,
+    /// Message arguments, as text.
+    #[arg(long, num_args = 0..)]
+    pub args: Vec<String>,
+    /// Value sent with the call.
+    #[arg(long, default_value_t = 0)]
+    pub value: u128,
+    /// The contract's bundle (default: found by code hash in --bundle-dir).
+    #[arg(long)]
+    pub bundle: Option<PathBuf>,
+    #[command(flatten)]
+    bundles: BundleDirs,
+    #[command(flatten)]
+    signing: Signing,
+    #[command(flatten)]
+    conn: Connection,
+}
+
+/// What `upload`, `instantiate` and `call` print in JSON.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Report {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    code_hash: Option<H256>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    contract: Option<Address>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    dry_run: Option<DryRunView>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    receipt: Option<ReceiptView>,
+    /// The decoded return value.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    result: Option<String>,
+    events: Vec<DecodedEvent>,
+}
+
+/// A dev URI, mnemonic or seed as a key pair.
+pub(super) fn keypair(suri: &str) -> Result<Keypair> {
+    Keypair::from_uri(suri).map_err(|e| anyhow!("--suri {suri}: {e}"))
+}
+
+/// Signs `call` from `key` with the next nonce(s).
+pub(super) fn sign_all(
+    client: &Client,
+    key: &Keypair,
+    calls: Vec<(Call, Weight)>,
+) -> Result<Vec<SignedTransaction>> {
+    let genesis_hash = client.info()?.genesis_hash.0;
+    let first = client.account(Address(key.account_id()))?.nonce;
+    Ok(calls
+        .into_iter()
+        .zip(first..)
+        .map(|((call, gas_limit), nonce)| {
+            Transaction {
+                genesis_hash,
+                signer: key.account_id(),
+                nonce,
+                gas_limit,
+                call,
+            }
+            .sign(key)
+        })
+        .collect())
+}
+
+/// The gas limit to submit with: the user's, or the dry run's plus 10%, capped.
+pub(super) fn gas_limit(client: &Client, given: Option<Weight>, required: Gas) -> Result<Weight> {
+    if let Some(g) = given {
+        return Ok(g);
+    }
+    let max: Weight = client.info()?.max_tx_gas.into();
+    let pad = |v: u64| v.saturating_add(v / 10).saturating_add(1);
+    Ok(Weight::new(
+        pad(required.ref_time).min(max.ref_time),
+        pad(required.proof_size).min(max.proof_size),
+    ))
+}
+
+fn print_dry_run(run: &DryRunView, result: Option<&str>) {
+    println!("dry run: {}", run.outcome);
+    if let Some(e) = &run.error {
+        println!("  error: {e}");
+    }
+    if let Some(r) = result {
+        println!("  result: {r}");
+    }
+    if let Some(a) = &run.instantiated {
+        println!("  contract: {}", a.0);
+    }
+    println!("  gas required: {}", gas(&run.gas_required));
+    match run.storage_deposit {
+        StorageDepositView::Charge(v) => {
+            println!("  storage deposit (pallet-contracts): charge {v}")
+        }
+        StorageDepositView::Refund(v) => {
+            println!("  storage deposit (pallet-contracts): refund {v}")
+        }
+    }
+    if !run.debug_message.is_empty() {
+        println!("  debug: {}", run.debug_message.trim_end());
+    }
+}
+
+fn print_receipt(r: &ReceiptView, result: Option<&str>) {
+    println!(
+        "included in block #{} {} as transaction {} ({})",
+        r.block_number, r.block_hash.0, r.index, r.tx_hash.0
+    );
+    match &r.error {
+        Some(e) => println!("  outcome: {} ({e})", r.outcome),
+        None => println!("  outcome: {}", r.outcome),
+    }
+    if let Some(v) = result {
+        println!("  result: {v}");
+    }
+    if let Some(a) = &r.instantiated {
+        println!("  contract: {}", a.0);
+    }
+    println!("  gas used: {}", gas(&r.gas_used));
+}
+
+/// Fails the command when a submitted transaction did not succeed.
+fn require_success(r: &ReceiptView, result: Option<&str>) -> Result<()> {
+    if r.outcome == OutcomeKind::Success {
+        return Ok(());
+    }
+    bail!(
+        "transaction {} {}{}",
+        r.tx_hash.0,
+        r.outcome,
+        result.map(|v| format!(": {v}")).unwrap_or_default()
+    )
+}
+
+/// `upload`.
+///
+/// # Errors
+/// Unreadable code, an unreachable chain, or a rejected upload.
+pub(super) fn upload(args: &UploadArgs, out: &Out) -> Result<()> {
+    let wasm = if args.code.extension().is_some_and(|e| e == "contract") {
+        Bundle::load(&args.code)?.wasm()?.to_vec()
+    } else {
+        Bundle::wasm_only(&args.code)?
+    };
+    let hash = carechain_runtime::code_hash(&wasm);
+    let mut report = Report {
+        code_hash: Some(H256(hash)),
+        contract: None,
+        dry_run: None,
+        receipt: None,
+        result: None,
+        events: Vec::new(),
+    };
+    if !args.signing.execute {
+        // A dry run checks the code as the chain will at upload (pallet-contracts'
+        // `prepare`), here, without a node.
+        let vm = carechain_vm::WasmtimeVm::new().map_err(|e| anyhow!("VM: {e}"))?;
+        let config = carechain_runtime::ChainConfig::default();
+        let verdict = carechain_runtime::ContractVm::validate_code(&vm, &wasm, &config);
+        let reason = vm
+            .rejection_reason(&wasm, &config)
+            .map(|r| format!(" ({r})"))
+            .unwrap_or_default();
+        out.emit(&report, || {
+            println!("code hash {hash} ({} bytes)", wasm.len());
+            match &verdict {
+                Ok(()) => {
+                    println!("dry run: the chain accepts this code; add --execute (-x) to upload")
+                }
+                Err(e) => println!("dry run: the chain refuses this code: {e}{reason}"),
+            }
+        })?;
+        return verdict.map_err(|e| anyhow!("{e}{reason}"));
+    }
+    let client = args.conn.connect()?;
+    let key = keypair(&args.signing.suri)?;
+    let limit = match args.signing.gas {
+        Some(g) => g,
+        None => client.info()?.max_tx_gas.into(),
+    };
+    let tx = sign_all(
+        &client,
+        &key,
+        vec![(Call::UploadCode { code: wasm.clone() }, limit)],
+    )?;
+    let receipt = submit_one(&client, &tx)?;
+    let ok = require_success(&receipt, None);
+    report.receipt = Some(receipt);
+    out.emit(&report, || {
+        println!("code hash {hash} ({} bytes)", wasm.len());
+        if let Some(r) = &report.receipt {
+            print_receipt(r, None);
+        }
+    })?;
+    ok
+}
+
+fn submit_one(client: &Client, txs: &[SignedTransaction]) -> Result<ReceiptView> {
+    let tx = txs.first().ok_or_else(|| anyhow!("nothing to submit"))?;
+    Ok(client.submit(tx)?)
+}
+
+/// `instantiate`.
+///
+/// # Errors
+/// An unknown constructor, bad arguments, a failing constructor, or the chain.
+pub(super) fn instantiate(args: &InstantiateArgs, out: &Out) -> Result<()> {
+    let bundle = Rc::new(Bundle::load(&args.bundle)?);
+    let data = bundle.encode(&args.constructor, &args.args)?;
+    let client = args.conn.connect()?;
+    let key = keypair(&args.signing.suri)?;
+    let request = DryRunRequest {
+        origin: Address(key.account_id()),
+        gas_limit: None,
+        call: DryRunCall::Instantiate {
+            code_hash: H256(bundle.code_hash),
+            value: args.value,
+            data: Bytes(data.clone()),
+            salt: args.salt.clone(),
+        },
+    };
+    let mut run = client.dry_run(&request)?;
+    let code_missing = run.contract_error() == Some(ContractError::CodeNotFound);
+    if code_missing && args.signing.execute {
+        out.note(&format!(
+            "code {} is not on chain yet: uploading it first",
+            bundle.code_hash
+        ));
+        let limit = client.info()?.max_tx_gas.into();
+        let code = bundle.wasm()?.to_vec();
+        let tx = sign_all(&client, &key, vec![(Call::UploadCode { code }, limit)])?;
+        let receipt = submit_one(&client, &tx)?;
+        require_success(&receipt, None).context("uploading the code")?;
+        run = client.dry_run(&request)?;
+    }
+    let decoded = (run.outcome != OutcomeKind::Failed)
+        .then(|| {
+            bundle
+                .decode_constructor_return(&args.constructor, &run.data.0)
+                .ok()
+        })
+        .flatten()
+        .map(|v| v.to_string());
+    let no_dirs = BundleDirs { dirs: Vec::new() };
+    let mut decoder = Decoder::new(&client, &no_dirs);
+    if let Some(a) = run.instantiated {
+        decoder.insert(a.0, Rc::clone(&bundle));
+    }
+    let report = Report {
+        code_hash: Some(H256(bundle.code_hash)),
+        contract: run.instantiated,
+        events: decoder.events(&run.events),
+        result: decoded.clone(),
+        dry_run: Some(run.clone()),
+        receipt: None,
+    };
+    if !args.signing.execute || run.outcome != OutcomeKind::Success {
+        out.emit(&report, || {
+            print_dry_run(&run, decoded.as_deref());
+            print_events(&report.events);
+            if code_missing {
+                println!("  the code is not uploaded yet: --execute uploads it first");
+            }
+        })?;
+        if args.signing.execute {
+            bail!("the constructor does not succeed in a dry run, so nothing was submitted");
+        }
+        return Ok(());
+    }
+    let limit = gas_limit(&client, args.signing.gas, run.gas_required)?;
+    let call = Call::Instantiate {
+        code_hash: bundle.code_hash,
+        value: args.value,
+        data,
+        salt: args.salt.0.clone(),
+    };
+    let submission = Submission {
+        client: &client,
+        key: &key,
+        out,
+    };
+    submission.execute(call, limit, report, &mut decoder, |_| decoded.clone())
+}
+
+/// Signs and submits a call whose dry run succeeded, then reports the receipt.
+struct Submission<'a> {
+    client: &'a Client,
+    key: &'a Keypair,
+    out: &'a Out,
+}
+
+impl Submission<'_> {
+    /// Submits `call`; `decode` reads the result from the receipt's output.
+    fn execute(
+        &self,
+        call: Call,
+        limit: Weight,
+        mut report: Report,
+        decoder: &mut Decoder<'_>,
+        decode: impl Fn(&[u8]) -> Option<String>,
+    ) -> Result<()> {
+        let tx = sign_all(self.client, self.key, vec![(call, limit)])?;
+        let receipt = submit_one(self.client, &tx)?;
+        let result = decode(&receipt.output.0);
+        let ok = require_success(&receipt, result.as_deref());
+        if receipt.instantiated.is_some() {
+            report.contract = receipt.instantiated;
+        }
+        report.events = decoder.events(&receipt.events);
+        report.result = result.clone();
+        report.dry_run = None;
+        report.receipt = Some(receipt);
+        self.out.emit(&report, || {
+            if let Some(r) = &report.receipt {
+                print_receipt(r, result.as_deref());
+            }
+            print_events(&report.events);
+        })?;
+        ok
+    }
+}
+
+/// `call`.
+///
+/// # Errors
+/// No bundle for the contract, an unknown message, bad arguments, a reverted dry run
+/// with `--execute`, or the chain.
+pub(super) fn call(args: &CallArgs, out: &Out) -> Result<()> {
+    let client = args.conn.connect()?;
+    let account = client.account(args.contract)?;
+    let Some(code_hash) = account.code_hash else {
+        bail!("no contract at {}", args.contract.0);
+    };
+    let bundle = match &args.bundle {
+        Some(path) => Bundle::load(path)?,
+        None => find_by_code_hash(&args.bundles.dirs, &code_hash.0).ok_or_else(|| {
+            anyhow!(
+                "no bundle with code hash {} in {:?}: pass --bundle PATH",
+                code_hash.0,
+                args.bundles.dirs
+            )
+        })?,
+    };
+    let bundle = Rc::new(bundle);
+    let data = bundle.encode(&args.message, &args.args).map_err(|e| {
+        anyhow!(
+            "{e:#}\n{} messages:\n  {}",
+            bundle.name,
+            bundle.messages().join("\n  ")
+        )
+    })?;
+    let key = keypair(&args.signing.suri)?;
+    let run = client.dry_run(&DryRunRequest {
+        origin: Address(key.account_id()),
+        gas_limit: None,
+        call: DryRunCall::Call {
+            dest: args.contract,
+            value: args.value,
+            data: Bytes(data.clone()),
+        },
+    })?;
+    let decoded = (run.outcome != OutcomeKind::Failed)
+        .then(|| bundle.decode_return(&args.message, &run.data.0).ok())
+        .flatten()
+        .map(|v| v.to_string());
+    let mut decoder = Decoder::new(&client, &args.bundles);
+    decoder.insert(args.contract.0, Rc::clone(&bundle));
+    let report = Report {
+        code_hash: Some(code_hash),
+        contract: Some(args.contract),
+        events: decoder.events(&run.events),
+        result: decoded.clone(),
+        dry_run: Some(run.clone()),
+        receipt: None,
+    };
+    if !args.signing.execute || run.outcome != OutcomeKind::Success {
+        out.emit(&report, || {
+            print_dry_run(&run, decoded.as_deref());
+            print_events(&report.events);
+        })?;
+        if args.signing.execute {
+            bail!(
+                "`{}` {} in a dry run{}, so nothing was submitted",
+                args.message,
+                run.outcome,
+                decoded.map(|d| format!(" ({d})")).unwrap_or_default()
+            );
+        }
+        return Ok(());
+    }
+    if bundle.is_mutating(&args.message) == Some(false) {
+        out.note(&format!(
+            "`{}` does not change state; submitting it anyway records the call",
+            args.message
+        ));
+    }
+    let limit = gas_limit(&client, args.signing.gas, run.gas_required)?;
+    let call = Call::Call {
+        dest: args.contract.0,
+        value: args.value,
+        data,
+    };
+    let submission = Submission {
+        client: &client,
+        key: &key,
+        out,
+    };
+    submission.execute(call, limit, report, &mut decoder, |output| {
+        bundle
+            .decode_return(&args.message, output)
+            .ok()
+            .map(|v| v.to_string())
+    })
+}

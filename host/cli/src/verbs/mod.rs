@@ -1,0 +1,133 @@
+//! The `carechain` command line: `node` runs a dev chain with its RPC server; the
+//! client verbs (`upload`, `instantiate`, `call`, `events`, `proof`, `verify-proof`,
+//! `block`, `account`, `epcis`, `sentinel`) talk to a running node (`--url`) or open a state
+//! directory directly (`--state`). Arguments are written as text and transcoded from
+//! the contract's metadata with `contract-transcode`, as `cargo contract` does.
+
+mod bundle;
+
+mod contract;
+mod decode;
+mod epcis;
+mod node_cmd;
+mod output;
+mod query;
+mod sentinel;
+
+use std::path::PathBuf;
+
+use anyhow::{anyhow, Result};
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use carechain_rpc::Client;
+pub use query::check_proof;
+
+/// Carechain: a smart-contract chain for healthcare data.
+#[derive(Debug, Parser)]
+#[command(name = "carechain", version, about, propagate_version = true)]
+pub struct Cli {
+    /// Output format; `json` is stable and documented in docs/rpc.md.
+    #[arg(long, short = 'o', value_enum, default_value_t = Format::Text, global = true)]
+    pub output: Format,
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Output formats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// For people.
+    Text,
+    /// One JSON document per command, for scripts.
+    Json,
+}
+
+/// The verbs.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run a dev chain (persisted in redb) with its JSON-RPC server.
+    Node(node_cmd::NodeArgs),
+    /// Upload contract code (a `.contract` bundle or a `.wasm` file).
+    Upload(contract::UploadArgs),
+    /// Create a contract by running a constructor.
+    Instantiate(contract::InstantiateArgs),
+    /// Call a contract's message.
+    Call(contract::CallArgs),
+    /// List recorded contract events, decoded when the contract's bundle is known.
+    Events(query::EventsArgs),
+    /// Print a storage proof against a block's state root.
+    Proof(query::ProofArgs),
+    /// Check a proof printed by `proof --output json`, offline.
+    VerifyProof(query::VerifyProofArgs),
+    /// Print a block and its receipts.
+    Block(query::BlockArgs),
+    /// Print an account's balance and nonce.
+    Account(query::AccountArgs),
+    /// GS1 EPCIS 2.0 documents in and out of the DSCSA contract.
+    #[command(subcommand)]
+    Epcis(epcis::EpcisCommand),
+    /// The sentinel: explain and score every EHR access and supply-chain event, and
+    /// flag what needs review on chain.
+    #[command(subcommand)]
+    Sentinel(sentinel::SentinelCommand),
+}
+
+/// Where the chain is.
+#[derive(Debug, Clone, Args)]
+pub(crate) struct Connection {
+    /// A running node's WebSocket URL.
+    #[arg(long, env = "CARECHAIN_URL", default_value = "ws://127.0.0.1:9944")]
+    pub url: String,
+    /// Instead of a node, open this state directory directly (no server needed).
+    #[arg(long, env = "CARECHAIN_STATE")]
+    pub state: Option<PathBuf>,
+}
+
+impl Connection {
+    /// Connects.
+    ///
+    /// # Errors
+    /// The node is unreachable or the directory cannot be opened.
+    pub(crate) fn connect(&self) -> Result<Client> {
+        match &self.state {
+            Some(dir) => Client::local(dir),
+            None => Client::remote(&self.url),
+        }
+        .map_err(|e| anyhow!(e))
+    }
+}
+
+/// Where contract bundles are looked up by code hash.
+#[derive(Debug, Clone, Args)]
+pub(crate) struct BundleDirs {
+    /// Directories searched (with their subdirectories) for `.contract` bundles.
+    #[arg(
+        long = "bundle-dir",
+        env = "CARECHAIN_BUNDLES",
+        default_value = "target/ink",
+        value_delimiter = ','
+    )]
+    pub dirs: Vec<PathBuf>,
+}
+
+/// Runs a parsed command line.
+///
+/// # Errors
+/// Whatever the verb reports; the message says what to do.
+pub fn run(cli: Cli) -> Result<()> {
+    let out = output::Out::new(cli.output);
+    match cli.command {
+        Command::Node(args) => node_cmd::run(&args),
+        Command::Upload(args) => contract::upload(&args, &out),
+        Command::Instantiate(args) => contract::instantiate(&args, &out),
+        Command::Call(args) => contract::call(&args, &out),
+        Command::Events(args) => query::events(&args, &out),
+        Command::Proof(args) => query::proof(&args, &out),
+        Command::VerifyProof(args) => query::verify_proof(&args, &out),
+        Command::Block(args) => query::block(&args, &out),
+        Command::Account(args) => query::account(&args, &out),
+        Command::Epcis(cmd) => epcis::run(cmd, &out),
+        Command::Sentinel(cmd) => sentinel::run(cmd, &out),
+    }
+}

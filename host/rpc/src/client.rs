@@ -1,0 +1,254 @@
+//! Where a client verb sends its requests: a running node over WebSocket JSON-RPC
+//! (`--url`), or a state directory opened in-process (`--state`, no server; the
+//! same [`Node`] the server runs, so both answer alike).
+
+use std::path::Path;
+
+use carechain_runtime::{Hash, SignedTransaction};
+use jsonrpsee::core::client::Error as RpcError;
+use jsonrpsee::ws_client::{WsClient, WsClientBuilder};
+
+use carechain_node::{Node, NodeError, Sealing};
+
+use crate::api::CarechainApiClient;
+use crate::edge::Edge;
+use crate::server::{codes, transaction_bytes};
+use crate::types::{
+    AccountView, Address, BlockId, BlockView, ChainInfo, DryRunRequest, DryRunView, EventFilter,
+    EventView, ProofRequest, ProofView, ReceiptView, H256,
+};
+
+/// A failed request.
+#[derive(Debug, thiserror::Error)]
+pub enum ClientError {
+    /// The in-process node refused.
+    #[error(transparent)]
+    Node(#[from] NodeError),
+    /// The remote node answered with an error.
+    #[error("{message}")]
+    Rpc {
+        /// JSON-RPC error code ([`codes`]).
+        code: i32,
+        /// Its message.
+        message: String,
+        /// Structured detail, if any.
+        data: Option<serde_json::Value>,
+    },
+    /// The node could not be reached.
+    #[error("cannot reach the node: {0}")]
+    Transport(String),
+}
+
+/// Which transaction of an all-or-nothing batch failed, how, and its return data.
+#[derive(Debug, Clone)]
+pub struct BatchFailure {
+    /// Index in the batch.
+    pub index: usize,
+    /// What happened to it.
+    pub outcome: String,
+    /// Its return data.
+    pub output: Vec<u8>,
+}
+
+impl ClientError {
+    /// The failed transaction, if this is a batch failure.
+    pub fn batch_failure(&self) -> Option<BatchFailure> {
+        match self {
+            ClientError::Node(NodeError::BatchFailed {
+                index,
+                outcome,
+                output,
+                ..
+            }) => Some(BatchFailure {
+                index: *index,
+                outcome: outcome.clone(),
+                output: output.clone(),
+            }),
+            ClientError::Rpc {
+                code: codes::BATCH_FAILED,
+                data: Some(data),
+                ..
+            } => Some(BatchFailure {
+                index: usize::try_from(data.get("index")?.as_u64()?).ok()?,
+                outcome: data.get("outcome")?.as_str()?.to_string(),
+                output: crate::types::parse_hex(data.get("output")?.as_str()?).ok()?,
+            }),
+            _ => None,
+        }
+    }
+}
+
+impl From<RpcError> for ClientError {
+    fn from(e: RpcError) -> Self {
+        match e {
+            RpcError::Call(obj) => ClientError::Rpc {
+                code: obj.code(),
+                message: obj.message().to_string(),
+                data: obj
+                    .data()
+                    .and_then(|raw| serde_json::from_str(raw.get()).ok()),
+            },
+            other => ClientError::Transport(other.to_string()),
+        }
+    }
+}
+
+/// A connection to a chain.
+pub enum Client {
+    /// A state directory opened here.
+    Local(Box<Node>),
+    /// A node over WebSocket.
+    Remote {
+        /// Drives the async client.
+        runtime: tokio::runtime::Runtime,
+        /// The typed client.
+        client: WsClient,
+    },
+}
+
+type Result<T> = std::result::Result<T, ClientError>;
+
+impl Client {
+    /// Opens the chain in `dir` (creating a dev chain there if empty).
+    ///
+    /// # Errors
+    /// The directory or database cannot be opened (for example, a node holds it).
+    pub fn local(dir: &Path) -> std::result::Result<Self, String> {
+        Node::open(dir, Sealing::Instant).map(|n| Client::Local(Box::new(n)))
+    }
+
+    /// Connects to the node at `url` (`ws://host:port`).
+    ///
+    /// # Errors
+    /// The node is not reachable.
+    pub fn remote(url: &str) -> std::result::Result<Self, String> {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .map_err(|e| e.to_string())?;
+        let client = runtime
+            .block_on(
+                WsClientBuilder::default()
+                    .max_request_size(crate::server::MAX_REQUEST_BYTES)
+                    .max_response_size(crate::server::MAX_RESPONSE_BYTES)
+                    .request_timeout(std::time::Duration::from_secs(120))
+                    .build(url),
+            )
+            .map_err(|e| {
+                format!("cannot connect to {url}: {e} (start one with `carechain node`, or use --state DIR)")
+            })?;
+        Ok(Client::Remote { runtime, client })
+    }
+
+    /// Chain identity and head.
+    ///
+    /// # Errors
+    /// [`ClientError`].
+    pub fn info(&self) -> Result<ChainInfo> {
+        match self {
+            Client::Local(node) => Ok(Edge(node).info()),
+            Client::Remote { runtime, client } => Ok(runtime.block_on(client.info())?),
+        }
+    }
+
+    /// An account.
+    ///
+    /// # Errors
+    /// [`ClientError`].
+    pub fn account(&self, who: Address) -> Result<AccountView> {
+        match self {
+            Client::Local(node) => Ok(Edge(node).account(&who)?),
+            Client::Remote { runtime, client } => Ok(runtime.block_on(client.account(who))?),
+        }
+    }
+
+    /// Submits and waits for inclusion.
+    ///
+    /// # Errors
+    /// [`ClientError`].
+    pub fn submit(&self, tx: &SignedTransaction) -> Result<ReceiptView> {
+        match self {
+            Client::Local(node) => Ok(Edge(node).submit(tx.clone())?),
+            Client::Remote { runtime, client } => {
+                Ok(runtime.block_on(client.submit(transaction_bytes(tx)))?)
+            }
+        }
+    }
+
+    /// Submits all-or-nothing.
+    ///
+    /// # Errors
+    /// [`ClientError`]; [`ClientError::batch_failure`] says which one failed.
+    pub fn submit_all(&self, txs: &[SignedTransaction]) -> Result<Vec<ReceiptView>> {
+        match self {
+            Client::Local(node) => Ok(Edge(node).submit_all(txs.to_vec())?),
+            Client::Remote { runtime, client } => {
+                let bytes = txs.iter().map(transaction_bytes).collect();
+                Ok(runtime.block_on(client.submit_all(bytes))?)
+            }
+        }
+    }
+
+    /// Dry-runs a call.
+    ///
+    /// # Errors
+    /// [`ClientError`].
+    pub fn dry_run(&self, request: &DryRunRequest) -> Result<DryRunView> {
+        match self {
+            Client::Local(node) => Ok(Edge(node).dry_run(request)?),
+            Client::Remote { runtime, client } => {
+                Ok(runtime.block_on(client.dry_run(request.clone()))?)
+            }
+        }
+    }
+
+    /// A block.
+    ///
+    /// # Errors
+    /// [`ClientError`].
+    pub fn block(&self, at: BlockId) -> Result<BlockView> {
+        match self {
+            Client::Local(node) => Ok(Edge(node).block(at)?),
+            Client::Remote { runtime, client } => Ok(runtime.block_on(client.block(Some(at)))?),
+        }
+    }
+
+    /// A receipt.
+    ///
+    /// # Errors
+    /// [`ClientError`].
+    pub fn receipt(&self, tx_hash: Hash) -> Result<Option<ReceiptView>> {
+        match self {
+            Client::Local(node) => Ok(Edge(node).receipt(&tx_hash)?),
+            Client::Remote { runtime, client } => {
+                Ok(runtime.block_on(client.receipt(H256(tx_hash)))?)
+            }
+        }
+    }
+
+    /// Events.
+    ///
+    /// # Errors
+    /// [`ClientError`].
+    pub fn events(&self, filter: &EventFilter) -> Result<Vec<EventView>> {
+        match self {
+            Client::Local(node) => Ok(Edge(node).events(filter)?),
+            Client::Remote { runtime, client } => {
+                Ok(runtime.block_on(client.events(filter.clone()))?)
+            }
+        }
+    }
+
+    /// A proof.
+    ///
+    /// # Errors
+    /// [`ClientError`].
+    pub fn proof(&self, request: &ProofRequest) -> Result<ProofView> {
+        match self {
+            Client::Local(node) => Ok(Edge(node).proof(request)?),
+            Client::Remote { runtime, client } => {
+                Ok(runtime.block_on(client.proof(request.clone()))?)
+            }
+        }
+    }
+}

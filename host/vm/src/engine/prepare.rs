@@ -1,0 +1,690 @@
+//! Upload checks and instrumentation: accept exactly what pallet-contracts 31 accepts
+//! under `Determinism::Enforced`, reject everything else with an error that names the
+//! reason, and turn accepted code into what the engine runs.
+//!
+//! Checks, in pallet-contracts' order: size; WASM MVP plus sign-extension only (no
+//! floats, bulk memory, reference types, multi-value, SIMD, threads, tail calls); only
+//! `deploy` and `call` exported, as `() -> ()` or `() -> i32`; only known `seal<n>`
+//! functions imported with their exact signatures (unstable ones only with the
+//! unstable interface on, deprecated ones never, chain extensions only if enabled);
+//! exactly one memory, imported as `env.memory`, with at most the schedule's pages.
+//!
+//! The engine then runs a rewritten module: the memory import becomes a defined memory
+//! with the same limits, exported under [`MEMORY_EXPORT`] (an imported memory belongs
+//! to one store and would rule out sharing one pre-linked instance per code hash; the
+//! contract cannot tell the difference), and a deterministic stack-height limiter
+//! (paritytech's `wasm-instrument`) is injected so deep recursion always fails the same
+//! way, long before the engine's native stack could. The code hash stays that of the
+//! uploaded bytes.
+
+use std::collections::BTreeMap;
+
+use carechain_runtime::{ChainConfig, ContractError, DispatchError, RejectKind};
+
+use parity_wasm::elements::{
+    ExportEntry, External, Internal, MemorySection, MemoryType, Module, Section,
+};
+use wasmparser::{
+    ExternalKind, FuncType, Operator, Parser, Payload, TypeRef, ValType, Validator, WasmFeatures,
+};
+
+use crate::abi::{host_function, Stability, ValueType};
+
+/// Name under which the rewritten module exports its memory to the host.
+pub const MEMORY_EXPORT: &str = "__carechain_memory";
+
+/// Limits and switches for upload checks. The limits come only from the chain's
+/// configuration ([`PrepareConfig::of_chain`]); the switches are the embedder's.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PrepareConfig {
+    /// Largest accepted code, bytes.
+    pub max_code_len: u32,
+    /// Most memory pages (64 KiB each) a contract may declare.
+    pub memory_pages: u32,
+    /// Accept `#[unstable]` host functions (`xcm_send`, `reentrance_count`, ...).
+    pub unstable_interface: bool,
+    /// Accept `call_chain_extension` (only where the embedder registers extensions).
+    pub chain_extensions: bool,
+    /// The injected stack-height limit, in `wasm-instrument`'s value units.
+    pub stack_limit: u32,
+}
+
+impl PrepareConfig {
+    /// The checks `config`'s chain makes at upload, with the unstable interface and
+    /// chain extensions off (pallet-contracts' defaults).
+    pub fn of_chain(config: &ChainConfig) -> Self {
+        let vm = &config.schedule.vm;
+        PrepareConfig {
+            max_code_len: config.schedule.limits.max_code_len,
+            memory_pages: vm.memory_pages,
+            stack_limit: vm.stack_limit,
+            unstable_interface: false,
+            chain_extensions: false,
+        }
+    }
+}
+
+/// A contract's memory limits, in pages.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct MemoryLimits {
+    /// Pages at instantiation.
+    pub initial: u32,
+    /// Pages it may grow to.
+    pub maximum: u32,
+}
+
+/// Accepted code, rewritten for the engine.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PreparedCode {
+    /// The instrumented module with its memory defined and exported.
+    pub code: Vec<u8>,
+    /// The memory the contract declared.
+    pub memory: MemoryLimits,
+}
+
+/// Why uploaded code was rejected.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum PrepareError {
+    /// Over the size limit.
+    #[error("code is {len} bytes; the limit is {max}")]
+    TooLarge {
+        /// Its size.
+        len: usize,
+        /// The limit.
+        max: u32,
+    },
+    /// Not valid WASM under the deterministic feature set.
+    #[error("invalid or non-deterministic WASM at offset {offset:#x}: {reason}{}", instruction.as_ref().map(|i| format!(" (instruction {i})")).unwrap_or_default())]
+    Invalid {
+        /// The validator's reason.
+        reason: String,
+        /// Byte offset in the module.
+        offset: usize,
+        /// The offending instruction, in WASM text syntax, when there is one.
+        instruction: Option<String>,
+    },
+    /// An export other than `deploy` and `call`, or a bad or missing entry point.
+    #[error("export rejected: {0}")]
+    Export(String),
+    /// An import that is not a known host function with its signature, or a bad memory.
+    #[error("import rejected: {0}")]
+    Import(String),
+    /// Rewriting or instrumenting failed (the module is outside what the tools handle).
+    #[error("instrumentation failed: {0}")]
+    Instrument(String),
+}
+
+impl PrepareError {
+    /// The error a receipt records: the rule broken and where, never the text (which
+    /// comes from wasmparser and may change with it).
+    pub fn dispatch_error(&self) -> DispatchError {
+        let rejected = |kind, offset: Option<usize>| DispatchError::CodeRejected {
+            kind,
+            offset: offset.and_then(|at| u32::try_from(at).ok()),
+        };
+        match self {
+            PrepareError::TooLarge { .. } => ContractError::CodeTooLarge.into(),
+            PrepareError::Invalid { offset, .. } => {
+                rejected(RejectKind::InvalidWasm, Some(*offset))
+            }
+            PrepareError::Export(_) => rejected(RejectKind::Export, None),
+            PrepareError::Import(_) => rejected(RejectKind::Import, None),
+            PrepareError::Instrument(_) => rejected(RejectKind::Instrument, None),
+        }
+    }
+}
+
+fn features() -> WasmFeatures {
+    // MVP types (GC_TYPES gates even funcref in wasmparser) plus sign extension: what
+    // pallet-contracts' wasmi config allows with floats off. No mutable-global
+    // imports or exports either: pallet-contracts forbids global imports and exports.
+    WasmFeatures::GC_TYPES | WasmFeatures::SIGN_EXTENSION
+}
+
+/// Checks `code` and returns what the engine should run.
+///
+/// # Errors
+/// [`PrepareError`] naming the first rule the code breaks.
+pub fn prepare(code: &[u8], config: &PrepareConfig) -> Result<PreparedCode, PrepareError> {
+    if code.len() > config.max_code_len as usize {
+        return Err(PrepareError::TooLarge {
+            len: code.len(),
+            max: config.max_code_len,
+        });
+    }
+    validate(code)?;
+    let memory = scan(code, config)?;
+    let code = rewrite(code, memory, config.stack_limit)?;
+    // Instrumented code must still be valid MVP WASM; anything else is our bug, caught here.
+    validate(&code)?;
+    Ok(PreparedCode { code, memory })
+}
+
+fn validate(code: &[u8]) -> Result<(), PrepareError> {
+    Validator::new_with_features(features())
+        .validate_all(code)
+        .map(|_| ())
+        .map_err(|e| PrepareError::Invalid {
+            reason: e.message().to_string(),
+            offset: e.offset(),
+            instruction: instruction_at(code, e.offset()),
+        })
+}
+
+/// The instruction starting at `offset`, in WASM text syntax (`f64.add`), if any.
+fn instruction_at(code: &[u8], offset: usize) -> Option<String> {
+    for payload in Parser::new(0).parse_all(code) {
+        let Ok(Payload::CodeSectionEntry(body)) = payload else {
+            continue;
+        };
+        let Ok(mut ops) = body.get_operators_reader() else {
+            continue;
+        };
+        while !ops.eof() {
+            match ops.read_with_offset() {
+                Ok((op, at)) if at == offset => return Some(text_name(&op)),
+                Ok((_, at)) if at > offset => break,
+                Ok(_) => {}
+                Err(_) => break,
+            }
+        }
+    }
+    None
+}
+
+/// `F64Add` -> `f64.add`, `I32TruncF32S` -> `i32.trunc_f32_s`, `MemoryCopy` -> `memory.copy`.
+fn text_name(op: &Operator<'_>) -> String {
+    let debug = format!("{op:?}");
+    let variant = debug.split([' ', '{', '(']).next().unwrap_or_default();
+    let mut words: Vec<String> = Vec::new();
+    for c in variant.chars() {
+        let starts_word = c.is_ascii_uppercase()
+            && !words
+                .last()
+                .is_some_and(|w| w.len() == 1 && w.starts_with(['i', 'f', 'v']));
+        if starts_word || words.is_empty() {
+            words.push(c.to_ascii_lowercase().to_string());
+        } else if let Some(w) = words.last_mut() {
+            w.push(c.to_ascii_lowercase());
+        }
+    }
+    match words.split_first() {
+        Some((first, rest)) if !rest.is_empty() => format!("{first}.{}", rest.join("_")),
+        _ => words.concat(),
+    }
+}
+
+fn describe(ty: &FuncType) -> String {
+    let list = |types: &[ValType]| {
+        types
+            .iter()
+            .map(|t| format!("{t}"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    format!("({}) -> ({})", list(ty.params()), list(ty.results()))
+}
+
+fn matches_spec(ty: &FuncType, params: &[ValueType], result: Option<ValueType>) -> bool {
+    let wasm = |v: &ValueType| match v {
+        ValueType::I32 => ValType::I32,
+        ValueType::I64 => ValType::I64,
+    };
+    ty.params().iter().copied().eq(params.iter().map(wasm))
+        && ty.results().iter().copied().eq(result.iter().map(wasm))
+}
+
+/// Checks imports and exports; returns the declared memory.
+fn scan(code: &[u8], config: &PrepareConfig) -> Result<MemoryLimits, PrepareError> {
+    let mut types: Vec<FuncType> = Vec::new();
+    let mut func_types: Vec<u32> = Vec::new();
+    let mut exports: BTreeMap<String, u32> = BTreeMap::new();
+    let mut memory = None;
+    let malformed = |e: wasmparser::BinaryReaderError| PrepareError::Invalid {
+        reason: e.message().to_string(),
+        offset: e.offset(),
+        instruction: None,
+    };
+    for payload in Parser::new(0).parse_all(code) {
+        match payload.map_err(malformed)? {
+            Payload::TypeSection(reader) => {
+                for ty in reader.into_iter_err_on_gc_types() {
+                    types.push(ty.map_err(malformed)?);
+                }
+            }
+            Payload::ImportSection(reader) => {
+                for import in reader.into_imports() {
+                    let import = import.map_err(malformed)?;
+                    match import.ty {
+                        TypeRef::Func(index) => {
+                            let ty = types.get(index as usize).ok_or_else(|| {
+                                PrepareError::Import(format!(
+                                    "{}.{} has no type",
+                                    import.module, import.name
+                                ))
+                            })?;
+                            check_function_import(import.module, import.name, ty, config)?;
+                            func_types.push(index);
+                        }
+                        TypeRef::Memory(mt) => {
+                            if import.module != "env" {
+                                return Err(PrepareError::Import(format!(
+                                    "memory must be imported from module `env`, not `{}`",
+                                    import.module
+                                )));
+                            }
+                            if import.name != "memory" {
+                                return Err(PrepareError::Import(format!(
+                                    "memory import must be named `memory`, not `{}`",
+                                    import.name
+                                )));
+                            }
+                            let initial = u32::try_from(mt.initial).unwrap_or(u32::MAX);
+                            let maximum = mt.maximum.map_or(config.memory_pages, |m| {
+                                u32::try_from(m).unwrap_or(u32::MAX)
+                            });
+                            if initial > maximum {
+                                return Err(PrepareError::Import(format!(
+                                    "memory declares {initial} initial pages but a maximum of {maximum}"
+                                )));
+                            }
+                            if maximum > config.memory_pages {
+                                return Err(PrepareError::Import(format!(
+                                    "memory maximum of {maximum} pages exceeds the schedule's {}",
+                                    config.memory_pages
+                                )));
+                            }
+                            memory = Some(MemoryLimits { initial, maximum });
+                        }
+                        TypeRef::Table(_) => {
+                            return Err(PrepareError::Import("tables cannot be imported".into()))
+                        }
+                        TypeRef::Global(_) => {
+                            return Err(PrepareError::Import("globals cannot be imported".into()))
+                        }
+                        TypeRef::Tag(_) | TypeRef::FuncExact(_) => {
+                            return Err(PrepareError::Import(format!(
+                                "{}.{} is not a function or memory",
+                                import.module, import.name
+                            )))
+                        }
+                    }
+                }
+            }
+            Payload::FunctionSection(reader) => {
+                for index in reader {
+                    func_types.push(index.map_err(malformed)?);
+                }
+            }
+            Payload::MemorySection(reader) if reader.count() > 0 => {
+                return Err(PrepareError::Import(
+                    "memory must be imported as env.memory, not defined by the module".into(),
+                ));
+            }
+            Payload::ExportSection(reader) => {
+                for export in reader {
+                    let export = export.map_err(malformed)?;
+                    match export.kind {
+                        ExternalKind::Func | ExternalKind::FuncExact => {
+                            if export.name != "call" && export.name != "deploy" {
+                                return Err(PrepareError::Export(format!(
+                                    "unknown function export `{}`: only `deploy` and `call` may be exported",
+                                    export.name
+                                )));
+                            }
+                            exports.insert(export.name.to_string(), export.index);
+                        }
+                        ExternalKind::Memory => {
+                            return Err(PrepareError::Export("memory export is forbidden".into()))
+                        }
+                        ExternalKind::Global => {
+                            return Err(PrepareError::Export("global export is forbidden".into()))
+                        }
+                        ExternalKind::Table => {
+                            return Err(PrepareError::Export("table export is forbidden".into()))
+                        }
+                        ExternalKind::Tag => {
+                            return Err(PrepareError::Export("tag export is forbidden".into()))
+                        }
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    for entry in ["deploy", "call"] {
+        let index = exports
+            .get(entry)
+            .ok_or_else(|| PrepareError::Export(format!("`{entry}` function isn't exported")))?;
+        let ty = func_types
+            .get(*index as usize)
+            .and_then(|t| types.get(*t as usize))
+            .ok_or_else(|| PrepareError::Export(format!("`{entry}` has no type")))?;
+        let ok =
+            ty.params().is_empty() && (ty.results().is_empty() || ty.results() == [ValType::I32]);
+        if !ok {
+            return Err(PrepareError::Export(format!(
+                "entry point `{entry}` has signature {}; expected () -> () or () -> (i32)",
+                describe(ty)
+            )));
+        }
+    }
+    memory.ok_or_else(|| PrepareError::Import("no memory import found: expected env.memory".into()))
+}
+
+fn check_function_import(
+    module: &str,
+    name: &str,
+    ty: &FuncType,
+    config: &PrepareConfig,
+) -> Result<(), PrepareError> {
+    let spec = host_function(module, name)
+        .ok_or_else(|| PrepareError::Import(format!("unknown import {module}.{name}")))?;
+    match spec.stability {
+        Stability::Stable => {}
+        Stability::Unstable if config.unstable_interface => {}
+        Stability::Unstable => {
+            return Err(PrepareError::Import(format!(
+                "{module}.{name} is unstable and the unstable interface is off"
+            )))
+        }
+        Stability::Deprecated => {
+            return Err(PrepareError::Import(format!(
+                "{module}.{name} is deprecated and not available to new code"
+            )))
+        }
+    }
+    if spec.name == "call_chain_extension" && !config.chain_extensions {
+        return Err(PrepareError::Import(format!(
+            "{module}.{name}: the module uses chain extensions but none are enabled"
+        )));
+    }
+    if !matches_spec(ty, spec.params, spec.result) {
+        return Err(PrepareError::Import(format!(
+            "{module}.{name} has the wrong signature {}",
+            describe(ty)
+        )));
+    }
+    Ok(())
+}
+
+/// Defines and exports the imported memory, then injects the stack-height limiter.
+fn rewrite(code: &[u8], memory: MemoryLimits, stack_limit: u32) -> Result<Vec<u8>, PrepareError> {
+    let fail = |e: &dyn std::fmt::Display| PrepareError::Instrument(e.to_string());
+    let mut module: Module = parity_wasm::deserialize_buffer(code).map_err(|e| fail(&e))?;
+    if let Some(imports) = module.import_section_mut() {
+        imports
+            .entries_mut()
+            .retain(|entry| !matches!(entry.external(), External::Memory(_)));
+    }
+    let limits = MemoryType::new(memory.initial, Some(memory.maximum));
+    module
+        .insert_section(Section::Memory(MemorySection::with_entries(vec![limits])))
+        .map_err(|e| fail(&e))?;
+    let exports = module
+        .export_section_mut()
+        .ok_or_else(|| PrepareError::Instrument("module has no export section".into()))?;
+    exports
+        .entries_mut()
+        .push(ExportEntry::new(MEMORY_EXPORT.into(), Internal::Memory(0)));
+    let module = wasm_instrument::inject_stack_limiter(module, stack_limit)
+        .map_err(|e| PrepareError::Instrument(format!("stack limiter: {e}")))?;
+    parity_wasm::serialize(module).map_err(|e| fail(&e))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const MEMORY: &str = r#"(import "env" "memory" (memory 1 16))"#;
+    const ENTRIES: &str = r#"(func (export "deploy")) (func (export "call"))"#;
+
+    fn module(body: &str) -> Vec<u8> {
+        match wat::parse_str(format!("(module {body})")) {
+            Ok(bytes) => bytes,
+            Err(e) => panic!("test WAT does not parse: {e}"),
+        }
+    }
+
+    fn check(body: &str) -> Result<PreparedCode, PrepareError> {
+        prepare(
+            &module(body),
+            &PrepareConfig::of_chain(&ChainConfig::default()),
+        )
+    }
+
+    fn rejected(body: &str) -> String {
+        match check(body) {
+            Ok(_) => panic!("accepted, but must be rejected: {body}"),
+            Err(e) => e.to_string(),
+        }
+    }
+
+    #[test]
+    fn a_minimal_contract_is_accepted_and_rewritten() {
+        let prepared = check(&format!(
+            r#"(import "seal0" "seal_input" (func (param i32 i32)))
+               (import "seal1" "get_storage" (func (param i32 i32 i32 i32) (result i32)))
+               {MEMORY} {ENTRIES}"#
+        ))
+        .expect("accepted");
+        assert_eq!(
+            prepared.memory,
+            MemoryLimits {
+                initial: 1,
+                maximum: 16
+            }
+        );
+        // The rewritten module defines and exports its memory and imports no memory.
+        let mut exported_memory = false;
+        for payload in Parser::new(0).parse_all(&prepared.code) {
+            match payload.expect("valid") {
+                Payload::ImportSection(r) => {
+                    for i in r.into_imports() {
+                        assert!(!matches!(i.expect("import").ty, TypeRef::Memory(_)));
+                    }
+                }
+                Payload::ExportSection(r) => {
+                    for e in r {
+                        let e = e.expect("export");
+                        exported_memory |=
+                            e.name == MEMORY_EXPORT && e.kind == ExternalKind::Memory;
+                    }
+                }
+                _ => {}
+            }
+        }
+        assert!(exported_memory);
+    }
+
+    #[test]
+    fn entry_points_may_return_i32() {
+        check(&format!(
+            r#"{MEMORY} (func (export "deploy") (result i32) i32.const 0) (func (export "call"))"#
+        ))
+        .expect("accepted");
+    }
+
+    #[test]
+    fn non_deterministic_and_post_mvp_instructions_are_named() {
+        let cases = [
+            ("(func f64.const 1 f64.const 2 f64.add drop)", "f64.const"),
+            (
+                "(func i32.const 7 f64.convert_i32_s drop)",
+                "f64.convert_i32_s",
+            ),
+            (
+                "(func i32.const 7 f32.reinterpret_i32 drop)",
+                "f32.reinterpret_i32",
+            ),
+            (
+                "(func i32.const 0 i32.const 0 i32.const 0 memory.copy)",
+                "memory.copy",
+            ),
+            (
+                "(func i32.const 0 i32.const 0 i32.const 0 memory.fill)",
+                "memory.fill",
+            ),
+        ];
+        for (func, name) in cases {
+            let err = rejected(&format!("{MEMORY} {ENTRIES} {func}"));
+            assert!(
+                err.contains(&format!("(instruction {name})")),
+                "{name}: {err}"
+            );
+            assert!(err.contains("at offset 0x"), "{err}");
+        }
+    }
+
+    #[test]
+    fn post_mvp_features_are_rejected() {
+        let err = rejected(&format!("{MEMORY} {ENTRIES} (func (param f32))"));
+        assert!(err.contains("floating-point"), "{err}");
+        for feature in [
+            "(func (result i32 i32) i32.const 0 i32.const 0)",
+            "(func (result v128) v128.const i64x2 0 0)",
+            "(table 1 funcref) (func (result funcref) ref.null func)",
+            "(func return_call 0)",
+            "(global f32 (f32.const 0))",
+        ] {
+            rejected(&format!("{MEMORY} {ENTRIES} {feature}"));
+        }
+    }
+
+    #[test]
+    fn sign_extension_is_accepted() {
+        check(&format!(
+            "{MEMORY} {ENTRIES} (func (param i32) (result i32) local.get 0 i32.extend8_s)"
+        ))
+        .expect("accepted");
+    }
+
+    #[test]
+    fn exports_other_than_deploy_and_call_are_rejected() {
+        assert!(
+            rejected(&format!(r#"{MEMORY} {ENTRIES} (func (export "foo"))"#))
+                .contains("unknown function export `foo`")
+        );
+        assert!(rejected(&format!(
+            r#"{MEMORY} {ENTRIES} (global (export "g") i32 (i32.const 0))"#
+        ))
+        .contains("global export"));
+        assert!(rejected(&format!(r#"(memory (export "m") 1) {ENTRIES}"#)).contains("memory"));
+        assert!(rejected(&format!(r#"{MEMORY} (func (export "call"))"#))
+            .contains("`deploy` function isn't exported"));
+        assert!(rejected(&format!(r#"{MEMORY} (func (export "deploy"))"#))
+            .contains("`call` function isn't exported"));
+        let err = rejected(&format!(
+            r#"{MEMORY} (func (export "deploy") (param i32)) (func (export "call"))"#
+        ));
+        assert!(
+            err.contains("entry point `deploy` has signature (i32) -> ()"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn imports_must_be_known_host_functions_with_their_signatures() {
+        let err = rejected(&format!(
+            r#"(import "seal0" "foo" (func)) {MEMORY} {ENTRIES}"#
+        ));
+        assert_eq!(err, "import rejected: unknown import seal0.foo");
+        let err = rejected(&format!(
+            r#"(import "seal1" "get_storage" (func (param i32 i32 i32) (result i32))) {MEMORY} {ENTRIES}"#
+        ));
+        assert!(
+            err.contains("seal1.get_storage has the wrong signature (i32, i32, i32) -> (i32)"),
+            "{err}"
+        );
+        let err = rejected(&format!(
+            r#"(import "seal2" "seal_call" (func)) {MEMORY} {ENTRIES}"#
+        ));
+        assert!(err.contains("unknown import seal2.seal_call"), "{err}");
+        let err = rejected(&format!(
+            r#"(import "seal0" "seal_random" (func (param i32 i32 i32 i32))) {MEMORY} {ENTRIES}"#
+        ));
+        assert!(err.contains("deprecated"), "{err}");
+        let err = rejected(&format!(
+            r#"(import "seal0" "call_chain_extension" (func (param i32 i32 i32 i32 i32) (result i32))) {MEMORY} {ENTRIES}"#
+        ));
+        assert!(err.contains("chain extensions"), "{err}");
+        assert!(rejected(&format!(
+            r#"(import "env" "t" (table 1 funcref)) {MEMORY} {ENTRIES}"#
+        ))
+        .contains("tables"));
+        assert!(rejected(&format!(
+            r#"(import "env" "g" (global i32)) {MEMORY} {ENTRIES}"#
+        ))
+        .contains("globals"));
+    }
+
+    #[test]
+    fn unstable_functions_need_the_unstable_interface() {
+        let code = module(&format!(
+            r#"(import "seal0" "xcm_send" (func (param i32 i32 i32 i32) (result i32))) {MEMORY} {ENTRIES}"#
+        ));
+        let err = prepare(&code, &PrepareConfig::of_chain(&ChainConfig::default()))
+            .expect_err("unstable is off by default");
+        assert!(
+            err.to_string().contains("unstable interface is off"),
+            "{err}"
+        );
+        let config = PrepareConfig {
+            unstable_interface: true,
+            ..PrepareConfig::of_chain(&ChainConfig::default())
+        };
+        prepare(&code, &config).expect("accepted with the unstable interface on");
+    }
+
+    #[test]
+    fn memory_must_be_one_env_memory_within_the_schedule() {
+        assert!(rejected(ENTRIES).contains("no memory import"));
+        assert!(
+            rejected(&format!(r#"(import "foo" "memory" (memory 1)) {ENTRIES}"#))
+                .contains("module `env`")
+        );
+        assert!(
+            rejected(&format!(r#"(import "env" "mem" (memory 1)) {ENTRIES}"#))
+                .contains("named `memory`")
+        );
+        assert!(rejected(&format!(
+            r#"(import "env" "memory" (memory 1 17)) {ENTRIES}"#
+        ))
+        .contains("exceeds the schedule's 16"));
+        assert!(
+            rejected(&format!(r#"(import "env" "memory" (memory 17)) {ENTRIES}"#))
+                .contains("17 initial pages")
+        );
+        assert!(rejected(&format!(r#"(memory 1) {ENTRIES}"#)).contains("imported as env.memory"));
+        // No maximum means the schedule's maximum, as in pallet-contracts.
+        let prepared =
+            check(&format!(r#"(import "env" "memory" (memory 2)) {ENTRIES}"#)).expect("accepted");
+        assert_eq!(
+            prepared.memory,
+            MemoryLimits {
+                initial: 2,
+                maximum: 16
+            }
+        );
+    }
+
+    #[test]
+    fn size_and_garbage_are_clear_errors() {
+        let config = PrepareConfig {
+            max_code_len: 10,
+            ..PrepareConfig::of_chain(&ChainConfig::default())
+        };
+        let err = prepare(&module(&format!("{MEMORY} {ENTRIES}")), &config).expect_err("too large");
+        assert!(matches!(err, PrepareError::TooLarge { max: 10, .. }));
+        for garbage in [
+            &b""[..],
+            b"\0asm",
+            b"\0asm\x01\0\0\0\x01\xff",
+            b"not wasm at all",
+        ] {
+            let err = prepare(garbage, &PrepareConfig::of_chain(&ChainConfig::default()))
+                .expect_err("garbage");
+            assert!(matches!(err, PrepareError::Invalid { .. }), "{err}");
+        }
+    }
+}

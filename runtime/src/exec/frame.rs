@@ -1,0 +1,402 @@
+//! [`run_frame`]: the life of one frame, top-level or nested, in pallet-contracts'
+//! order: resolve the callee, check the depth, charge the code load, open a
+//! checkpoint, move the existential deposit and the value, run the code on the
+//! [`Engine`], then commit or roll back exactly that frame's writes and events.
+
+use parity_scale_codec::Encode;
+
+use super::stack::{CallStack, StackEntry};
+use super::Engine;
+use crate::account::{transfer_keep_alive, TransferError};
+use crate::contract::{contract_address, trie_id};
+use crate::dispatch_error::{ContractError, DispatchError};
+use crate::executive::ExecReturn;
+use crate::gas::Weight;
+use crate::primitives::{AccountId, Balance, BlockNumber, CodeHash, Hash, Timestamp};
+use crate::schedule::RuntimeCosts;
+use crate::state::{code_key, contract_info_key, nonce_key, ContractInfo, StateAccess, StateExt};
+
+/// Facts about the executing frame, as its host functions see them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Frame {
+    /// The account whose storage and balance the frame uses (the caller's own for a
+    /// delegate call).
+    pub address: AccountId,
+    /// The code hash recorded for `address` (what `own_code_hash` answers).
+    pub code_hash: CodeHash,
+    /// The storage namespace of `address`.
+    pub trie_id: Hash,
+    /// Who called.
+    pub caller: AccountId,
+    /// The value the call carries.
+    pub value: Balance,
+    /// The block being built.
+    pub block_number: BlockNumber,
+    /// Its timestamp.
+    pub timestamp: Timestamp,
+    /// The existential deposit.
+    pub minimum_balance: Balance,
+}
+
+/// What a frame runs.
+#[derive(Debug, Clone)]
+pub enum FrameKind<'a> {
+    /// The `call` export of the contract at `dest`.
+    Call {
+        /// The callee.
+        dest: AccountId,
+    },
+    /// The `deploy` export of `code_hash`, creating a contract for `deployer`.
+    Instantiate {
+        /// The code.
+        code_hash: CodeHash,
+        /// Who deploys (the address derives from it).
+        deployer: AccountId,
+        /// The salt of the address.
+        salt: &'a [u8],
+    },
+    /// The `call` export of `code_hash` in the running frame's account.
+    Delegate {
+        /// The code.
+        code_hash: CodeHash,
+        /// The running frame, whose account the code runs in.
+        account: Frame,
+    },
+}
+
+/// A frame to run.
+#[derive(Debug, Clone)]
+pub struct FrameRequest<'a> {
+    /// What it runs.
+    pub kind: FrameKind<'a>,
+    /// Who calls.
+    pub caller: AccountId,
+    /// The value it carries.
+    pub value: Balance,
+    /// Its input.
+    pub input: Vec<u8>,
+    /// The most the frame may use (already capped by what its caller has).
+    pub gas: Weight,
+}
+
+/// Why a frame failed, and whether the failure happened inside the callee's code
+/// (pallet-contracts' `ErrorOrigin::Callee`), which decides the caller's return code.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FrameError {
+    /// The failure.
+    pub error: DispatchError,
+    /// It happened inside the callee's code.
+    pub in_callee: bool,
+}
+
+/// A frame's result and the gas it used (never more than it was given).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FrameOutcome {
+    /// Its return, or why it failed.
+    pub result: Result<ExecReturn, FrameError>,
+    /// Gas used, both dimensions.
+    pub gas_used: Weight,
+}
+
+/// Which export a frame runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Entry {
+    /// `deploy`: the constructor.
+    Deploy,
+    /// `call`: a message.
+    Call,
+}
+
+impl Entry {
+    /// The export's name.
+    pub const fn export(self) -> &'static str {
+        match self {
+            Entry::Deploy => "deploy",
+            Entry::Call => "call",
+        }
+    }
+}
+
+/// One frame's code, handed to the [`Engine`].
+#[derive(Debug)]
+pub struct FrameRun {
+    /// The frame's facts.
+    pub frame: Frame,
+    /// The export to run.
+    pub entry: Entry,
+    /// Its input.
+    pub input: Vec<u8>,
+    /// Fuel (units of the schedule's `ref_time_per_fuel`) the code may burn.
+    pub fuel: u64,
+    /// Proof size the code may use.
+    pub proof_size: u64,
+}
+
+/// How a frame's code ended on the engine.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EngineRun {
+    /// Its return (maybe with REVERT), or why it failed.
+    pub result: Result<ExecReturn, DispatchError>,
+    /// Fuel left (0 after running out).
+    pub fuel_left: u64,
+    /// Proof size left.
+    pub proof_size_left: u64,
+}
+
+fn failed(error: DispatchError, in_callee: bool, gas_used: Weight) -> FrameOutcome {
+    FrameOutcome {
+        result: Err(FrameError { error, in_callee }),
+        gas_used,
+    }
+}
+
+fn unreadable(_: impl core::fmt::Display) -> DispatchError {
+    DispatchError::StateUnreadable
+}
+
+/// The resolved callee: whose account, which code, which entry.
+struct Target {
+    frame: Frame,
+    code_hash: CodeHash,
+    entry: Entry,
+    /// For a constructor, the record to write on success.
+    pending_info: Option<ContractInfo>,
+    /// For a constructor, the instantiation nonce it takes (its trie id's).
+    nonce: Option<u64>,
+    delegated: bool,
+}
+
+/// Runs one frame to completion on `engine`. `stack.frames` is empty for a top-level
+/// call; a nested call reaches here from the engine's host functions.
+pub fn run_frame<E: Engine + ?Sized>(
+    engine: &E,
+    stack: &mut CallStack,
+    state: &mut dyn StateAccess,
+    req: FrameRequest<'_>,
+) -> FrameOutcome {
+    let nested = !stack.frames.is_empty();
+    let target = match resolve(stack, state, &req, nested) {
+        Ok(t) => t,
+        Err(e) => return failed(e, false, Weight::ZERO),
+    };
+    let per_fuel = stack.config.schedule.vm.ref_time_per_fuel.max(1);
+    let (code, code_len) = match engine.load(target.code_hash, state, &stack.config) {
+        Ok(loaded) => loaded,
+        Err(e) => return failed(e, false, Weight::ZERO),
+    };
+    // Loading the code is paid for before it runs, as pallet-contracts' `CodeLoad`.
+    let load = stack
+        .config
+        .schedule
+        .vm
+        .cost(RuntimeCosts::CodeLoad(code_len as u64));
+    let load_fuel = load.ref_time.div_ceil(per_fuel);
+    let fuel_limit = req.gas.ref_time / per_fuel;
+    if load_fuel > fuel_limit || load.proof_size > req.gas.proof_size {
+        return failed(ContractError::OutOfGas.into(), false, req.gas);
+    }
+
+    state.checkpoint();
+    let events_before = stack.events.len();
+    if let Err(e) = transfer_in(stack, state, &req, &target) {
+        rollback(stack, state, events_before);
+        return failed(e, false, Weight::ZERO);
+    }
+    stack.frames.push(StackEntry {
+        account: target.frame.address,
+        allows_reentry: true,
+        delegated: target.delegated,
+        pending_info: target.pending_info.clone(),
+        terminated: false,
+    });
+    let run = FrameRun {
+        frame: target.frame.clone(),
+        entry: target.entry,
+        input: req.input,
+        fuel: fuel_limit.saturating_sub(load_fuel),
+        proof_size: req.gas.proof_size.saturating_sub(load.proof_size),
+    };
+    let ran = engine.run(stack, state, &code, run);
+    let entry = stack.frames.pop();
+    let used_fuel = fuel_limit.saturating_sub(ran.fuel_left);
+    // Out of gas leaves no fuel, so the dimension that ran out is charged in full;
+    // the other only for what was used, as pallet-contracts' gas meter does.
+    let gas_used = Weight::new(
+        used_fuel.saturating_mul(per_fuel),
+        req.gas.proof_size.saturating_sub(ran.proof_size_left),
+    );
+    let mut result = ran.result.map_err(|error| FrameError {
+        error,
+        in_callee: true,
+    });
+    if let Ok(ret) = &mut result {
+        if !ret.reverted {
+            if let Some(info) = entry.and_then(finished_constructor) {
+                match info {
+                    Ok(info) => {
+                        state.set(contract_info_key(&target.frame.address), info.encode());
+                        ret.instantiated = Some(target.frame.address);
+                    }
+                    Err(e) => result = Err(e),
+                }
+            }
+        }
+    }
+    let keep = matches!(&result, Ok(ret) if !ret.reverted);
+    if keep {
+        // Cannot fail: this frame opened the checkpoint.
+        let _ = state.commit_checkpoint();
+    } else {
+        rollback(stack, state, events_before);
+    }
+    FrameOutcome { result, gas_used }
+}
+
+/// For a constructor's entry: the record to store, or why it may not be stored.
+fn finished_constructor(entry: StackEntry) -> Option<Result<ContractInfo, FrameError>> {
+    let info = entry.pending_info?;
+    Some(if entry.terminated {
+        Err(FrameError {
+            error: ContractError::TerminatedInConstructor.into(),
+            in_callee: false,
+        })
+    } else {
+        Ok(info)
+    })
+}
+
+fn rollback(stack: &mut CallStack, state: &mut dyn StateAccess, events_before: usize) {
+    // Cannot fail: the frame opened the checkpoint.
+    let _ = state.rollback_checkpoint();
+    stack.events.truncate(events_before);
+}
+
+fn code_exists(state: &dyn StateAccess, hash: &CodeHash) -> Result<(), DispatchError> {
+    match state.get(&code_key(hash)) {
+        Ok(Some(_)) => Ok(()),
+        Ok(None) => Err(ContractError::CodeNotFound.into()),
+        Err(e) => Err(unreadable(e)),
+    }
+}
+
+/// Finds the callee and checks what pallet-contracts checks before a frame exists,
+/// in its order.
+fn resolve(
+    stack: &CallStack,
+    state: &mut dyn StateAccess,
+    req: &FrameRequest<'_>,
+    nested: bool,
+) -> Result<Target, DispatchError> {
+    let depth = || {
+        if nested && !stack.has_room() {
+            Err(DispatchError::Module(ContractError::MaxCallDepthReached))
+        } else {
+            Ok(())
+        }
+    };
+    let frame = |address, code_hash, trie_id| Frame {
+        address,
+        code_hash,
+        trie_id,
+        caller: req.caller,
+        value: req.value,
+        block_number: stack.block_number,
+        timestamp: stack.timestamp,
+        minimum_balance: stack.config.existential_deposit,
+    };
+    match &req.kind {
+        FrameKind::Call { dest } => {
+            depth()?;
+            let info = state
+                .contract_info(dest)
+                .map_err(unreadable)?
+                .ok_or(DispatchError::Module(ContractError::ContractNotFound))?;
+            Ok(Target {
+                frame: frame(*dest, info.code_hash, info.trie_id),
+                code_hash: info.code_hash,
+                entry: Entry::Call,
+                pending_info: None,
+                nonce: None,
+                delegated: false,
+            })
+        }
+        FrameKind::Instantiate {
+            code_hash,
+            deployer,
+            salt,
+        } => {
+            code_exists(state, code_hash)?;
+            depth()?;
+            let address = contract_address(deployer, code_hash, &req.input, salt);
+            if state.contract_info(&address).map_err(unreadable)?.is_some() {
+                return Err(ContractError::DuplicateContract.into());
+            }
+            let nonce = state
+                .instantiation_nonce()
+                .map_err(unreadable)?
+                .wrapping_add(1);
+            let info = ContractInfo {
+                code_hash: *code_hash,
+                deployer: *deployer,
+                trie_id: trie_id(&address, nonce),
+                delegate_dependencies: Vec::new(),
+            };
+            Ok(Target {
+                frame: frame(address, *code_hash, info.trie_id),
+                code_hash: *code_hash,
+                entry: Entry::Deploy,
+                pending_info: Some(info),
+                nonce: Some(nonce),
+                delegated: false,
+            })
+        }
+        FrameKind::Delegate { code_hash, account } => {
+            code_exists(state, code_hash)?;
+            depth()?;
+            Ok(Target {
+                frame: Frame {
+                    caller: req.caller,
+                    value: req.value,
+                    ..account.clone()
+                },
+                code_hash: *code_hash,
+                entry: Entry::Call,
+                pending_info: None,
+                nonce: None,
+                delegated: true,
+            })
+        }
+    }
+}
+
+/// The transfers before the code runs: for a new contract, the existential deposit
+/// from the origin (pallet-contracts' `charge_instantiate`) and the nonce; then the
+/// value from the caller, except in a delegate call.
+fn transfer_in(
+    stack: &CallStack,
+    state: &mut dyn StateAccess,
+    req: &FrameRequest<'_>,
+    target: &Target,
+) -> Result<(), DispatchError> {
+    let ed = stack.config.existential_deposit;
+    let address = target.frame.address;
+    let moved = |r: Result<(), TransferError>| match r {
+        Ok(()) => Ok(()),
+        Err(TransferError::Dispatch(_)) => Err(ContractError::TransferFailed.into()),
+        Err(TransferError::State(e)) => Err(unreadable(e)),
+    };
+    if let Some(nonce) = target.nonce {
+        moved(transfer_keep_alive(state, &stack.origin, &address, ed, ed))?;
+        state.set(nonce_key(), nonce.encode());
+    }
+    if !target.delegated {
+        moved(transfer_keep_alive(
+            state,
+            &req.caller,
+            &address,
+            req.value,
+            ed,
+        ))?;
+    }
+    Ok(())
+}

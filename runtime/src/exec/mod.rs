@@ -1,0 +1,243 @@
+//! The contract call stack, engine-independent: pallet-contracts' `exec.rs` rules
+//! (resolving the callee, the address and instantiation nonce, existential deposit
+//! and value transfer, per-frame checkpoint and rollback, the contract's record,
+//! call depth and reentrancy) in [`run_frame`] and [`CallStack`]. An [`Engine`] only
+//! loads code and runs one frame's export; nested calls come back here from its host
+//! functions, so a second engine reuses every rule.
+
+mod ext;
+mod frame;
+mod stack;
+
+pub use ext::{ExtError, FrameExt, MAX_DELEGATE_DEPENDENCIES};
+pub use frame::{
+    run_frame, EngineRun, Entry, Frame, FrameError, FrameKind, FrameOutcome, FrameRequest, FrameRun,
+};
+pub use stack::{CallStack, StackEntry};
+
+use crate::dispatch_error::DispatchError;
+#[cfg(doc)]
+use crate::executive::ContractVm;
+use crate::executive::{ContractCall, ExecContext, ExecOutcome};
+use crate::gas::Weight;
+use crate::primitives::{AccountId, CodeHash};
+use crate::schedule::ChainConfig;
+use crate::state::StateAccess;
+
+/// What runs contract code: compiles or fetches it, and runs one frame's export.
+pub trait Engine {
+    /// Code ready to run.
+    type Code;
+
+    /// The code of `code_hash`, ready to run, and its length in bytes (what loading
+    /// it is charged by).
+    ///
+    /// # Errors
+    /// `CodeNotFound`, a rejection, or `StateUnreadable`.
+    fn load(
+        &self,
+        code_hash: CodeHash,
+        state: &dyn StateAccess,
+        config: &ChainConfig,
+    ) -> Result<(Self::Code, usize), DispatchError>;
+
+    /// Runs `run.entry` of `code` with at most `run.fuel` and `run.proof_size`. The
+    /// frame is already on `stack`; host functions may push nested frames through
+    /// [`run_frame`] and must leave `stack` and `state`'s checkpoints as they found them.
+    fn run(
+        &self,
+        stack: &mut CallStack,
+        state: &mut dyn StateAccess,
+        code: &Self::Code,
+        run: FrameRun,
+    ) -> EngineRun;
+}
+
+/// Runs one top-level call on `engine`: the whole of [`ContractVm::execute`] for any
+/// engine (the stack of the call, its first frame, the events of frames that were not
+/// rolled back, the debug buffer of a dry run).
+pub fn execute<E: Engine + ?Sized>(
+    engine: &E,
+    ctx: &ExecContext<'_>,
+    state: &mut dyn StateAccess,
+    origin: &AccountId,
+    gas_limit: Weight,
+    call: ContractCall<'_>,
+) -> ExecOutcome {
+    let mut stack = CallStack {
+        config: ctx.config.clone(),
+        block_number: ctx.block_number,
+        timestamp: ctx.timestamp,
+        origin: *origin,
+        frames: Vec::new(),
+        events: Vec::new(),
+        debug: ctx.debug.then(String::new),
+    };
+    let (kind, value, input) = match call {
+        ContractCall::Instantiate {
+            code_hash,
+            value,
+            data,
+            salt,
+        } => (
+            FrameKind::Instantiate {
+                code_hash,
+                deployer: *origin,
+                salt,
+            },
+            value,
+            data,
+        ),
+        ContractCall::Call { dest, value, data } => (FrameKind::Call { dest }, value, data),
+    };
+    let request = FrameRequest {
+        kind,
+        caller: *origin,
+        value,
+        input: input.to_vec(),
+        gas: gas_limit,
+    };
+    let out = run_frame(engine, &mut stack, state, request);
+    let kept = matches!(&out.result, Ok(ret) if !ret.reverted);
+    ExecOutcome {
+        result: out.result.map_err(|e| e.error),
+        gas_used: out.gas_used,
+        events: if kept { stack.events } else { Vec::new() },
+        debug_message: stack.debug.unwrap_or_default(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::contract::code_hash;
+    use crate::dispatch_error::ContractError;
+    use crate::executive::ExecReturn;
+    use crate::gas::Weight;
+    use crate::genesis::Genesis;
+    use crate::primitives::AccountId;
+    use crate::state::{code_key, StateDb, StateExt};
+    use crate::store::MemoryStore;
+    use crate::Chain;
+
+    /// An engine whose "code" is one byte: 0 returns, 1 reverts, 2 traps; every run
+    /// writes one storage key first and burns 10 fuel.
+    struct Toy;
+
+    impl Engine for Toy {
+        type Code = u8;
+
+        fn load(
+            &self,
+            code_hash: CodeHash,
+            state: &dyn StateAccess,
+            _config: &ChainConfig,
+        ) -> Result<(u8, usize), DispatchError> {
+            match state.get(&code_key(&code_hash)) {
+                Ok(Some(code)) => Ok((code.first().copied().unwrap_or(0), code.len())),
+                Ok(None) => Err(ContractError::CodeNotFound.into()),
+                Err(_) => Err(DispatchError::StateUnreadable),
+            }
+        }
+
+        fn run(
+            &self,
+            _stack: &mut CallStack,
+            state: &mut dyn StateAccess,
+            code: &u8,
+            run: FrameRun,
+        ) -> EngineRun {
+            state.set(b"written".to_vec(), run.frame.address.0.to_vec());
+            let result = match code {
+                0 => Ok(ExecReturn::default()),
+                1 => Ok(ExecReturn {
+                    reverted: true,
+                    ..ExecReturn::default()
+                }),
+                _ => Err(ContractError::ContractTrapped.into()),
+            };
+            EngineRun {
+                result,
+                fuel_left: run.fuel.saturating_sub(10),
+                proof_size_left: run.proof_size,
+            }
+        }
+    }
+
+    fn instantiate(behaviour: u8, value: u128) -> (FrameOutcome, Vec<u8>, u128) {
+        let genesis = Genesis::dev().expect("genesis");
+        let chain = Chain::open(MemoryStore::default(), &genesis).expect("chain");
+        let mut state = StateDb::new(chain.store(), chain.head().state_root);
+        let code = vec![behaviour];
+        let hash = code_hash(&code);
+        state.set(code_key(&hash), code);
+        let origin = genesis.endowed[0].0;
+        let mut stack = CallStack {
+            config: chain.config().clone(),
+            origin,
+            ..CallStack::default()
+        };
+        let before = state.account(&origin).expect("origin").balance;
+        let out = run_frame(
+            &Toy,
+            &mut stack,
+            &mut state,
+            FrameRequest {
+                kind: FrameKind::Instantiate {
+                    code_hash: hash,
+                    deployer: origin,
+                    salt: &[],
+                },
+                caller: origin,
+                value,
+                input: Vec::new(),
+                gas: Weight::new(1_000_000_000, 100_000),
+            },
+        );
+        let written = state.get(b"written").expect("read").unwrap_or_default();
+        let after = state.account(&origin).expect("origin").balance;
+        (out, written, before - after)
+    }
+
+    #[test]
+    fn a_constructor_that_returns_creates_the_contract_and_moves_ed_and_value() {
+        let ed = crate::ChainConfig::default().existential_deposit;
+        let (out, written, paid) = instantiate(0, 5);
+        let ret = out.result.expect("instantiated");
+        let address: AccountId = ret.instantiated.expect("an address");
+        assert_eq!(written, address.0.to_vec());
+        assert_eq!(paid, ed + 5);
+        assert_eq!(
+            out.gas_used.ref_time % 2_000,
+            0,
+            "fuel times ref_time_per_fuel"
+        );
+    }
+
+    #[test]
+    fn a_revert_or_a_trap_rolls_back_the_frame_with_its_transfers() {
+        for behaviour in [1, 2] {
+            let (out, written, paid) = instantiate(behaviour, 5);
+            assert!(
+                written.is_empty(),
+                "behaviour {behaviour}: writes rolled back"
+            );
+            assert_eq!(paid, 0, "behaviour {behaviour}: transfers rolled back");
+            match (behaviour, out.result) {
+                (1, Ok(ret)) => assert!(ret.reverted && ret.instantiated.is_none()),
+                (2, Err(e)) => assert!(e.in_callee),
+                (_, other) => panic!("unexpected {other:?}"),
+            }
+        }
+    }
+
+    #[test]
+    fn value_the_origin_cannot_pay_fails_before_the_code_runs() {
+        let (out, written, paid) = instantiate(0, u128::MAX / 2);
+        let err = out.result.expect_err("cannot pay");
+        assert_eq!(err.error, ContractError::TransferFailed.into());
+        assert!(!err.in_callee);
+        assert!(written.is_empty());
+        assert_eq!(paid, 0);
+    }
+}
