@@ -4,7 +4,7 @@
 
 use std::path::Path;
 
-use carechain_runtime::{Hash, SignedTransaction};
+use carechain_runtime::{ContractError, Hash, Outcome, SignedTransaction};
 use jsonrpsee::core::client::Error as RpcError;
 use jsonrpsee::ws_client::{WsClient, WsClientBuilder};
 
@@ -44,8 +44,10 @@ pub enum ClientError {
 pub struct BatchFailure {
     /// Index in the batch.
     pub index: usize,
-    /// What happened to it.
+    /// What happened to it, in words.
     pub outcome: String,
+    /// The pallet-contracts error it failed with, if it was applied and failed so.
+    pub error: Option<ContractError>,
     /// Its return data.
     pub output: Vec<u8>,
 }
@@ -57,11 +59,15 @@ impl ClientError {
             ClientError::Node(NodeError::BatchFailed {
                 index,
                 outcome,
+                applied,
                 output,
-                ..
             }) => Some(BatchFailure {
                 index: *index,
                 outcome: outcome.clone(),
+                error: match applied {
+                    Some(Outcome::Failed(e)) => e.contract_error(),
+                    _ => None,
+                },
                 output: output.clone(),
             }),
             ClientError::Rpc {
@@ -71,6 +77,10 @@ impl ClientError {
             } => Some(BatchFailure {
                 index: usize::try_from(data.get("index")?.as_u64()?).ok()?,
                 outcome: data.get("outcome")?.as_str()?.to_string(),
+                error: data
+                    .get("errorName")
+                    .and_then(|n| n.as_str())
+                    .and_then(ContractError::from_name),
                 output: crate::types::parse_hex(data.get("output")?.as_str()?).ok()?,
             }),
             _ => None,
@@ -249,6 +259,43 @@ impl Client {
             Client::Remote { runtime, client } => {
                 Ok(runtime.block_on(client.proof(request.clone()))?)
             }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use carechain_runtime::DispatchError;
+
+    #[test]
+    fn a_batch_failure_names_its_error_alike_in_process_and_over_rpc() {
+        let failed = NodeError::BatchFailed {
+            index: 2,
+            outcome: "failed: OutOfGas".into(),
+            applied: Some(Outcome::Failed(DispatchError::Module(
+                ContractError::OutOfGas,
+            ))),
+            output: vec![1],
+        };
+        let local = ClientError::Node(failed.clone())
+            .batch_failure()
+            .expect("local");
+        let object = crate::error_object(failed);
+        let data = object
+            .data()
+            .map(|raw| serde_json::from_str(raw.get()).expect("json"));
+        let remote = ClientError::Rpc {
+            code: object.code(),
+            message: object.message().to_string(),
+            data,
+        }
+        .batch_failure()
+        .expect("remote");
+        for failure in [local, remote] {
+            assert_eq!(failure.index, 2);
+            assert_eq!(failure.error, Some(ContractError::OutOfGas));
+            assert_eq!(failure.output, vec![1]);
         }
     }
 }

@@ -58,17 +58,24 @@ pub fn error_object(e: NodeError) -> ErrorObjectOwned {
         NodeError::BatchFailed {
             index,
             outcome,
+            applied,
             output,
-            ..
-        } => ErrorObjectOwned::owned(
-            codes::BATCH_FAILED,
-            message,
-            Some(serde_json::json!({
-                "index": index,
-                "outcome": outcome,
-                "output": Bytes(output),
-            })),
-        ),
+        } => {
+            let error_name = match applied {
+                Some(carechain_runtime::Outcome::Failed(e)) => Some(e.name()),
+                _ => None,
+            };
+            ErrorObjectOwned::owned(
+                codes::BATCH_FAILED,
+                message,
+                Some(serde_json::json!({
+                    "index": index,
+                    "outcome": outcome,
+                    "errorName": error_name,
+                    "output": Bytes(output),
+                })),
+            )
+        }
         NodeError::UnknownBlock(_) => {
             ErrorObjectOwned::owned(codes::UNKNOWN_BLOCK, message, None::<()>)
         }

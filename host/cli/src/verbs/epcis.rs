@@ -564,7 +564,7 @@ fn import(args: &ImportArgs, out: &Out) -> Result<()> {
                 "{file}:{event}: {message}({}) {}: {why}{hint}\nnothing of the document was applied{}",
                 call_args.join(", "),
                 failure.outcome,
-                if failure.outcome.contains("OutOfGas") {
+                if failure.error == Some(carechain_runtime::ContractError::OutOfGas) {
                     " (the document may be too large for one block: split it)"
                 } else {
                     ""
