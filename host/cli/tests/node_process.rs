@@ -4,10 +4,9 @@
 //! still be there, in the same block, under the same state root; hostile requests
 //! get JSON-RPC errors and never take the node down.
 
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{Read, Write};
 use std::net::TcpStream;
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -19,65 +18,12 @@ use jsonrpsee::ws_client::WsClientBuilder;
 use parity_scale_codec::Encode;
 use serde_json::{json, Value};
 
-const BIN: &str = env!("CARGO_BIN_EXE_carechain");
+mod common;
 
-struct NodeProcess {
-    child: Child,
-    addr: String,
-}
-
-impl NodeProcess {
-    fn start(base: &Path) -> Self {
-        let mut child = Command::new(BIN)
-            .args(["node", "--rpc-addr", "127.0.0.1:0", "--base-path"])
-            .arg(base)
-            .stdout(Stdio::piped())
-            .stderr(Stdio::from(
-                std::fs::File::create(base.with_extension("log")).expect("log file"),
-            ))
-            .spawn()
-            .expect("the node starts");
-        let stdout = child.stdout.take().expect("stdout");
-        let mut lines = BufReader::new(stdout).lines();
-        let addr = loop {
-            let line = lines
-                .next()
-                .expect("the node prints its RPC address before anything fails")
-                .expect("readable");
-            if let Some(rest) = line.trim().strip_prefix("rpc      ws://") {
-                break rest.split_whitespace().next().expect("address").to_string();
-            }
-        };
-        // Keep draining stdout so the node never blocks on a full pipe.
-        std::thread::spawn(move || for _ in lines {});
-        NodeProcess { child, addr }
-    }
-
-    fn url(&self) -> String {
-        format!("ws://{}", self.addr)
-    }
-
-    fn kill_9(mut self) {
-        // `Child::kill` is SIGKILL on Unix: no chance to flush or close anything.
-        self.child.kill().expect("SIGKILL");
-        let _ = self.child.wait();
-    }
-}
-
-impl Drop for NodeProcess {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
+use common::{carechain, ink_dir, NodeProcess};
 
 fn cli(url: &str, args: &[&str]) -> (bool, String) {
-    let out = Command::new(BIN)
-        .args(args)
-        .env("CARECHAIN_URL", url)
-        .env("CARECHAIN_BUNDLES", ink_dir())
-        .output()
-        .expect("the CLI runs");
+    let out = carechain(url, args);
     let text = format!(
         "{}{}",
         String::from_utf8_lossy(&out.stdout),
@@ -86,18 +32,9 @@ fn cli(url: &str, args: &[&str]) -> (bool, String) {
     (out.status.success(), text)
 }
 
-fn ink_dir() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../target/ink")
-}
-
 /// Only what the CLI printed on stdout (for `--output json`).
 fn cli_json(url: &str, args: &[&str]) -> Value {
-    let out = Command::new(BIN)
-        .args(args)
-        .env("CARECHAIN_URL", url)
-        .env("CARECHAIN_BUNDLES", ink_dir())
-        .output()
-        .expect("the CLI runs");
+    let out = carechain(url, args);
     assert!(
         out.status.success(),
         "{}",
@@ -200,7 +137,7 @@ fn acknowledged_transactions_survive_sigkill_and_bad_requests_get_errors() {
     );
 
     // Hostile input over raw JSON-RPC: errors, not crashes.
-    let addr = node.addr.clone();
+    let addr = node.addr().to_string();
     let (_, body) = http(&addr, b"{\"jsonrpc\": \"2.0\", \"id\": 1, \"method\": ");
     assert!(body.contains("-32700"), "parse error: {body}");
     assert_eq!(

@@ -8,51 +8,15 @@
 //! care relation, is never flagged, and neither is the pharmacy's serial on a
 //! competitor's repeated requests (it never held or ordered the package).
 
-use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::process::{Child, Command};
 use std::time::{Duration, Instant};
 
 use serde_json::Value;
 
-const BIN: &str = env!("CARGO_BIN_EXE_carechain");
+mod common;
 
-struct Node {
-    child: Child,
-    url: String,
-}
-
-impl Node {
-    fn start(base: &Path) -> Self {
-        let mut child = Command::new(BIN)
-            .args(["node", "--rpc-addr", "127.0.0.1:0", "--base-path"])
-            .arg(base)
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("the node starts");
-        let stdout = child.stdout.take().expect("stdout");
-        let mut lines = BufReader::new(stdout).lines();
-        let url = loop {
-            let line = lines
-                .next()
-                .expect("the node prints its address")
-                .expect("readable");
-            if let Some(rest) = line.trim().strip_prefix("rpc      ") {
-                break rest.split_whitespace().next().expect("address").to_string();
-            }
-        };
-        std::thread::spawn(move || for _ in lines {});
-        Node { child, url }
-    }
-}
-
-impl Drop for Node {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
+use common::{carechain, ink_dir, NodeProcess, BIN};
 
 /// `carechain sentinel watch` following the node, its output in a file.
 struct Watcher {
@@ -99,18 +63,9 @@ impl Drop for Watcher {
     }
 }
 
-fn ink_dir() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../target/ink")
-}
-
 /// Runs the CLI; panics with its output unless it succeeds; returns stdout.
 fn cc(url: &str, args: &[&str]) -> String {
-    let out = Command::new(BIN)
-        .args(args)
-        .env("CARECHAIN_URL", url)
-        .env("CARECHAIN_BUNDLES", ink_dir())
-        .output()
-        .expect("the CLI runs");
+    let out = carechain(url, args);
     let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
     assert!(
         out.status.success(),
@@ -218,8 +173,8 @@ fn a_snoop_and_a_clone_are_flagged_on_chain_reviewed_and_become_labels() {
     );
     assert_eq!(trained["sha256"].as_str().map(str::len), Some(66));
 
-    let node = Node::start(&dir.path().join("chain"));
-    let url = node.url.as_str();
+    let node = NodeProcess::start(&dir.path().join("chain"));
+    let url = &node.url();
     let [alice, bob, charlie, eve, ferdie, heidi] = [
         "//Alice",
         "//Bob",
