@@ -7,6 +7,11 @@
 # CARECHAIN_SKIP_BUILD because it has just done both).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# GS1's EPCIS 2.0 JSON schema is not part of the repository; `epcis import` validates
+# against it where the shared data has it (the CLI itself has no default path).
+if [ -z "${CARECHAIN_EPCIS_SCHEMA:-}" ] && [ -f ../shared/data/epcis/EPCIS-JSON-Schema.json ]; then
+  export CARECHAIN_EPCIS_SCHEMA=../shared/data/epcis/EPCIS-JSON-Schema.json
+fi
 root=$(pwd)
 
 profile=${CARECHAIN_PROFILE:-release}

@@ -24,9 +24,6 @@ use carechain_epcis::{ids, Operation, Reason, Target};
 use carechain_rpc::Client;
 use carechain_rpc::{Address, Bytes, DryRunCall, DryRunRequest, OutcomeKind, ProofRequest};
 
-/// Where the GS1 EPCIS 2.0 JSON schema is looked for when `--schema` is not given.
-const DEFAULT_SCHEMA: &str = "../shared/data/epcis/EPCIS-JSON-Schema.json";
-
 /// `epcis` verbs.
 #[derive(Debug, Subcommand)]
 pub enum EpcisCommand {
@@ -66,9 +63,10 @@ pub struct ImportArgs {
     /// Signer: the trading partner whose events these are.
     #[arg(long, env = "CARECHAIN_SURI", default_value = "//Alice")]
     pub suri: String,
-    /// The GS1 EPCIS 2.0 JSON schema to validate against (default: the shared copy,
-    /// if present).
-    #[arg(long)]
+    /// The GS1 EPCIS 2.0 JSON schema to validate against (GS1's
+    /// `EPCIS-JSON-Schema.json`); without one the document is read but not
+    /// schema-validated.
+    #[arg(long, env = "CARECHAIN_EPCIS_SCHEMA")]
     pub schema: Option<PathBuf>,
     /// Only print the calls the document maps to; submit nothing.
     #[arg(long)]
@@ -353,22 +351,17 @@ fn progress(len: usize, what: &str) -> ProgressBar {
 }
 
 fn load_schema(path: Option<&Path>, out: &Out) -> Result<Option<serde_json::Value>> {
-    let (path, explicit) = match path {
-        Some(p) => (p.to_path_buf(), true),
-        None => (PathBuf::from(DEFAULT_SCHEMA), false),
+    let Some(path) = path else {
+        out.note(
+            "note: no EPCIS 2.0 JSON schema given (--schema or CARECHAIN_EPCIS_SCHEMA); the document is not schema-validated",
+        );
+        return Ok(None);
     };
-    match std::fs::read_to_string(&path) {
-        Ok(text) => Ok(Some(
-            serde_json::from_str(&text).with_context(|| format!("schema {}", path.display()))?,
-        )),
-        Err(e) if explicit => Err(anyhow!("schema {}: {e}", path.display())),
-        Err(_) => {
-            out.note(&format!(
-                "note: the EPCIS 2.0 JSON schema is not at {DEFAULT_SCHEMA}; the document is not schema-validated (pass --schema)"
-            ));
-            Ok(None)
-        }
-    }
+    let text =
+        std::fs::read_to_string(path).map_err(|e| anyhow!("schema {}: {e}", path.display()))?;
+    Ok(Some(
+        serde_json::from_str(&text).with_context(|| format!("schema {}", path.display()))?,
+    ))
 }
 
 #[derive(Serialize)]
