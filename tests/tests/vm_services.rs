@@ -98,7 +98,10 @@ fn chain_extensions_answer_through_the_registry_and_unknown_ids_trap() {
             offset: None
         })
     );
-    let why = plain.rejection_reason(&code, chain.config());
+    let why = plain
+        .check_code(&code, chain.config())
+        .err()
+        .map(|r| r.detail);
     assert!(
         why.as_deref()
             .is_some_and(|w| w.contains("call_chain_extension")),
@@ -305,7 +308,7 @@ fn unstable_functions_need_the_unstable_interface_switch() {
             offset: None
         })
     );
-    let why = off.rejection_reason(&code, &config);
+    let why = off.check_code(&code, &config).err().map(|r| r.detail);
     assert!(
         why.as_deref().is_some_and(|w| w.contains("unstable")),
         "{why:?}"

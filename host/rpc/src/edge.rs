@@ -3,7 +3,7 @@
 //! node answers alike over a socket and in-process.
 
 use carechain_node::{Node, NodeError};
-use carechain_runtime::{Call, ContractCall, EventRef, Hash, TxLocation};
+use carechain_runtime::{Call, ContractCall, Hash, TxLocation};
 
 use crate::types::{
     AccountView, Address, BlockId, BlockView, Bytes, ChainInfo, DryRunCall, DryRunRequest,
@@ -135,11 +135,6 @@ impl Edge<'_> {
 /// The view of an included receipt.
 pub(crate) fn receipt(included: &carechain_node::Included) -> ReceiptView {
     ReceiptView::new(included.block_hash, included.location, &included.receipt)
-}
-
-/// The view of a recorded event.
-pub(crate) fn event(at: EventRef, event: &carechain_runtime::Event) -> EventView {
-    EventView::recorded(event, at)
 }
 
 /// The kind of a call, in one word.

@@ -119,7 +119,7 @@ fn events_of(block: &SealedBlock, filter: &EventFilter) -> Vec<EventView> {
     let query = filter.query();
     block_events(number, &block.receipts)
         .filter(|(_, event)| query.matches(number, event))
-        .map(|(at, event)| crate::edge::event(at, event))
+        .map(|(at, event)| EventView::recorded(event, at))
         .collect()
 }
 

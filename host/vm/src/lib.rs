@@ -14,5 +14,5 @@ pub use abi::{host_function, HostFnSpec, Stability, ValueType, HOST_FUNCTIONS};
 pub use engine::prepare::{
     prepare, MemoryLimits, PrepareConfig, PrepareError, PreparedCode, MEMORY_EXPORT,
 };
-pub use engine::{consensus_config, WasmtimeVm, WasmtimeVmBuilder, MAX_WASM_STACK};
+pub use engine::{consensus_config, Rejection, WasmtimeVm, WasmtimeVmBuilder, MAX_WASM_STACK};
 pub use extension::{ChainExtension, ChainExtensions, ExtensionEnv, ExtensionOutput};

@@ -244,21 +244,20 @@ pub(super) fn upload(args: &UploadArgs, out: &Out) -> Result<()> {
         // `prepare`), here, without a node.
         let vm = carechain_vm::WasmtimeVm::new().map_err(|e| anyhow!("VM: {e}"))?;
         let config = carechain_runtime::ChainConfig::default();
-        let verdict = carechain_runtime::ContractVm::validate_code(&vm, &wasm, &config);
-        let reason = vm
-            .rejection_reason(&wasm, &config)
-            .map(|r| format!(" ({r})"))
-            .unwrap_or_default();
+        let verdict = vm.check_code(&wasm, &config);
         out.emit(&report, || {
             println!("code hash {hash} ({} bytes)", wasm.len());
             match &verdict {
                 Ok(()) => {
                     println!("dry run: the chain accepts this code; add --execute (-x) to upload")
                 }
-                Err(e) => println!("dry run: the chain refuses this code: {e}{reason}"),
+                Err(r) => println!(
+                    "dry run: the chain refuses this code: {} ({})",
+                    r.error, r.detail
+                ),
             }
         })?;
-        return verdict.map_err(|e| anyhow!("{e}{reason}"));
+        return verdict.map_err(|r| anyhow!("{} ({})", r.error, r.detail));
     }
     let client = args.conn.connect()?;
     let key = keypair(&args.signing.suri)?;

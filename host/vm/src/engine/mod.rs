@@ -54,18 +54,6 @@ pub(crate) struct VmCore {
     native_stack_overflows: AtomicU64,
 }
 
-fn prepare_config(
-    config: &ChainConfig,
-    chain_extensions: bool,
-    unstable_interface: bool,
-) -> PrepareConfig {
-    PrepareConfig {
-        chain_extensions,
-        unstable_interface,
-        ..PrepareConfig::of_chain(config)
-    }
-}
-
 impl WasmtimeVm {
     /// A VM with the consensus engine configuration, every host function, no chain
     /// extension and no on-disk cache.
@@ -182,7 +170,11 @@ impl VmCore {
     }
 
     fn prepare_config(&self, config: &ChainConfig) -> PrepareConfig {
-        prepare_config(config, !self.extensions.is_empty(), self.unstable_interface)
+        PrepareConfig {
+            chain_extensions: !self.extensions.is_empty(),
+            unstable_interface: self.unstable_interface,
+            ..PrepareConfig::of_chain(config)
+        }
     }
 
     /// Prepares and compiles `code`; a rejection carries the validator's or engine's
@@ -246,9 +238,12 @@ impl VmCore {
 
 /// Why code was refused: the typed error a receipt records, and the words of the
 /// validator or engine, which are never consensus data.
-struct Rejection {
-    error: DispatchError,
-    detail: String,
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Rejection {
+    /// What a receipt records.
+    pub error: DispatchError,
+    /// The validator's or engine's words, for logs, the CLI and dry runs.
+    pub detail: String,
 }
 
 impl Rejection {
@@ -259,27 +254,25 @@ impl Rejection {
 }
 
 impl WasmtimeVm {
-    /// Why the chain would refuse `code`, in the validator's or engine's words (`None`
-    /// if it accepts it): for the CLI and dry runs; receipts record only the
-    /// [`DispatchError`].
-    pub fn rejection_reason(&self, code: &[u8], config: &ChainConfig) -> Option<String> {
-        let checked = self
-            .core
-            .compile(code, config)
-            .and_then(|module| self.core.link(&module).map(drop));
-        checked.err().map(|r| r.detail)
+    /// Checks `code` as an upload does and keeps it compiled, as
+    /// [`ContractVm::validate_code`]; a refusal also says why in words.
+    ///
+    /// # Errors
+    /// The [`Rejection`].
+    pub fn check_code(&self, code: &[u8], config: &ChainConfig) -> Result<(), Rejection> {
+        let core = &self.core;
+        let module = core.compile(code, config)?;
+        let pre = core.link(&module)?;
+        let (hash, version) = (code_hash(code), config.schedule.version);
+        core.cache.store(&hash, version, &module);
+        core.cache.insert(hash, version, pre, code.len());
+        Ok(())
     }
 }
 
 impl ContractVm for WasmtimeVm {
     fn validate_code(&self, code: &[u8], config: &ChainConfig) -> Result<(), DispatchError> {
-        let core = &self.core;
-        let module = core.compile(code, config).map_err(Rejection::logged)?;
-        let pre = core.link(&module).map_err(Rejection::logged)?;
-        let (hash, version) = (code_hash(code), config.schedule.version);
-        core.cache.store(&hash, version, &module);
-        core.cache.insert(hash, version, pre, code.len());
-        Ok(())
+        self.check_code(code, config).map_err(Rejection::logged)
     }
 
     fn execute(
