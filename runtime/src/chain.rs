@@ -97,8 +97,8 @@ pub struct DryRun {
     /// Result, gas required, events and debug output, as the call would produce them
     /// in the next block.
     pub outcome: ExecOutcome,
-    /// The gas limit a transaction making this call needs: the VM's gas used plus the
-    /// transaction's base cost.
+    /// The gas limit a transaction making this call needs (pallet-contracts'
+    /// `gas_required`, as its dry run reports it).
     pub gas_required: Weight,
     /// The state keys the call would write (`None`: delete), in key order; empty when
     /// the call fails or reverts.
@@ -253,7 +253,7 @@ impl<S: ChainStore> Chain<S> {
             };
             match applied {
                 Ok(receipt) => {
-                    block_gas = block_gas.saturating_add(receipt.gas_used);
+                    block_gas = block_gas.saturating_add(receipt.weight);
                     receipts.push(receipt);
                     included.push(tx);
                 }
@@ -342,7 +342,7 @@ impl<S: ChainStore> Chain<S> {
             let left = max_block_gas.saturating_sub(block_gas);
             let receipt = apply_transaction(&mut state, &ctx, &self.genesis_hash, tx, left, vm)
                 .map_err(|error| ChainError::InvalidTransaction { index, error })?;
-            block_gas = block_gas.saturating_add(receipt.gas_used);
+            block_gas = block_gas.saturating_add(receipt.weight);
             receipts.push(receipt);
         }
         let update = state.into_update()?;
@@ -377,9 +377,9 @@ impl<S: ChainStore> Chain<S> {
     }
 
     /// Runs a contract call on the head's state as if in the next block, with the
-    /// debug buffer on, and commits nothing. `gas_limit` is a transaction's: the
-    /// transaction's base cost is taken from it first, as the executive does, and
-    /// [`DryRun::gas_required`] adds it back, so it is the limit a transaction needs.
+    /// debug buffer on, and commits nothing. `gas_limit` is a transaction's gas limit
+    /// (the contract's meter; the transaction's base cost and the dispatchable's weight
+    /// come on top, as on a Substrate chain).
     pub fn dry_run(
         &self,
         origin: &AccountId,
@@ -394,15 +394,8 @@ impl<S: ChainStore> Chain<S> {
             debug: true,
         };
         let mut state = StateDb::new(&self.store, self.head.state_root);
-        let base = self.config.schedule.costs.transaction;
-        let outcome = vm.execute(
-            &ctx,
-            &mut state,
-            origin,
-            gas_limit.saturating_sub(base),
-            call,
-        );
-        let gas_required = outcome.gas_used.saturating_add(base);
+        let outcome = vm.execute(&ctx, &mut state, origin, gas_limit, call);
+        let gas_required = outcome.gas_required;
         let kept = matches!(&outcome.result, Ok(ret) if !ret.reverted);
         let storage_changes = if kept {
             state

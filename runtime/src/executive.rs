@@ -61,8 +61,11 @@ pub enum ContractCall<'a> {
 pub struct ExecOutcome {
     /// The call's result: return data (maybe with REVERT), or why it failed.
     pub result: Result<ExecReturn, DispatchError>,
-    /// Gas used, never above the limit given.
-    pub gas_used: Weight,
+    /// Gas used, never above the limit given (pallet-contracts' `gas_consumed`).
+    pub gas_consumed: Weight,
+    /// The least limit with which the call does the same (pallet-contracts'
+    /// `gas_required`: the peak, including charges later refunded).
+    pub gas_required: Weight,
     /// Events emitted by frames that were not rolled back.
     pub events: Vec<Event>,
     /// What the contract wrote with `debug_message`, when [`ExecContext::debug`] is set.
@@ -120,14 +123,42 @@ impl ContractVm for NoVm {
     ) -> ExecOutcome {
         ExecOutcome {
             result: Err(DispatchError::NoVm),
-            gas_used: Weight::ZERO,
+            gas_consumed: Weight::ZERO,
+            gas_required: Weight::ZERO,
             events: Vec::new(),
             debug_message: String::new(),
         }
     }
 }
 
-/// Checks `tx` against `state` and, if valid and its gas limit fits in
+/// The most weight `tx` can take from its block: the transaction's own base cost, the
+/// dispatchable's weight and, for a contract call, all of its gas limit (as a
+/// Substrate extrinsic's `call().saturating_add(gas_limit)`).
+pub fn weight_bound(tx: &SignedTransaction, config: &ChainConfig) -> Weight {
+    let t = &tx.transaction;
+    let fixed = fixed_weight(&t.call, config);
+    match t.call {
+        Call::Instantiate { .. } | Call::Call { .. } => fixed.saturating_add(t.gas_limit),
+        Call::Transfer { .. } | Call::UploadCode { .. } => fixed,
+    }
+}
+
+/// What a call weighs besides the contract's own gas: the transaction's base cost and
+/// the dispatchable's weight (pallet-contracts' `WeightInfo`).
+fn fixed_weight(call: &Call, config: &ChainConfig) -> Weight {
+    let costs = &config.schedule.costs;
+    let dispatch = match call {
+        Call::Transfer { .. } => costs.transfer,
+        Call::UploadCode { code } => costs.dispatch.upload_code(code.len() as u64),
+        Call::Instantiate { data, salt, .. } => costs
+            .dispatch
+            .instantiate(data.len() as u64, salt.len() as u64),
+        Call::Call { .. } => costs.dispatch.call,
+    };
+    costs.transaction.saturating_add(dispatch)
+}
+
+/// Checks `tx` against `state` and, if valid and its [`weight_bound`] fits in
 /// `block_gas_left`, applies it and returns its receipt. The signature check is the
 /// caller's job (done per block, as a batch).
 ///
@@ -142,7 +173,7 @@ pub fn apply_transaction(
     vm: &dyn ContractVm,
 ) -> Result<Receipt, TxError> {
     check_stateful(tx, genesis_hash, ctx.config, state)?;
-    if tx.transaction.gas_limit.any_gt(block_gas_left) {
+    if weight_bound(tx, ctx.config).any_gt(block_gas_left) {
         return Err(TxError::BlockFull);
     }
     let t = &tx.transaction;
@@ -168,6 +199,7 @@ pub fn apply_transaction(
         tx_hash: tx.hash(),
         outcome: d.outcome,
         gas_used: d.gas_used,
+        weight: fixed_weight(&t.call, ctx.config).saturating_add(d.gas_used),
         output: d.output,
         events: d.events,
         instantiated: d.instantiated,
@@ -205,21 +237,6 @@ fn dispatch(
     vm: &dyn ContractVm,
 ) -> Result<Dispatched, StateError> {
     let t = &tx.transaction;
-    let costs = &ctx.config.schedule.costs;
-    let base = costs.transaction;
-    let fixed_cost = match &t.call {
-        Call::Transfer { .. } => base.saturating_add(costs.transfer),
-        Call::UploadCode { code } => {
-            base.saturating_add(costs.upload_per_byte.saturating_mul(code.len() as u64))
-        }
-        Call::Instantiate { .. } | Call::Call { .. } => base,
-    };
-    if fixed_cost.any_gt(t.gas_limit) {
-        return Ok(Dispatched::fixed(
-            Err(ContractError::OutOfGas.into()),
-            t.gas_limit,
-        ));
-    }
     match &t.call {
         Call::Transfer { dest, value } => {
             let ed = ctx.config.existential_deposit;
@@ -228,11 +245,14 @@ fn dispatch(
                 Err(TransferError::Dispatch(e)) => Err(e),
                 Err(TransferError::State(e)) => return Err(e),
             };
-            Ok(Dispatched::fixed(result, fixed_cost))
+            Ok(Dispatched::fixed(result, Weight::ZERO))
         }
         Call::UploadCode { code } => {
             let result = store_code(state, ctx.config, code, vm);
-            Ok(Dispatched::fixed(result.map(|h| h.0.to_vec()), fixed_cost))
+            Ok(Dispatched::fixed(
+                result.map(|h| h.0.to_vec()),
+                Weight::ZERO,
+            ))
         }
         Call::Instantiate {
             code_hash,
@@ -246,7 +266,7 @@ fn dispatch(
                 data,
                 salt,
             };
-            Ok(run_contract(state, ctx, tx, vm, call, base))
+            Ok(run_contract(state, ctx, tx, vm, call))
         }
         Call::Call { dest, value, data } => {
             let call = ContractCall::Call {
@@ -254,7 +274,7 @@ fn dispatch(
                 value: *value,
                 data,
             };
-            Ok(run_contract(state, ctx, tx, vm, call, base))
+            Ok(run_contract(state, ctx, tx, vm, call))
         }
     }
 }
@@ -281,20 +301,14 @@ fn run_contract(
     tx: &SignedTransaction,
     vm: &dyn ContractVm,
     call: ContractCall<'_>,
-    base: Weight,
 ) -> Dispatched {
     let t = &tx.transaction;
-    let available = Weight::new(
-        t.gas_limit.ref_time.saturating_sub(base.ref_time),
-        t.gas_limit.proof_size.saturating_sub(base.proof_size),
-    );
-    let out = vm.execute(ctx, state, &t.signer, available, call);
+    let out = vm.execute(ctx, state, &t.signer, t.gas_limit, call);
     // A VM may not report more gas than it was given.
-    let used = Weight::new(
-        out.gas_used.ref_time.min(available.ref_time),
-        out.gas_used.proof_size.min(available.proof_size),
+    let gas_used = Weight::new(
+        out.gas_consumed.ref_time.min(t.gas_limit.ref_time),
+        out.gas_consumed.proof_size.min(t.gas_limit.proof_size),
     );
-    let gas_used = base.saturating_add(used);
     match out.result {
         Ok(ret) => Dispatched {
             outcome: if ret.reverted {

@@ -59,9 +59,10 @@ pub use crypto::{
 pub use dispatch_error::{ContractError, DispatchError, RejectKind};
 pub use error::{Result, RuntimeError};
 pub use executive::{
-    apply_transaction, ContractCall, ContractVm, ExecContext, ExecOutcome, ExecReturn, NoVm,
+    apply_transaction, weight_bound, ContractCall, ContractVm, ExecContext, ExecOutcome,
+    ExecReturn, NoVm,
 };
-pub use gas::Weight;
+pub use gas::{Charged, GasMeter, OutOfGas, Weight};
 pub use genesis::{Genesis, DEV_ACCOUNTS};
 pub use overlay::{NoCheckpoint, Overlay, Pending};
 pub use primitives::{
@@ -69,7 +70,10 @@ pub use primitives::{
     SS58_PREFIX,
 };
 pub use receipt::{Event, EventRef, Outcome, Receipt, TxLocation};
-pub use schedule::{BaseCosts, ChainConfig, Limits, RuntimeCosts, Schedule, VmSchedule};
+pub use schedule::{
+    BaseCosts, ChainConfig, DispatchWeights, HostFnWeights, Limits, RuntimeCosts, Schedule,
+    VmSchedule,
+};
 pub use state::{
     account_key, code_key, config_key, contract_info_key, contract_key_of, contract_storage_key,
     nonce_key, ContractInfo, StateAccess, StateDb, StateError, StateExt,

@@ -54,8 +54,12 @@ pub struct Receipt {
     pub tx_hash: Hash,
     /// What happened.
     pub outcome: Outcome,
-    /// Gas charged, both dimensions.
+    /// The contract's gas used (pallet-contracts' `gas_consumed`; zero for a call
+    /// that runs no contract).
     pub gas_used: Weight,
+    /// All the transaction took from its block: its base cost, the dispatchable's
+    /// weight and `gas_used`.
+    pub weight: Weight,
     /// The contract's return data (empty for non-contract calls).
     pub output: Vec<u8>,
     /// Events emitted (none unless the outcome is a success).

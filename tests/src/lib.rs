@@ -197,10 +197,12 @@ impl Engine for ScriptVm {
         ops: &Vec<Op>,
         mut run: FrameRun,
     ) -> EngineRun {
-        let per_fuel = stack.config.schedule.vm.ref_time_per_fuel.max(1);
-        let (mut fuel, mut proof_size) = (run.fuel, run.proof_size);
         let emitter = run.frame.address;
         let mut ret = ExecReturn::default();
+        let end = |result| EngineRun {
+            result,
+            fuel_consumed: 0,
+        };
         for op in ops {
             match op {
                 Op::Set(k, v) => {
@@ -212,40 +214,26 @@ impl Engine for ScriptVm {
                     data: data.clone(),
                 }),
                 Op::Burn(w) => {
-                    let burn = w.ref_time.div_ceil(per_fuel);
-                    if burn > fuel || w.proof_size > proof_size {
-                        return EngineRun {
-                            result: Err(DispatchError::Module(ContractError::OutOfGas)),
-                            fuel_left: 0,
-                            proof_size_left: 0,
-                        };
+                    // As a host function charges: straight to the frame's meter.
+                    let mut ext = FrameExt::new(stack, state, &mut run.frame);
+                    let charged = ext.gas().map(|gas| gas.charge(*w).is_ok());
+                    if charged != Ok(true) {
+                        return end(Err(DispatchError::Module(ContractError::OutOfGas)));
                     }
-                    fuel -= burn;
-                    proof_size -= w.proof_size;
                 }
                 Op::Revert(data) => {
                     ret.reverted = true;
                     ret.data = data.clone();
                     break;
                 }
-                Op::Trap => {
-                    return EngineRun {
-                        result: Err(DispatchError::Module(ContractError::ContractTrapped)),
-                        fuel_left: fuel,
-                        proof_size_left: proof_size,
-                    }
-                }
+                Op::Trap => return end(Err(DispatchError::Module(ContractError::ContractTrapped))),
                 Op::Return(data) => {
                     ret.data = data.clone();
                     break;
                 }
             }
         }
-        EngineRun {
-            result: Ok(ret),
-            fuel_left: fuel,
-            proof_size_left: proof_size,
-        }
+        end(Ok(ret))
     }
 }
 

@@ -103,8 +103,9 @@ fn outcomes_roll_back_exactly_as_they_should() {
     for r in &produced.receipts[1..] {
         assert!(r.events.is_empty() && r.instantiated.is_none());
     }
-    // Out of gas charges everything the transaction offered.
-    assert_eq!(produced.receipts[3].gas_used, GAS);
+    // Out of gas charges what was used, never more than the limit (pallet-contracts).
+    assert!(!produced.receipts[3].gas_used.any_gt(GAS));
+    assert!(produced.receipts[3].gas_used.ref_time > 0);
     // Nothing of the failed ones reached state.
     let reverted =
         carechain_runtime::contract_address(&alice.account_id(), &code_hash(&codes[1]), &[], &[]);

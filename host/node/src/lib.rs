@@ -212,6 +212,20 @@ impl Node {
     /// A message saying what failed: the directory, the database (for example held
     /// by another running node), or the VM.
     pub fn open(base_path: &Path, sealing: Sealing) -> Result<Self, String> {
+        let genesis = Genesis::dev().map_err(|e| e.to_string())?;
+        Self::open_with(base_path, sealing, &genesis)
+    }
+
+    /// As [`Node::open`], with `genesis` for a new chain; an existing chain must have
+    /// been created with the same genesis.
+    ///
+    /// # Errors
+    /// As [`Node::open`], and a genesis that is not the chain's.
+    pub fn open_with(
+        base_path: &Path,
+        sealing: Sealing,
+        genesis: &Genesis,
+    ) -> Result<Self, String> {
         std::fs::create_dir_all(base_path)
             .map_err(|e| format!("cannot create {}: {e}", base_path.display()))?;
         let db = base_path.join("chain.redb");
@@ -221,8 +235,7 @@ impl Node {
                 db.display()
             )
         })?;
-        let genesis = Genesis::dev().map_err(|e| e.to_string())?;
-        let chain = Chain::open(store, &genesis).map_err(|e| e.to_string())?;
+        let chain = Chain::open(store, genesis).map_err(|e| e.to_string())?;
         let vm = WasmtimeVm::builder()
             .cache_dir(base_path.join("module-cache"))
             .build()

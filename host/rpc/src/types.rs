@@ -286,8 +286,10 @@ pub struct ReceiptView {
     /// For `failed`: the error's name alone, as pallet-contracts names it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error_name: Option<String>,
-    /// Gas charged.
+    /// The contract's gas used (pallet-contracts' `gas_consumed`).
     pub gas_used: Gas,
+    /// All the transaction took from its block: base cost, dispatchable, gas used.
+    pub weight: Gas,
     /// Return data.
     pub output: Bytes,
     /// Events emitted.
@@ -366,6 +368,7 @@ impl ReceiptView {
             error,
             error_name,
             gas_used: receipt.gas_used.into(),
+            weight: receipt.weight.into(),
             output: Bytes(receipt.output.clone()),
             events: receipt
                 .events
@@ -605,8 +608,10 @@ pub struct DryRunView {
     pub error_name: Option<String>,
     /// Return data (for ink!: SCALE `Result<Result<T, E>, LangError>`).
     pub data: Bytes,
-    /// Gas the call needs, the transaction's base cost included: a transaction
-    /// with at least this limit runs the same way (in the same state).
+    /// Gas the call used (pallet-contracts' `gas_consumed`).
+    pub gas_consumed: Gas,
+    /// Gas the call needs (pallet-contracts' `gas_required`): a transaction with at
+    /// least this gas limit runs the same way (in the same state).
     pub gas_required: Gas,
     /// The storage deposit pallet-contracts would charge for the storage items it
     /// writes (at ink_sandbox's prices: 1 per byte, 1 per item).
@@ -637,6 +642,7 @@ impl DryRunView {
             error,
             error_name,
             data: Bytes(data),
+            gas_consumed: dry.run.outcome.gas_consumed.into(),
             gas_required: dry.run.gas_required.into(),
             storage_deposit: match dry.storage_deposit {
                 carechain_node::StorageDeposit::Charge(n) => StorageDepositView::Charge(n),

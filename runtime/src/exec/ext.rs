@@ -4,11 +4,14 @@
 
 use parity_scale_codec::Encode;
 
-use super::frame::Frame;
+use super::frame::{run_frame, Frame, FrameOutcome, FrameRequest};
 use super::stack::CallStack;
+use super::Engine;
 use crate::account::{transfer_keep_alive, TransferError};
 use crate::dispatch_error::ContractError;
+use crate::gas::{Charged, GasMeter, Weight};
 use crate::primitives::{AccountId, Balance, CodeHash};
+use crate::schedule::RuntimeCosts;
 use crate::state::{
     account_key, code_key, contract_info_key, contract_storage_key, ContractInfo, StateAccess,
     StateError, StateExt,
@@ -59,6 +62,58 @@ impl<'a> FrameExt<'a> {
         }
     }
 
+    /// The running frame's gas meter, which host functions charge (always there
+    /// while the frame's code runs).
+    ///
+    /// # Errors
+    /// `ContractTrapped` if the stack has no frame: an engine bug, failing the call.
+    pub fn gas(&mut self) -> Result<&mut GasMeter, ContractError> {
+        self.stack
+            .top_mut()
+            .map(|top| &mut top.gas)
+            .ok_or(ContractError::ContractTrapped)
+    }
+
+    /// The schedule's price of `cost`.
+    pub fn cost(&self, cost: RuntimeCosts) -> Weight {
+        self.stack.config.schedule.vm.cost(cost)
+    }
+
+    /// Charges `cost` to the running frame (pallet-contracts' `charge_gas`).
+    ///
+    /// # Errors
+    /// `OutOfGas`, nothing charged.
+    pub fn charge(&mut self, cost: RuntimeCosts) -> Result<Charged, ContractError> {
+        let weight = self.cost(cost);
+        self.gas()?
+            .charge(weight)
+            .map_err(|_| ContractError::OutOfGas)
+    }
+
+    /// Refunds what `charged` exceeded `actual` (pallet-contracts' `adjust_gas`).
+    pub fn adjust(&mut self, charged: Charged, actual: RuntimeCosts) {
+        let weight = self.cost(actual);
+        if let Ok(gas) = self.gas() {
+            gas.adjust(charged, weight, true);
+        }
+    }
+
+    /// Runs `req` as a frame nested in the running one, charging the running frame's
+    /// meter for it.
+    ///
+    /// # Errors
+    /// As [`FrameExt::gas`].
+    pub fn run_nested<E: Engine + ?Sized>(
+        &mut self,
+        engine: &E,
+        req: FrameRequest<'_>,
+    ) -> Result<FrameOutcome, ContractError> {
+        let mut meter = std::mem::take(self.gas()?);
+        let out = run_frame(engine, self.stack, self.state, &mut meter, req);
+        *self.gas()? = meter;
+        Ok(out)
+    }
+
     /// The value of the contract's storage `key` (its own bytes, under its trie id).
     ///
     /// # Errors
@@ -78,6 +133,31 @@ impl<'a> FrameExt<'a> {
     pub fn clear_storage(&mut self, key: &[u8]) {
         let key = contract_storage_key(&self.frame.trie_id, key);
         self.state.remove(key);
+    }
+
+    /// Charges loading the code stored under `hash` to the running frame, as the
+    /// pallet's `WasmBlob::from_storage` does (`set_code_hash` loads the new code).
+    /// `false` when there is no such code (nothing charged).
+    ///
+    /// # Errors
+    /// `OutOfGas`, or unreadable state.
+    pub fn charge_code_load(&mut self, hash: &CodeHash) -> Result<bool, ExtError> {
+        let Some(code) = self.state.get(&code_key(hash))? else {
+            return Ok(false);
+        };
+        let cost = self
+            .stack
+            .config
+            .schedule
+            .costs
+            .dispatch
+            .code_load_per_byte
+            .saturating_mul(code.len() as u64);
+        let _charged = self
+            .gas()?
+            .charge(cost)
+            .map_err(|_| ContractError::OutOfGas)?;
+        Ok(true)
     }
 
     /// Whether code is stored under `hash`.

@@ -1,7 +1,9 @@
 //! [`run_frame`]: the life of one frame, top-level or nested, in pallet-contracts'
-//! order: resolve the callee, check the depth, charge the code load, open a
-//! checkpoint, move the existential deposit and the value, run the code on the
-//! [`Engine`], then commit or roll back exactly that frame's writes and events.
+//! order: resolve the callee, check the depth, charge the code load to the caller,
+//! take the frame's own gas meter out of the caller's, open a checkpoint, move the
+//! existential deposit and the value, run the code on the [`Engine`], charge the fuel
+//! it burnt, then commit or roll back exactly that frame's writes and events and give
+//! the gas left back to the caller.
 
 use parity_scale_codec::Encode;
 
@@ -11,10 +13,9 @@ use crate::account::{transfer_keep_alive, TransferError};
 use crate::contract::{contract_address, trie_id};
 use crate::dispatch_error::{ContractError, DispatchError};
 use crate::executive::ExecReturn;
-use crate::gas::Weight;
+use crate::gas::{GasMeter, Weight};
 use crate::primitives::{AccountId, Balance, BlockNumber, CodeHash, Hash, Timestamp};
-use crate::schedule::RuntimeCosts;
-use crate::state::{code_key, contract_info_key, nonce_key, ContractInfo, StateAccess, StateExt};
+use crate::state::{contract_info_key, nonce_key, ContractInfo, StateAccess, StateExt};
 
 /// Facts about the executing frame, as its host functions see them.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -75,7 +76,8 @@ pub struct FrameRequest<'a> {
     pub value: Balance,
     /// Its input.
     pub input: Vec<u8>,
-    /// The most the frame may use (already capped by what its caller has).
+    /// The most the frame may use; a zero component means all the caller has left
+    /// (pallet-contracts' `GasMeter::nested`).
     pub gas: Weight,
 }
 
@@ -89,13 +91,11 @@ pub struct FrameError {
     pub in_callee: bool,
 }
 
-/// A frame's result and the gas it used (never more than it was given).
+/// A frame's result; its gas is already accounted for in the caller's meter.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FrameOutcome {
     /// Its return, or why it failed.
     pub result: Result<ExecReturn, FrameError>,
-    /// Gas used, both dimensions.
-    pub gas_used: Weight,
 }
 
 /// Which export a frame runs.
@@ -126,10 +126,10 @@ pub struct FrameRun {
     pub entry: Entry,
     /// Its input.
     pub input: Vec<u8>,
-    /// Fuel (units of the schedule's `ref_time_per_fuel`) the code may burn.
+    /// Fuel (units of the schedule's `ref_time_per_fuel`, counted as wasmi 0.31
+    /// counts it) the code may burn: the frame meter's ref_time left over that price,
+    /// rounded down, as pallet-contracts sets wasmi's fuel.
     pub fuel: u64,
-    /// Proof size the code may use.
-    pub proof_size: u64,
 }
 
 /// How a frame's code ended on the engine.
@@ -137,16 +137,14 @@ pub struct FrameRun {
 pub struct EngineRun {
     /// Its return (maybe with REVERT), or why it failed.
     pub result: Result<ExecReturn, DispatchError>,
-    /// Fuel left (0 after running out).
-    pub fuel_left: u64,
-    /// Proof size left.
-    pub proof_size_left: u64,
+    /// All the fuel the engine consumed, including what host functions took from it
+    /// through [`GasMeter::sync_to_executor`] (wasmi's `fuel_consumed`).
+    pub fuel_consumed: u64,
 }
 
-fn failed(error: DispatchError, in_callee: bool, gas_used: Weight) -> FrameOutcome {
+fn failed(error: DispatchError, in_callee: bool) -> FrameOutcome {
     FrameOutcome {
         result: Err(FrameError { error, in_callee }),
-        gas_used,
     }
 }
 
@@ -155,9 +153,9 @@ fn unreadable(_: impl core::fmt::Display) -> DispatchError {
 }
 
 /// The resolved callee: whose account, which code, which entry.
-struct Target {
+struct Target<C> {
+    code: C,
     frame: Frame,
-    code_hash: CodeHash,
     entry: Entry,
     /// For a constructor, the record to write on success.
     pending_info: Option<ContractInfo>,
@@ -166,72 +164,66 @@ struct Target {
     delegated: bool,
 }
 
-/// Runs one frame to completion on `engine`. `stack.frames` is empty for a top-level
-/// call; a nested call reaches here from the engine's host functions.
+/// Runs one frame to completion on `engine`, charging `meter` (the caller's) for
+/// loading the code and for everything the frame used. `stack.frames` is empty for a
+/// top-level call; a nested call reaches here from the engine's host functions.
 pub fn run_frame<E: Engine + ?Sized>(
     engine: &E,
     stack: &mut CallStack,
     state: &mut dyn StateAccess,
+    meter: &mut GasMeter,
     req: FrameRequest<'_>,
 ) -> FrameOutcome {
     let nested = !stack.frames.is_empty();
-    let target = match resolve(stack, state, &req, nested) {
+    let target = match resolve(engine, stack, state, meter, &req, nested) {
         Ok(t) => t,
-        Err(e) => return failed(e, false, Weight::ZERO),
+        Err(e) => return failed(e, false),
     };
     let per_fuel = stack.config.schedule.vm.ref_time_per_fuel.max(1);
-    let (code, code_len) = match engine.load(target.code_hash, state, &stack.config) {
-        Ok(loaded) => loaded,
-        Err(e) => return failed(e, false, Weight::ZERO),
-    };
-    // Loading the code is paid for before it runs, as pallet-contracts' `CodeLoad`.
-    let load = stack
-        .config
-        .schedule
-        .vm
-        .cost(RuntimeCosts::CodeLoad(code_len as u64));
-    let load_fuel = load.ref_time.div_ceil(per_fuel);
-    let fuel_limit = req.gas.ref_time / per_fuel;
-    if load_fuel > fuel_limit || load.proof_size > req.gas.proof_size {
-        return failed(ContractError::OutOfGas.into(), false, req.gas);
-    }
+    let frame_meter = meter.nested(req.gas);
 
     state.checkpoint();
     let events_before = stack.events.len();
     if let Err(e) = transfer_in(stack, state, &req, &target) {
         rollback(stack, state, events_before);
-        return failed(e, false, Weight::ZERO);
+        meter.absorb_nested(frame_meter);
+        return failed(e, false);
     }
+    let fuel = frame_meter.gas_left().ref_time / per_fuel;
     stack.frames.push(StackEntry {
         account: target.frame.address,
         allows_reentry: true,
         delegated: target.delegated,
         pending_info: target.pending_info.clone(),
         terminated: false,
+        gas: frame_meter,
     });
     let run = FrameRun {
         frame: target.frame.clone(),
         entry: target.entry,
         input: req.input,
-        fuel: fuel_limit.saturating_sub(load_fuel),
-        proof_size: req.gas.proof_size.saturating_sub(load.proof_size),
+        fuel,
     };
-    let ran = engine.run(stack, state, &code, run);
-    let entry = stack.frames.pop();
-    let used_fuel = fuel_limit.saturating_sub(ran.fuel_left);
-    // Out of gas leaves no fuel, so the dimension that ran out is charged in full;
-    // the other only for what was used, as pallet-contracts' gas meter does.
-    let gas_used = Weight::new(
-        used_fuel.saturating_mul(per_fuel),
-        req.gas.proof_size.saturating_sub(ran.proof_size_left),
-    );
-    let mut result = ran.result.map_err(|error| FrameError {
+    let ran = engine.run(stack, state, &target.code, run);
+    let Some(mut entry) = stack.frames.pop() else {
+        // The engine must leave the stack as it found it; a broken engine fails the frame.
+        rollback(stack, state, events_before);
+        return failed(ContractError::ContractTrapped.into(), true);
+    };
+    // The fuel burnt since the last host call, as pallet-contracts' final sync; when it
+    // cannot be paid the frame ran out of gas, whatever the code did.
+    let mut result = match entry.gas.sync_from_executor(ran.fuel_consumed, per_fuel) {
+        Ok(_) => ran.result,
+        Err(_) => Err(ContractError::OutOfGas.into()),
+    }
+    .map_err(|error| FrameError {
         error,
         in_callee: true,
     });
+    let frame_meter = std::mem::take(&mut entry.gas);
     if let Ok(ret) = &mut result {
         if !ret.reverted {
-            if let Some(info) = entry.and_then(finished_constructor) {
+            if let Some(info) = finished_constructor(entry) {
                 match info {
                     Ok(info) => {
                         state.set(contract_info_key(&target.frame.address), info.encode());
@@ -249,7 +241,8 @@ pub fn run_frame<E: Engine + ?Sized>(
     } else {
         rollback(stack, state, events_before);
     }
-    FrameOutcome { result, gas_used }
+    meter.absorb_nested(frame_meter);
+    FrameOutcome { result }
 }
 
 /// For a constructor's entry: the record to store, or why it may not be stored.
@@ -271,22 +264,40 @@ fn rollback(stack: &mut CallStack, state: &mut dyn StateAccess, events_before: u
     stack.events.truncate(events_before);
 }
 
-fn code_exists(state: &dyn StateAccess, hash: &CodeHash) -> Result<(), DispatchError> {
-    match state.get(&code_key(hash)) {
-        Ok(Some(_)) => Ok(()),
-        Ok(None) => Err(ContractError::CodeNotFound.into()),
-        Err(e) => Err(unreadable(e)),
-    }
+/// Loads `hash`'s code and charges its load to `meter`, as the pallet's
+/// `WasmBlob::from_storage` charges `CodeLoadToken`.
+fn load_code<E: Engine + ?Sized>(
+    engine: &E,
+    stack: &CallStack,
+    state: &dyn StateAccess,
+    meter: &mut GasMeter,
+    hash: CodeHash,
+) -> Result<E::Code, DispatchError> {
+    let (code, len) = engine.load(hash, state, &stack.config)?;
+    let cost = stack
+        .config
+        .schedule
+        .costs
+        .dispatch
+        .code_load_per_byte
+        .saturating_mul(len as u64);
+    let _charged = meter
+        .charge(cost)
+        .map_err(|_| DispatchError::Module(ContractError::OutOfGas))?;
+    Ok(code)
 }
 
-/// Finds the callee and checks what pallet-contracts checks before a frame exists,
-/// in its order.
-fn resolve(
+/// Finds the callee, loads its code and checks what pallet-contracts checks before a
+/// frame exists, in its order: a call checks the depth, the callee and then loads its
+/// code; an instantiation and a delegate call load the code first.
+fn resolve<E: Engine + ?Sized>(
+    engine: &E,
     stack: &CallStack,
     state: &mut dyn StateAccess,
+    meter: &mut GasMeter,
     req: &FrameRequest<'_>,
     nested: bool,
-) -> Result<Target, DispatchError> {
+) -> Result<Target<E::Code>, DispatchError> {
     let depth = || {
         if nested && !stack.has_room() {
             Err(DispatchError::Module(ContractError::MaxCallDepthReached))
@@ -311,9 +322,10 @@ fn resolve(
                 .contract_info(dest)
                 .map_err(unreadable)?
                 .ok_or(DispatchError::Module(ContractError::ContractNotFound))?;
+            let code = load_code(engine, stack, state, meter, info.code_hash)?;
             Ok(Target {
+                code,
                 frame: frame(*dest, info.code_hash, info.trie_id),
-                code_hash: info.code_hash,
                 entry: Entry::Call,
                 pending_info: None,
                 nonce: None,
@@ -325,7 +337,7 @@ fn resolve(
             deployer,
             salt,
         } => {
-            code_exists(state, code_hash)?;
+            let code = load_code(engine, stack, state, meter, *code_hash)?;
             depth()?;
             let address = contract_address(deployer, code_hash, &req.input, salt);
             if state.contract_info(&address).map_err(unreadable)?.is_some() {
@@ -342,8 +354,8 @@ fn resolve(
                 delegate_dependencies: Vec::new(),
             };
             Ok(Target {
+                code,
                 frame: frame(address, *code_hash, info.trie_id),
-                code_hash: *code_hash,
                 entry: Entry::Deploy,
                 pending_info: Some(info),
                 nonce: Some(nonce),
@@ -351,15 +363,15 @@ fn resolve(
             })
         }
         FrameKind::Delegate { code_hash, account } => {
-            code_exists(state, code_hash)?;
+            let code = load_code(engine, stack, state, meter, *code_hash)?;
             depth()?;
             Ok(Target {
+                code,
                 frame: Frame {
                     caller: req.caller,
                     value: req.value,
                     ..account.clone()
                 },
-                code_hash: *code_hash,
                 entry: Entry::Call,
                 pending_info: None,
                 nonce: None,
@@ -372,11 +384,11 @@ fn resolve(
 /// The transfers before the code runs: for a new contract, the existential deposit
 /// from the origin (pallet-contracts' `charge_instantiate`) and the nonce; then the
 /// value from the caller, except in a delegate call.
-fn transfer_in(
+fn transfer_in<C>(
     stack: &CallStack,
     state: &mut dyn StateAccess,
     req: &FrameRequest<'_>,
-    target: &Target,
+    target: &Target<C>,
 ) -> Result<(), DispatchError> {
     let ed = stack.config.existential_deposit;
     let address = target.frame.address;

@@ -19,7 +19,7 @@ use crate::dispatch_error::DispatchError;
 #[cfg(doc)]
 use crate::executive::ContractVm;
 use crate::executive::{ContractCall, ExecContext, ExecOutcome};
-use crate::gas::Weight;
+use crate::gas::{GasMeter, Weight};
 use crate::primitives::{AccountId, CodeHash};
 use crate::schedule::ChainConfig;
 use crate::state::StateAccess;
@@ -41,9 +41,13 @@ pub trait Engine {
         config: &ChainConfig,
     ) -> Result<(Self::Code, usize), DispatchError>;
 
-    /// Runs `run.entry` of `code` with at most `run.fuel` and `run.proof_size`. The
-    /// frame is already on `stack`; host functions may push nested frames through
-    /// [`run_frame`] and must leave `stack` and `state`'s checkpoints as they found them.
+    /// Runs `run.entry` of `code` with at most `run.fuel`. The frame is already on
+    /// `stack` with its gas meter; at every host function call the engine syncs the
+    /// fuel it burnt into that meter ([`crate::GasMeter::sync_from_executor`]) and
+    /// takes back what the host charged ([`crate::GasMeter::sync_to_executor`]), as
+    /// pallet-contracts does with wasmi. Host functions may push nested frames through
+    /// [`FrameExt::run_nested`] and must leave `stack` and `state`'s checkpoints as
+    /// they found them.
     fn run(
         &self,
         stack: &mut CallStack,
@@ -95,13 +99,15 @@ pub fn execute<E: Engine + ?Sized>(
         caller: *origin,
         value,
         input: input.to_vec(),
-        gas: gas_limit,
+        gas: Weight::ZERO,
     };
-    let out = run_frame(engine, &mut stack, state, request);
+    let mut meter = GasMeter::new(gas_limit);
+    let out = run_frame(engine, &mut stack, state, &mut meter, request);
     let kept = matches!(&out.result, Ok(ret) if !ret.reverted);
     ExecOutcome {
         result: out.result.map_err(|e| e.error),
-        gas_used: out.gas_used,
+        gas_consumed: meter.gas_consumed(),
+        gas_required: meter.gas_required(),
         events: if kept { stack.events } else { Vec::new() },
         debug_message: stack.debug.unwrap_or_default(),
     }
@@ -158,13 +164,12 @@ mod tests {
             };
             EngineRun {
                 result,
-                fuel_left: run.fuel.saturating_sub(10),
-                proof_size_left: run.proof_size,
+                fuel_consumed: run.fuel.min(10),
             }
         }
     }
 
-    fn instantiate(behaviour: u8, value: u128) -> (FrameOutcome, Vec<u8>, u128) {
+    fn instantiate(behaviour: u8, value: u128) -> (FrameOutcome, Vec<u8>, u128, Weight) {
         let genesis = Genesis::dev().expect("genesis");
         let chain = Chain::open(MemoryStore::default(), &genesis).expect("chain");
         let mut state = StateDb::new(chain.store(), chain.head().state_root);
@@ -178,10 +183,12 @@ mod tests {
             ..CallStack::default()
         };
         let before = state.account(&origin).expect("origin").balance;
+        let mut meter = GasMeter::new(Weight::new(1_000_000_000, 100_000));
         let out = run_frame(
             &Toy,
             &mut stack,
             &mut state,
+            &mut meter,
             FrameRequest {
                 kind: FrameKind::Instantiate {
                     code_hash: hash,
@@ -191,33 +198,36 @@ mod tests {
                 caller: origin,
                 value,
                 input: Vec::new(),
-                gas: Weight::new(1_000_000_000, 100_000),
+                gas: Weight::ZERO,
             },
         );
+        let consumed = meter.gas_consumed();
         let written = state.get(b"written").expect("read").unwrap_or_default();
         let after = state.account(&origin).expect("origin").balance;
-        (out, written, before - after)
+        (out, written, before - after, consumed)
     }
 
     #[test]
     fn a_constructor_that_returns_creates_the_contract_and_moves_ed_and_value() {
         let ed = crate::ChainConfig::default().existential_deposit;
-        let (out, written, paid) = instantiate(0, 5);
+        let (out, written, paid, consumed) = instantiate(0, 5);
         let ret = out.result.expect("instantiated");
         let address: AccountId = ret.instantiated.expect("an address");
         assert_eq!(written, address.0.to_vec());
         assert_eq!(paid, ed + 5);
+        let schedule = crate::Schedule::default();
+        let load = schedule.costs.dispatch.code_load_per_byte;
         assert_eq!(
-            out.gas_used.ref_time % 2_000,
-            0,
-            "fuel times ref_time_per_fuel"
+            consumed,
+            Weight::new(10 * schedule.vm.ref_time_per_fuel, 0).saturating_add(load),
+            "the code load (one byte) and the fuel at its price"
         );
     }
 
     #[test]
     fn a_revert_or_a_trap_rolls_back_the_frame_with_its_transfers() {
         for behaviour in [1, 2] {
-            let (out, written, paid) = instantiate(behaviour, 5);
+            let (out, written, paid, _) = instantiate(behaviour, 5);
             assert!(
                 written.is_empty(),
                 "behaviour {behaviour}: writes rolled back"
@@ -233,7 +243,7 @@ mod tests {
 
     #[test]
     fn value_the_origin_cannot_pay_fails_before_the_code_runs() {
-        let (out, written, paid) = instantiate(0, u128::MAX / 2);
+        let (out, written, paid, _) = instantiate(0, u128::MAX / 2);
         let err = out.result.expect_err("cannot pay");
         assert_eq!(err.error, ContractError::TransferFailed.into());
         assert!(!err.in_callee);

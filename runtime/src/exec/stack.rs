@@ -2,6 +2,7 @@
 //! the frames below, the events so far, the debug buffer), and the rules that read
 //! it: call depth, reentrancy, recursion, as pallet-contracts' `exec::Stack` has them.
 
+use crate::gas::GasMeter;
 use crate::primitives::{AccountId, BlockNumber, Timestamp};
 use crate::receipt::Event;
 use crate::schedule::ChainConfig;
@@ -21,6 +22,8 @@ pub struct StackEntry {
     pub pending_info: Option<ContractInfo>,
     /// `terminate` ran in this frame.
     pub terminated: bool,
+    /// The frame's own gas meter, taken out of its caller's.
+    pub gas: GasMeter,
 }
 
 /// The shared part of one top-level call.
@@ -93,6 +96,7 @@ mod tests {
             delegated,
             pending_info: None,
             terminated: false,
+            gas: GasMeter::default(),
         }
     }
 

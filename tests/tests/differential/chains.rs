@@ -2,8 +2,8 @@
 //! `Chain` on the wasmtime VM, signed transactions) and pallet-contracts (ink_sandbox).
 
 use carechain_runtime::{
-    code_hash as carechain_code_hash, contract_storage_key, Call, Chain, ChainConfig, Genesis,
-    MemoryStore, Outcome, StateDb, StateExt, Weight,
+    code_hash as carechain_code_hash, contract_storage_key, Call, Chain, ChainConfig, ContractCall,
+    Genesis, MemoryStore, Outcome, StateDb, StateExt, Weight,
 };
 use carechain_tests::{dev, signed};
 use carechain_vm::WasmtimeVm;
@@ -22,6 +22,15 @@ const START_TIME: u64 = 1_700_000_000_000;
 const BLOCK_TIME: u64 = 6_000;
 /// The sandbox's default limit; Carechain's transactions carry this plus their base cost.
 const GAS: Weight = Weight::new(100_000_000_000, 3 * 1024 * 1024);
+
+/// What a step cost, in pallet-contracts' terms.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Gas {
+    /// `gas_consumed`.
+    pub(crate) consumed: Weight,
+    /// `gas_required`: the dry run's answer to "what limit does this need".
+    pub(crate) required: Weight,
+}
 
 /// One contract event: emitter, topics, data.
 pub(crate) type Ev = (Account, Vec<[u8; 32]>, Vec<u8>);
@@ -45,8 +54,8 @@ pub(crate) trait Backend {
         value: u128,
         data: Vec<u8>,
         salt: Vec<u8>,
-    ) -> (Step, Weight);
-    fn call(&mut self, dest: Account, value: u128, data: Vec<u8>) -> (Step, Weight);
+    ) -> (Step, Gas);
+    fn call(&mut self, dest: Account, value: u128, data: Vec<u8>) -> (Step, Gas);
     fn storage(&mut self, contract: Account, key: &[u8]) -> Option<Vec<u8>>;
     fn free_balance(&mut self, who: Account) -> u128;
 }
@@ -81,15 +90,8 @@ impl Carechain {
 
     fn submit(&mut self, call: Call) -> carechain_runtime::Receipt {
         let key = dev(self.signer);
-        let base = self.chain.config().schedule.costs.transaction;
         let nonce = self.chain.account(&key.account_id()).expect("state").nonce;
-        let tx = signed(
-            &key,
-            self.chain.genesis_hash(),
-            nonce,
-            GAS.saturating_add(base),
-            call,
-        );
+        let tx = signed(&key, self.chain.genesis_hash(), nonce, GAS, call);
         let timestamp = START_TIME + BLOCK_TIME * self.chain.head().number;
         let mut produced = self
             .chain
@@ -103,7 +105,15 @@ impl Carechain {
         produced.receipts.remove(0)
     }
 
-    fn step(receipt: carechain_runtime::Receipt) -> (Step, Weight) {
+    /// The gas a dry run of `call` says it needs, as the pallet's dry run reports it.
+    fn gas_required(&self, call: ContractCall<'_>) -> Weight {
+        let origin = dev(self.signer).account_id();
+        self.chain
+            .dry_run(&origin, GAS, call, &self.vm)
+            .gas_required
+    }
+
+    fn step(receipt: carechain_runtime::Receipt, required: Weight) -> (Step, Gas) {
         let result = match &receipt.outcome {
             Outcome::Success => Ok((false, receipt.output.clone())),
             Outcome::Reverted => Ok((true, receipt.output.clone())),
@@ -125,7 +135,11 @@ impl Carechain {
             events,
             address: receipt.instantiated.map(|a| a.0),
         };
-        (step, receipt.gas_used)
+        let gas = Gas {
+            consumed: receipt.gas_used,
+            required,
+        };
+        (step, gas)
     }
 }
 
@@ -151,23 +165,34 @@ impl Backend for Carechain {
         value: u128,
         data: Vec<u8>,
         salt: Vec<u8>,
-    ) -> (Step, Weight) {
+    ) -> (Step, Gas) {
+        let required = self.gas_required(ContractCall::Instantiate {
+            code_hash: carechain_runtime::Hash(code),
+            value,
+            data: &data,
+            salt: &salt,
+        });
         let receipt = self.submit(Call::Instantiate {
             code_hash: carechain_runtime::Hash(code),
             value,
             data,
             salt,
         });
-        Self::step(receipt)
+        Self::step(receipt, required)
     }
 
-    fn call(&mut self, dest: Account, value: u128, data: Vec<u8>) -> (Step, Weight) {
+    fn call(&mut self, dest: Account, value: u128, data: Vec<u8>) -> (Step, Gas) {
+        let required = self.gas_required(ContractCall::Call {
+            dest: carechain_runtime::AccountId(dest),
+            value,
+            data: &data,
+        });
         let receipt = self.submit(Call::Call {
             dest: carechain_runtime::AccountId(dest),
             value,
             data,
         });
-        Self::step(receipt)
+        Self::step(receipt, required)
     }
 
     fn storage(&mut self, contract: Account, key: &[u8]) -> Option<Vec<u8>> {
@@ -228,6 +253,13 @@ pub(crate) fn account32(name: &str) -> AccountId32 {
     AccountId32::new(dev(name).account_id().0)
 }
 
+fn pallet_gas(consumed: &ink_sandbox::Weight, required: &ink_sandbox::Weight) -> Gas {
+    Gas {
+        consumed: Weight::new(consumed.ref_time(), consumed.proof_size()),
+        required: Weight::new(required.ref_time(), required.proof_size()),
+    }
+}
+
 fn pallet_error_name(e: &DispatchError) -> String {
     match e {
         DispatchError::Module(m) => m.message.unwrap_or("unnamed module error").to_string(),
@@ -277,7 +309,7 @@ impl Backend for Pallet {
         value: u128,
         data: Vec<u8>,
         salt: Vec<u8>,
-    ) -> (Step, Weight) {
+    ) -> (Step, Gas) {
         let out = self.sandbox.instantiate_contract(
             code.to_vec(),
             value,
@@ -288,7 +320,7 @@ impl Backend for Pallet {
             None,
         );
         self.next_block();
-        let gas = Weight::new(out.gas_consumed.ref_time(), out.gas_consumed.proof_size());
+        let gas = pallet_gas(&out.gas_consumed, &out.gas_required);
         let (result, address) = match out.result {
             Ok(r) => {
                 let reverted = r.result.did_revert();
@@ -308,7 +340,7 @@ impl Backend for Pallet {
         )
     }
 
-    fn call(&mut self, dest: Account, value: u128, data: Vec<u8>) -> (Step, Weight) {
+    fn call(&mut self, dest: Account, value: u128, data: Vec<u8>) -> (Step, Gas) {
         let out = self.sandbox.call_contract(
             AccountId32::new(dest),
             value,
@@ -319,7 +351,7 @@ impl Backend for Pallet {
             Determinism::Enforced,
         );
         self.next_block();
-        let gas = Weight::new(out.gas_consumed.ref_time(), out.gas_consumed.proof_size());
+        let gas = pallet_gas(&out.gas_consumed, &out.gas_required);
         let result = match out.result {
             Ok(r) => Ok((r.did_revert(), r.data)),
             Err(e) => Err(pallet_error_name(&e)),

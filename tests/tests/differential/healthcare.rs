@@ -915,7 +915,10 @@ fn healthcare_contracts_behave_as_on_pallet_contracts() {
     for (name, result, ours, theirs) in &s.gas {
         println!(
             "{name:<32} {result:<14} {:>12} {:>7} | {:>12} {:>7}",
-            ours.ref_time, ours.proof_size, theirs.ref_time, theirs.proof_size
+            ours.consumed.ref_time,
+            ours.consumed.proof_size,
+            theirs.consumed.ref_time,
+            theirs.consumed.proof_size
         );
     }
     assert!(

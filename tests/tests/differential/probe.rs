@@ -523,7 +523,10 @@ fn probe_behaves_as_on_pallet_contracts() {
     for (name, result, ours, theirs) in &s.gas {
         println!(
             "{name:<40} {result:<22} {:>14} {:>9} | {:>14} {:>9}",
-            ours.ref_time, ours.proof_size, theirs.ref_time, theirs.proof_size
+            ours.consumed.ref_time,
+            ours.consumed.proof_size,
+            theirs.consumed.ref_time,
+            theirs.consumed.proof_size
         );
     }
     for (step, _) in &s.known {

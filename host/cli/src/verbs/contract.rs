@@ -64,7 +64,7 @@ pub struct InstantiateArgs {
     #[arg(long, default_value = "new")]
     pub constructor: String,
     /// Constructor arguments, as text (`true`, `42`, `"text"`, `Some(5F...)`).
-    #[arg(long, num_args = 0..)]
+    #[arg(long, num_args = 0.., allow_negative_numbers = true)]
     pub args: Vec<String>,
     /// Salt for the address, hex.
     #[arg(long, default_value = "0x")]
@@ -88,7 +88,7 @@ pub struct CallArgs {
     #[arg(long)]
     pub message: String,
     /// Message arguments, as text.
-    #[arg(long, num_args = 0..)]
+    #[arg(long, num_args = 0.., allow_negative_numbers = true)]
     pub args: Vec<String>,
     /// Value sent with the call.
     #[arg(long, default_value_t = 0)]
@@ -175,6 +175,7 @@ fn print_dry_run(run: &DryRunView, result: Option<&str>) {
     if let Some(a) = &run.instantiated {
         println!("  contract: {}", a.0);
     }
+    println!("  gas consumed: {}", gas(&run.gas_consumed));
     println!("  gas required: {}", gas(&run.gas_required));
     match run.storage_deposit {
         StorageDepositView::Charge(v) => {
@@ -415,18 +416,23 @@ impl Submission<'_> {
 pub(super) fn call(args: &CallArgs, out: &Out) -> Result<()> {
     let client = args.conn.connect()?;
     let account = client.account(args.contract)?;
-    let Some(code_hash) = account.code_hash else {
-        bail!("no contract at {}", args.contract.0);
-    };
-    let bundle = match &args.bundle {
-        Some(path) => Bundle::load(path)?,
-        None => find_by_code_hash(&args.bundles.dirs, &code_hash.0).ok_or_else(|| {
-            anyhow!(
-                "no bundle with code hash {} in {:?}: pass --bundle PATH",
-                code_hash.0,
-                args.bundles.dirs
-            )
-        })?,
+    // With its bundle named, a call to an address with no contract (never there, or
+    // terminated) still goes to the chain, which answers `ContractNotFound`.
+    let bundle = match (&args.bundle, account.code_hash) {
+        (Some(path), _) => Bundle::load(path)?,
+        (None, None) => bail!(
+            "ContractNotFound: no contract lives at {} (never instantiated, or terminated)",
+            args.contract.0
+        ),
+        (None, Some(code_hash)) => {
+            find_by_code_hash(&args.bundles.dirs, &code_hash.0).ok_or_else(|| {
+                anyhow!(
+                    "no bundle with code hash {} in {:?}: pass --bundle PATH",
+                    code_hash.0,
+                    args.bundles.dirs
+                )
+            })?
+        }
     };
     let bundle = Rc::new(bundle);
     let data = bundle.encode(&args.message, &args.args).map_err(|e| {
@@ -453,7 +459,7 @@ pub(super) fn call(args: &CallArgs, out: &Out) -> Result<()> {
     let mut decoder = Decoder::new(&client, &args.bundles);
     decoder.insert(args.contract.0, Rc::clone(&bundle));
     let report = Report {
-        code_hash: Some(code_hash),
+        code_hash: account.code_hash,
         contract: Some(args.contract),
         events: decoder.events(&run.events),
         result: decoded.clone(),

@@ -11,6 +11,7 @@ use anyhow::{anyhow, Context, Result};
 use clap::Args;
 
 use carechain_node::{Node, Sealing};
+use carechain_runtime::{AccountId, Genesis, Keypair};
 
 /// `node` arguments.
 #[derive(Debug, Args)]
@@ -30,6 +31,72 @@ pub struct NodeArgs {
     /// Seal a block as soon as transactions arrive (the default).
     #[arg(long)]
     pub instant: bool,
+    /// The existential deposit of a new chain (default 10^9; ink_sandbox: 1).
+    #[arg(long)]
+    pub existential_deposit: Option<u128>,
+    /// Endow an account at genesis, `ACCOUNT=AMOUNT` (a dev URI such as `//Alice`, SS58
+    /// or 0x hex), besides the dev accounts; repeatable.
+    #[arg(long = "endow", value_parser = parse_endowment)]
+    pub endowments: Vec<(AccountId, u128)>,
+    /// ink_sandbox's `DefaultSandbox` genesis, so balances compare exactly: existential
+    /// deposit 1 and its account `0x0101..01` endowed with 10^15 (the dev accounts
+    /// stay funded).
+    #[arg(long)]
+    pub sandbox_compatible: bool,
+}
+
+/// ink_sandbox's default actor, endowed by its `DefaultSandbox`.
+const SANDBOX_ACCOUNT: AccountId = AccountId([1; 32]);
+/// What ink_sandbox endows it with.
+const SANDBOX_ENDOWMENT: u128 = 1_000_000_000_000_000;
+
+fn parse_endowment(text: &str) -> Result<(AccountId, u128), String> {
+    let (who, amount) = text
+        .split_once('=')
+        .ok_or_else(|| format!("`{text}`: expected ACCOUNT=AMOUNT"))?;
+    let amount: u128 = amount
+        .trim()
+        .replace('_', "")
+        .parse()
+        .map_err(|e| format!("`{amount}`: not an amount: {e}"))?;
+    let who = who.trim();
+    let account = if who.starts_with("//") {
+        Keypair::from_uri(who)
+            .map_err(|e| format!("`{who}`: {e}"))?
+            .account_id()
+    } else {
+        carechain_rpc::Address::parse(who)?.0
+    };
+    Ok((account, amount))
+}
+
+/// The genesis the flags ask for: the dev genesis, changed by them.
+fn genesis(args: &NodeArgs) -> Result<Genesis> {
+    let mut genesis = Genesis::dev().map_err(|e| anyhow!("{e}"))?;
+    if args.sandbox_compatible {
+        genesis.config.existential_deposit = 1;
+        genesis.endowed.push((SANDBOX_ACCOUNT, SANDBOX_ENDOWMENT));
+    }
+    if let Some(ed) = args.existential_deposit {
+        genesis.config.existential_deposit = ed;
+    }
+    for (who, amount) in &args.endowments {
+        match genesis.endowed.iter_mut().find(|(a, _)| a == who) {
+            Some(entry) => entry.1 = *amount,
+            None => genesis.endowed.push((*who, *amount)),
+        }
+    }
+    if let Some((who, amount)) = genesis
+        .endowed
+        .iter()
+        .find(|(_, amount)| *amount < genesis.config.existential_deposit)
+    {
+        return Err(anyhow!(
+            "{who} would be endowed with {amount}, below the existential deposit {}",
+            genesis.config.existential_deposit
+        ));
+    }
+    Ok(genesis)
 }
 
 /// Runs the node until Ctrl-C or SIGTERM.
@@ -63,7 +130,8 @@ pub(super) fn run(args: &NodeArgs) -> Result<()> {
         Some(ms) => Sealing::Interval(Duration::from_millis(ms)),
         None => Sealing::Instant,
     };
-    let node = Arc::new(Node::open(&base, sealing).map_err(|e| anyhow!(e))?);
+    let genesis = genesis(args)?;
+    let node = Arc::new(Node::open_with(&base, sealing, &genesis).map_err(|e| anyhow!(e))?);
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .max_blocking_threads(64)

@@ -8,13 +8,12 @@ use parity_scale_codec::Encode;
 use wasmtime::Linker;
 
 use super::{def, ReturnCode};
-use carechain_runtime::exec::{run_frame, FrameError, FrameKind, FrameOutcome, FrameRequest};
+use carechain_runtime::exec::{FrameError, FrameKind, FrameOutcome, FrameRequest};
 
 use crate::engine::exec::Wasm;
 use crate::engine::host_state::{HostState, TrapReason};
 use crate::engine::memory::{
-    charge_cost, fuel_left, read, read_array, set_fuel_left, supervisor, write_output, Ctx,
-    SENTINEL,
+    charge, read, read_as, supervisor, write_output, Ctx, COPY_TO_CONTRACT, SENTINEL,
 };
 
 /// pallet-contracts-uapi's `CallFlags`.
@@ -45,52 +44,22 @@ fn check_flags(bits: u32) -> wasmtime::Result<u32> {
     Ok(bits)
 }
 
-/// Reads the optional storage deposit limit (accepted and ignored: Carechain charges
-/// no storage deposit).
-fn skip_deposit(c: &mut Ctx<'_>, deposit_ptr: u32) -> wasmtime::Result<()> {
-    if deposit_ptr != SENTINEL {
-        read_array::<16>(c, deposit_ptr)?;
+/// Reads the optional storage deposit limit (`SENTINEL`: none).
+fn deposit_limit(c: &mut Ctx<'_>, deposit_ptr: u32) -> wasmtime::Result<u128> {
+    if deposit_ptr == SENTINEL {
+        return Ok(0);
     }
-    Ok(())
+    read_as(c, deposit_ptr)
 }
 
-/// The caller's gas still available, as a weight.
-fn gas_left(c: &Ctx<'_>) -> wasmtime::Result<Weight> {
-    let per_fuel = c.data().schedule.ref_time_per_fuel.max(1);
-    Ok(Weight::new(
-        fuel_left(c)?.saturating_mul(per_fuel),
-        c.data().proof_size_left,
-    ))
-}
-
-/// pallet-contracts' `GasMeter::nested`: a zero limit in a dimension means all that
-/// is left; any limit is capped at what is left.
-fn nested_limit(limit: Weight, left: Weight) -> Weight {
-    let pick = |asked: u64, left: u64| if asked == 0 { left } else { asked.min(left) };
-    Weight::new(
-        pick(limit.ref_time, left.ref_time),
-        pick(limit.proof_size, left.proof_size),
-    )
-}
-
-/// Runs `request` as a nested frame and charges what it used to the caller.
+/// Runs `request` as a frame nested in this one; the gas it used is charged to this
+/// frame's meter by the runtime.
 fn run_nested(c: &mut Ctx<'_>, request: FrameRequest<'_>) -> wasmtime::Result<FrameOutcome> {
-    let core = c.data().core.clone();
-    let mut stack = c
-        .data_mut()
-        .stack
-        .take()
-        .ok_or_else(|| wasmtime::Error::msg("call stack lent twice"))?;
-    let outcome = run_frame(&Wasm(core), &mut stack, c.data_mut().state.get(), request);
-    c.data_mut().stack = Some(stack);
-    let per_fuel = c.data().schedule.ref_time_per_fuel.max(1);
-    let fuel = fuel_left(c)?;
-    set_fuel_left(c, fuel.saturating_sub(outcome.gas_used.ref_time / per_fuel))?;
-    let data = c.data_mut();
-    data.proof_size_left = data
-        .proof_size_left
-        .saturating_sub(outcome.gas_used.proof_size);
-    Ok(outcome)
+    let engine = Wasm(c.data().core.clone());
+    c.data_mut()
+        .ext()?
+        .run_nested(&engine, request)
+        .map_err(supervisor)
 }
 
 /// pallet-contracts' `exec_into_return_code`: a callee's failure is `CalleeTrapped`;
@@ -117,6 +86,7 @@ fn return_code(result: &Result<bool, FrameError>) -> wasmtime::Result<u32> {
     }
 }
 
+/// pallet-contracts' `Runtime::call`, charge for charge.
 #[allow(clippy::too_many_arguments)]
 fn call(
     c: &mut Ctx<'_>,
@@ -128,15 +98,22 @@ fn call(
     out_ptr: u32,
     out_len_ptr: u32,
 ) -> wasmtime::Result<u32> {
-    charge_cost(c, RuntimeCosts::CallBase)?;
     let bits = check_flags(flag_bits)?;
+    charge(
+        c,
+        match target {
+            CallTarget::Contract { .. } => RuntimeCosts::CallBase,
+            CallTarget::Delegate { .. } => RuntimeCosts::DelegateCallBase,
+        },
+    )?;
     let input = if bits & flags::CLONE_INPUT != 0 {
         let input = c
             .data()
             .input
             .clone()
             .ok_or_else(|| supervisor(ContractError::InputForwarded))?;
-        charge_cost(c, RuntimeCosts::CopyBytes(input.len() as u64))?;
+        let len = u32::try_from(input.len()).unwrap_or(u32::MAX);
+        charge(c, RuntimeCosts::CallInputCloned(len))?;
         input
     } else if bits & flags::FORWARD_INPUT != 0 {
         c.data_mut()
@@ -144,6 +121,7 @@ fn call(
             .take()
             .ok_or_else(|| supervisor(ContractError::InputForwarded))?
     } else {
+        charge(c, RuntimeCosts::CopyFromContract(input_len))?;
         read(c, input_ptr, input_len)?
     };
     let frame = c.data().frame.clone();
@@ -153,22 +131,25 @@ fn call(
             value_ptr,
             deposit_ptr,
         } => {
-            let dest = AccountId(read_array::<32>(c, callee_ptr)?);
-            skip_deposit(c, deposit_ptr)?;
-            let value = u128::from_le_bytes(read_array::<16>(c, value_ptr)?);
+            let dest: AccountId = read_as(c, callee_ptr)?;
+            let _deposit_limit = deposit_limit(c, deposit_ptr)?;
+            let value: u128 = read_as(c, value_ptr)?;
+            if value > 0 {
+                charge(c, RuntimeCosts::CallSurchargeTransfer)?;
+            }
             FrameRequest {
                 kind: FrameKind::Call { dest },
                 caller: frame.address,
                 value,
                 input,
-                gas: nested_limit(limit, gas_left(c)?),
+                gas: limit,
             }
         }
         CallTarget::Delegate { code_hash_ptr } => {
             if bits & flags::ALLOW_REENTRY != 0 {
                 return Err(supervisor(ContractError::InvalidCallFlags));
             }
-            let code_hash = Hash(read_array::<32>(c, code_hash_ptr)?);
+            let code_hash: Hash = read_as(c, code_hash_ptr)?;
             FrameRequest {
                 kind: FrameKind::Delegate {
                     code_hash,
@@ -177,7 +158,7 @@ fn call(
                 caller: frame.caller,
                 value: frame.value,
                 input,
-                gas: gas_left(c)?,
+                gas: Weight::ZERO,
             }
         }
     };
@@ -215,11 +196,12 @@ fn call(
         }
     }
     if let Ok(ret) = &outcome.result {
-        write_output(c, out_ptr, out_len_ptr, &ret.data, true)?;
+        write_output(c, out_ptr, out_len_ptr, &ret.data, true, COPY_TO_CONTRACT)?;
     }
     return_code(&outcome.result.map(|ret| ret.reverted))
 }
 
+/// pallet-contracts' `Runtime::instantiate`, charge for charge.
 #[allow(clippy::too_many_arguments)]
 fn instantiate(
     c: &mut Ctx<'_>,
@@ -236,10 +218,19 @@ fn instantiate(
     salt_ptr: u32,
     salt_len: u32,
 ) -> wasmtime::Result<u32> {
-    charge_cost(c, RuntimeCosts::CallBase)?;
-    skip_deposit(c, deposit_ptr)?;
-    let value = u128::from_le_bytes(read_array::<16>(c, value_ptr)?);
-    let code_hash = Hash(read_array::<32>(c, code_hash_ptr)?);
+    charge(
+        c,
+        RuntimeCosts::InstantiateBase {
+            input_data_len: input_len,
+            salt_len,
+        },
+    )?;
+    let _deposit_limit = deposit_limit(c, deposit_ptr)?;
+    let value: u128 = read_as(c, value_ptr)?;
+    if value > 0 {
+        charge(c, RuntimeCosts::InstantiateSurchargeTransfer)?;
+    }
+    let code_hash: Hash = read_as(c, code_hash_ptr)?;
     let input = read(c, input_ptr, input_len)?;
     let salt = read(c, salt_ptr, salt_len)?;
     let deployer = c.data().frame.address;
@@ -252,15 +243,22 @@ fn instantiate(
         caller: deployer,
         value,
         input,
-        gas: nested_limit(limit, gas_left(c)?),
+        gas: limit,
     };
     let outcome = run_nested(c, request)?;
     if let Ok(ret) = &outcome.result {
         if !ret.reverted {
             let address = ret.instantiated.unwrap_or_default();
-            write_output(c, address_ptr, address_len_ptr, &address.encode(), true)?;
+            write_output(
+                c,
+                address_ptr,
+                address_len_ptr,
+                &address.encode(),
+                true,
+                None,
+            )?;
         }
-        write_output(c, out_ptr, out_len_ptr, &ret.data, true)?;
+        write_output(c, out_ptr, out_len_ptr, &ret.data, true, COPY_TO_CONTRACT)?;
     }
     return_code(&outcome.result.map(|ret| ret.reverted))
 }

@@ -5,16 +5,17 @@ use wasmtime::Linker;
 
 use super::{def, ReturnCode};
 use crate::engine::host_state::HostState;
-use crate::engine::memory::{charge_cost, charge_host_call, read, read_array, write, Ctx};
+use crate::engine::memory::{charge, read, read_into, write, Ctx};
 
 fn hash(
     c: &mut Ctx<'_>,
     ptr: u32,
     len: u32,
     out: u32,
+    cost: fn(u32) -> RuntimeCosts,
     f: fn(&[u8]) -> Vec<u8>,
 ) -> wasmtime::Result<()> {
-    charge_host_call(c)?;
+    charge(c, cost(len))?;
     let input = read(c, ptr, len)?;
     write(c, out, &f(&input))
 }
@@ -44,34 +45,50 @@ pub(crate) fn define(linker: &mut Linker<HostState>) -> wasmtime::Result<()> {
         linker,
         0,
         "hash_sha2_256",
-        |mut c: Ctx<'_>, p: u32, l: u32, o: u32| hash(&mut c, p, l, o, |d| sha256(d).0.to_vec()),
+        |mut c: Ctx<'_>, p: u32, l: u32, o: u32| {
+            hash(&mut c, p, l, o, RuntimeCosts::HashSha256, |d| {
+                sha256(d).0.to_vec()
+            })
+        },
     )?;
     def(
         linker,
         0,
         "hash_blake2_256",
-        |mut c: Ctx<'_>, p: u32, l: u32, o: u32| hash(&mut c, p, l, o, |d| blake2_256(d).to_vec()),
+        |mut c: Ctx<'_>, p: u32, l: u32, o: u32| {
+            hash(&mut c, p, l, o, RuntimeCosts::HashBlake256, |d| {
+                blake2_256(d).to_vec()
+            })
+        },
     )?;
     def(
         linker,
         0,
         "hash_blake2_128",
-        |mut c: Ctx<'_>, p: u32, l: u32, o: u32| hash(&mut c, p, l, o, |d| blake2_128(d).to_vec()),
+        |mut c: Ctx<'_>, p: u32, l: u32, o: u32| {
+            hash(&mut c, p, l, o, RuntimeCosts::HashBlake128, |d| {
+                blake2_128(d).to_vec()
+            })
+        },
     )?;
     def(
         linker,
         0,
         "hash_keccak_256",
-        |mut c: Ctx<'_>, p: u32, l: u32, o: u32| hash(&mut c, p, l, o, |d| keccak_256(d).to_vec()),
+        |mut c: Ctx<'_>, p: u32, l: u32, o: u32| {
+            hash(&mut c, p, l, o, RuntimeCosts::HashKeccak256, |d| {
+                keccak_256(d).to_vec()
+            })
+        },
     )?;
     def(
         linker,
         0,
         "ecdsa_recover",
         |mut c: Ctx<'_>, sig: u32, msg: u32, out: u32| {
-            charge_cost(&mut c, RuntimeCosts::VerifySignature)?;
-            let signature = read_array::<65>(&mut c, sig)?;
-            let message = read_array::<32>(&mut c, msg)?;
+            charge(&mut c, RuntimeCosts::EcdsaRecovery)?;
+            let signature = read_into::<65>(&mut c, sig)?;
+            let message = read_into::<32>(&mut c, msg)?;
             match ecdsa_recover_compressed(&signature, &message) {
                 Some(key) => {
                     write(&mut c, out, &key)?;
@@ -86,8 +103,8 @@ pub(crate) fn define(linker: &mut Linker<HostState>) -> wasmtime::Result<()> {
         0,
         "ecdsa_to_eth_address",
         |mut c: Ctx<'_>, key: u32, out: u32| {
-            charge_cost(&mut c, RuntimeCosts::EcdsaToEthAddress)?;
-            let key = read_array::<33>(&mut c, key)?;
+            charge(&mut c, RuntimeCosts::EcdsaToEthAddress)?;
+            let key = read_into::<33>(&mut c, key)?;
             match secp256k1::PublicKey::from_slice(&key) {
                 Ok(public) => {
                     let uncompressed = public.serialize_uncompressed();
@@ -104,9 +121,9 @@ pub(crate) fn define(linker: &mut Linker<HostState>) -> wasmtime::Result<()> {
         0,
         "sr25519_verify",
         |mut c: Ctx<'_>, sig: u32, key: u32, len: u32, msg: u32| {
-            charge_cost(&mut c, RuntimeCosts::VerifySignature)?;
-            let signature = Signature(read_array::<64>(&mut c, sig)?);
-            let public = AccountId(read_array::<32>(&mut c, key)?);
+            charge(&mut c, RuntimeCosts::Sr25519Verify(len))?;
+            let signature = Signature(read_into::<64>(&mut c, sig)?);
+            let public = AccountId(read_into::<32>(&mut c, key)?);
             let message = read(&mut c, msg, len)?;
             Ok(
                 if carechain_runtime::verify(&public, &message, &signature) {

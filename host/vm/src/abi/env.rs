@@ -8,18 +8,20 @@ use wasmtime::Linker;
 use super::{def, ReturnCode};
 use crate::engine::host_state::{HostState, TrapReason};
 use crate::engine::memory::{
-    charge_cost, charge_host_call, read, read_array, supervisor, write_output, Ctx,
+    charge, read, read_as, supervisor, write_output, Ctx, COPY_TO_CONTRACT,
 };
 
-/// Writes a SCALE-encoded frame fact to the contract's output buffer.
+/// Charges `cost` and writes a SCALE-encoded frame fact to the contract's output
+/// buffer (its copy is part of the host function's price).
 fn output<T: Encode>(
     c: &mut Ctx<'_>,
+    cost: RuntimeCosts,
     out_ptr: u32,
     out_len_ptr: u32,
     value: T,
 ) -> wasmtime::Result<()> {
-    charge_host_call(c)?;
-    write_output(c, out_ptr, out_len_ptr, &value.encode(), false)
+    charge(c, cost)?;
+    write_output(c, out_ptr, out_len_ptr, &value.encode(), false, None)
 }
 
 /// Registers the frame and block functions.
@@ -30,13 +32,13 @@ pub(crate) fn define(linker: &mut Linker<HostState>) -> wasmtime::Result<()> {
         "input",
         |mut c: Ctx<'_>, out: u32, out_len: u32| {
             // Readable any number of times, until FORWARD_INPUT hands it to a callee.
-            charge_host_call(&mut c)?;
+            charge(&mut c, RuntimeCosts::InputBase)?;
             let input = c
                 .data_mut()
                 .input
                 .take()
                 .ok_or_else(|| supervisor(ContractError::InputForwarded))?;
-            let written = write_output(&mut c, out, out_len, &input, false);
+            let written = write_output(&mut c, out, out_len, &input, false, COPY_TO_CONTRACT);
             c.data_mut().input = Some(input);
             written
         },
@@ -46,6 +48,7 @@ pub(crate) fn define(linker: &mut Linker<HostState>) -> wasmtime::Result<()> {
         0,
         "seal_return",
         |mut c: Ctx<'_>, flags: u32, ptr: u32, len: u32| -> wasmtime::Result<()> {
+            charge(&mut c, RuntimeCosts::Return(len))?;
             let data = read(&mut c, ptr, len)?;
             c.data_mut().output = Some((flags, data));
             Err(wasmtime::Error::new(TrapReason::Return))
@@ -53,11 +56,11 @@ pub(crate) fn define(linker: &mut Linker<HostState>) -> wasmtime::Result<()> {
     )?;
     def(linker, 0, "caller", |mut c: Ctx<'_>, o: u32, ol: u32| {
         let v = c.data().frame.caller;
-        output(&mut c, o, ol, v)
+        output(&mut c, RuntimeCosts::Caller, o, ol, v)
     })?;
     def(linker, 0, "address", |mut c: Ctx<'_>, o: u32, ol: u32| {
         let v = c.data().frame.address;
-        output(&mut c, o, ol, v)
+        output(&mut c, RuntimeCosts::Address, o, ol, v)
     })?;
     def(
         linker,
@@ -65,7 +68,7 @@ pub(crate) fn define(linker: &mut Linker<HostState>) -> wasmtime::Result<()> {
         "value_transferred",
         |mut c: Ctx<'_>, o: u32, ol: u32| {
             let v = c.data().frame.value;
-            output(&mut c, o, ol, v)
+            output(&mut c, RuntimeCosts::ValueTransferred, o, ol, v)
         },
     )?;
     def(
@@ -74,7 +77,7 @@ pub(crate) fn define(linker: &mut Linker<HostState>) -> wasmtime::Result<()> {
         "minimum_balance",
         |mut c: Ctx<'_>, o: u32, ol: u32| {
             let v = c.data().frame.minimum_balance;
-            output(&mut c, o, ol, v)
+            output(&mut c, RuntimeCosts::MinimumBalance, o, ol, v)
         },
     )?;
     def(
@@ -84,37 +87,38 @@ pub(crate) fn define(linker: &mut Linker<HostState>) -> wasmtime::Result<()> {
         |mut c: Ctx<'_>, o: u32, ol: u32| {
             // pallet-contracts' block number is a u32 on ink!'s default environment.
             let v = u32::try_from(c.data().frame.block_number).unwrap_or(u32::MAX);
-            output(&mut c, o, ol, v)
+            output(&mut c, RuntimeCosts::BlockNumber, o, ol, v)
         },
     )?;
     def(linker, 0, "now", |mut c: Ctx<'_>, o: u32, ol: u32| {
         let v = c.data().frame.timestamp;
-        output(&mut c, o, ol, v)
+        output(&mut c, RuntimeCosts::Now, o, ol, v)
     })?;
     def(linker, 0, "balance", |mut c: Ctx<'_>, o: u32, ol: u32| {
         // What the contract can spend and stay alive (pallet-contracts'
         // `reducible_balance` with `Preserve`): its balance above the minimum.
+        charge(&mut c, RuntimeCosts::Balance)?;
         let ed = c.data().frame.minimum_balance;
         let balance = c
             .data_mut()
             .ext()?
             .balance()
             .map_err(|_| supervisor(ContractError::ContractTrapped))?;
-        output(&mut c, o, ol, balance.saturating_sub(ed))
+        let v = balance.saturating_sub(ed);
+        write_output(&mut c, o, ol, &v.encode(), false, None)
     })?;
     def(linker, 0, "gas_left", |mut c: Ctx<'_>, o: u32, ol: u32| {
-        charge_host_call(&mut c)?;
-        let left = crate::engine::memory::fuel_left(&c)?
-            .saturating_mul(c.data().schedule.ref_time_per_fuel);
-        write_output(&mut c, o, ol, &left.encode(), false)
+        charge(&mut c, RuntimeCosts::GasLeft)?;
+        let left = c.data_mut().ext()?.gas().map_err(supervisor)?.gas_left();
+        write_output(&mut c, o, ol, &left.ref_time.encode(), false, None)
     })?;
     def(linker, 0, "caller_is_origin", |mut c: Ctx<'_>| {
-        charge_host_call(&mut c)?;
+        charge(&mut c, RuntimeCosts::CallerIsOrigin)?;
         let caller = c.data().frame.caller;
         Ok(u32::from(c.data_mut().stack()?.origin == caller))
     })?;
     def(linker, 0, "caller_is_root", |mut c: Ctx<'_>| {
-        charge_host_call(&mut c)?;
+        charge(&mut c, RuntimeCosts::CallerIsRoot)?;
         Ok(0u32)
     })?;
     def(
@@ -123,12 +127,12 @@ pub(crate) fn define(linker: &mut Linker<HostState>) -> wasmtime::Result<()> {
         "own_code_hash",
         |mut c: Ctx<'_>, o: u32, ol: u32| {
             let v = c.data().frame.code_hash;
-            output(&mut c, o, ol, v)
+            output(&mut c, RuntimeCosts::OwnCodeHash, o, ol, v)
         },
     )?;
     def(linker, 0, "is_contract", |mut c: Ctx<'_>, account: u32| {
-        charge_cost(&mut c, RuntimeCosts::StorageRead)?;
-        let who = AccountId(read_array::<32>(&mut c, account)?);
+        charge(&mut c, RuntimeCosts::IsContract)?;
+        let who: AccountId = read_as(&mut c, account)?;
         let info = c
             .data_mut()
             .ext()?
@@ -141,8 +145,8 @@ pub(crate) fn define(linker: &mut Linker<HostState>) -> wasmtime::Result<()> {
         0,
         "code_hash",
         |mut c: Ctx<'_>, account: u32, o: u32, ol: u32| {
-            charge_cost(&mut c, RuntimeCosts::StorageRead)?;
-            let who = AccountId(read_array::<32>(&mut c, account)?);
+            charge(&mut c, RuntimeCosts::CodeHash)?;
+            let who: AccountId = read_as(&mut c, account)?;
             match c
                 .data_mut()
                 .ext()?
@@ -150,7 +154,7 @@ pub(crate) fn define(linker: &mut Linker<HostState>) -> wasmtime::Result<()> {
                 .map_err(|_| supervisor(ContractError::ContractTrapped))?
             {
                 Some(info) => {
-                    write_output(&mut c, o, ol, &info.code_hash.0, false)?;
+                    write_output(&mut c, o, ol, &info.code_hash.0, false, None)?;
                     Ok(ReturnCode::Success as u32)
                 }
                 None => Ok(ReturnCode::KeyNotFound as u32),
@@ -162,9 +166,9 @@ pub(crate) fn define(linker: &mut Linker<HostState>) -> wasmtime::Result<()> {
         0,
         "transfer",
         |mut c: Ctx<'_>, account: u32, _account_len: u32, value: u32, _value_len: u32| {
-            charge_cost(&mut c, RuntimeCosts::StorageWrites(2))?;
-            let to = AccountId(read_array::<32>(&mut c, account)?);
-            let value = u128::from_le_bytes(read_array::<16>(&mut c, value)?);
+            charge(&mut c, RuntimeCosts::Transfer)?;
+            let to: AccountId = read_as(&mut c, account)?;
+            let value: u128 = read_as(&mut c, value)?;
             match c.data_mut().ext()?.transfer(&to, value) {
                 Ok(()) => Ok(ReturnCode::Success as u32),
                 Err(TransferError::Dispatch(_)) => Ok(ReturnCode::TransferFailed as u32),

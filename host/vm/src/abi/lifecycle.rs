@@ -7,7 +7,7 @@ use wasmtime::Linker;
 
 use super::{def, ReturnCode};
 use crate::engine::host_state::{HostState, TrapReason};
-use crate::engine::memory::{charge_cost, charge_host_call, read_array, supervisor, Ctx};
+use crate::engine::memory::{charge, read_as, supervisor, Ctx};
 
 /// A refusal of the frame's request as the trap pallet-contracts makes of it
 /// (unreadable state traps the contract).
@@ -19,25 +19,15 @@ fn refused(e: ExtError) -> wasmtime::Error {
 }
 
 fn code_exists(c: &mut Ctx<'_>, hash: &Hash) -> wasmtime::Result<bool> {
-    charge_cost(c, RuntimeCosts::StorageRead)?;
     c.data_mut()
         .ext()?
         .code_exists(hash)
         .map_err(|_| supervisor(ContractError::ContractTrapped))
 }
 
-/// Charges what changing the running contract's record costs: nothing to write yet
-/// for a constructor's pending record, one write for the stored one.
-fn charge_record_update(c: &mut Ctx<'_>) -> wasmtime::Result<()> {
-    if c.data_mut().ext()?.record_is_pending() {
-        return Ok(());
-    }
-    charge_cost(c, RuntimeCosts::StorageWrites(1))
-}
-
 fn terminate(c: &mut Ctx<'_>, beneficiary_ptr: u32) -> wasmtime::Result<()> {
-    charge_cost(c, RuntimeCosts::StorageWrites(3))?;
-    let beneficiary = AccountId(read_array::<32>(c, beneficiary_ptr)?);
+    charge(c, RuntimeCosts::Terminate)?;
+    let beneficiary: AccountId = read_as(c, beneficiary_ptr)?;
     c.data_mut()
         .ext()?
         .terminate(&beneficiary)
@@ -64,12 +54,16 @@ pub(crate) fn define(linker: &mut Linker<HostState>) -> wasmtime::Result<()> {
         0,
         "set_code_hash",
         |mut c: Ctx<'_>, hash_ptr: u32| {
-            charge_host_call(&mut c)?;
-            let hash = Hash(read_array::<32>(&mut c, hash_ptr)?);
-            if !code_exists(&mut c, &hash)? {
+            charge(&mut c, RuntimeCosts::SetCodeHash)?;
+            let hash: Hash = read_as(&mut c, hash_ptr)?;
+            if !c
+                .data_mut()
+                .ext()?
+                .charge_code_load(&hash)
+                .map_err(refused)?
+            {
                 return Ok(ReturnCode::CodeNotFound as u32);
             }
-            charge_record_update(&mut c)?;
             c.data_mut().ext()?.set_code_hash(hash).map_err(refused)?;
             Ok(ReturnCode::Success as u32)
         },
@@ -79,12 +73,11 @@ pub(crate) fn define(linker: &mut Linker<HostState>) -> wasmtime::Result<()> {
         0,
         "lock_delegate_dependency",
         |mut c: Ctx<'_>, hash_ptr: u32| {
-            charge_host_call(&mut c)?;
-            let hash = Hash(read_array::<32>(&mut c, hash_ptr)?);
+            charge(&mut c, RuntimeCosts::LockDelegateDependency)?;
+            let hash: Hash = read_as(&mut c, hash_ptr)?;
             if !code_exists(&mut c, &hash)? {
                 return Err(supervisor(ContractError::CodeNotFound));
             }
-            charge_record_update(&mut c)?;
             c.data_mut()
                 .ext()?
                 .lock_delegate_dependency(hash)
@@ -96,9 +89,8 @@ pub(crate) fn define(linker: &mut Linker<HostState>) -> wasmtime::Result<()> {
         0,
         "unlock_delegate_dependency",
         |mut c: Ctx<'_>, hash_ptr: u32| {
-            charge_host_call(&mut c)?;
-            let hash = Hash(read_array::<32>(&mut c, hash_ptr)?);
-            charge_record_update(&mut c)?;
+            charge(&mut c, RuntimeCosts::UnlockDelegateDependency)?;
+            let hash: Hash = read_as(&mut c, hash_ptr)?;
             c.data_mut()
                 .ext()?
                 .unlock_delegate_dependency(hash)
@@ -106,14 +98,14 @@ pub(crate) fn define(linker: &mut Linker<HostState>) -> wasmtime::Result<()> {
         },
     )?;
     def(linker, 0, "instantiation_nonce", |mut c: Ctx<'_>| {
-        charge_host_call(&mut c)?;
+        charge(&mut c, RuntimeCosts::InstantiationNonce)?;
         c.data_mut()
             .ext()?
             .instantiation_nonce()
             .map_err(|_| supervisor(ContractError::ContractTrapped))
     })?;
     def(linker, 0, "reentrance_count", |mut c: Ctx<'_>| {
-        charge_host_call(&mut c)?;
+        charge(&mut c, RuntimeCosts::ReentrantCount)?;
         let address = c.data().frame.address;
         Ok(c.data_mut().stack()?.frames_of(&address).saturating_sub(1))
     })?;
@@ -122,8 +114,8 @@ pub(crate) fn define(linker: &mut Linker<HostState>) -> wasmtime::Result<()> {
         0,
         "account_reentrance_count",
         |mut c: Ctx<'_>, account_ptr: u32| {
-            charge_host_call(&mut c)?;
-            let account = AccountId(read_array::<32>(&mut c, account_ptr)?);
+            charge(&mut c, RuntimeCosts::AccountEntranceCount)?;
+            let account: AccountId = read_as(&mut c, account_ptr)?;
             Ok(c.data_mut().stack()?.frames_of(&account))
         },
     )?;

@@ -29,7 +29,6 @@ pub(crate) enum ReturnCode {
     TransferFailed = 5,
     CodeNotFound = 7,
     NotCallable = 8,
-    LoggingDisabled = 9,
     CallRuntimeFailed = 10,
     EcdsaRecoveryFailed = 11,
     Sr25519VerifyFailed = 12,

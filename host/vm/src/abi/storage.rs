@@ -1,4 +1,6 @@
-//! Contract storage: `get`, `set`, `clear`, `contains`, `take`, every version.
+//! Contract storage: `get`, `set`, `clear`, `contains`, `take`, every version, charged
+//! as pallet-contracts 31 charges them: the price of the largest value up front, then
+//! adjusted to the real sizes once they are known.
 //!
 //! Keys are the contract's own bytes (at most the schedule's key length) under its
 //! trie id (its instance's namespace); values are at most the schedule's payload length. Version 0
@@ -9,32 +11,42 @@ use wasmtime::Linker;
 
 use super::{def, ReturnCode};
 use crate::engine::host_state::HostState;
-use crate::engine::memory::{charge_cost, read, supervisor, write_output, Ctx, SENTINEL};
+use crate::engine::memory::{
+    adjust, charge_upfront, read, supervisor, write_output, Ctx, SENTINEL,
+};
 
-/// Reads a key: `Some(len)` for a variable key, `None` for version 0's fixed 32 bytes.
+/// Reads a key: `Some(len)` for a variable key, `None` for version 0's fixed 32 bytes
+/// (pallet-contracts' `decode_key`).
 fn key(c: &mut Ctx<'_>, ptr: u32, len: Option<u32>) -> wasmtime::Result<Vec<u8>> {
-    let len = len.unwrap_or(32);
-    if len > c.data().schedule.max_storage_key_len {
-        return Err(supervisor(ContractError::DecodingFailed));
+    if let Some(len) = len {
+        if len > c.data().schedule.max_storage_key_len {
+            return Err(supervisor(ContractError::DecodingFailed));
+        }
     }
-    read(c, ptr, len)
+    read(c, ptr, len.unwrap_or(32))
 }
 
-fn get(c: &mut Ctx<'_>, key: &[u8]) -> wasmtime::Result<Option<Vec<u8>>> {
-    charge_cost(c, RuntimeCosts::StorageRead)?;
-    let value = c
-        .data_mut()
+fn max_value_size(c: &Ctx<'_>) -> u32 {
+    c.data().schedule.payload_len
+}
+
+fn value_at(c: &mut Ctx<'_>, key: &[u8]) -> wasmtime::Result<Option<Vec<u8>>> {
+    c.data_mut()
         .ext()?
         .get_storage(key)
-        .map_err(|_| supervisor(ContractError::ContractTrapped))?;
-    if let Some(v) = &value {
-        charge_cost(c, RuntimeCosts::ReadValue(v.len() as u64))?;
-    }
-    Ok(value)
+        .map_err(|_| supervisor(ContractError::ContractTrapped))
 }
 
-fn len_or_sentinel(value: Option<Vec<u8>>) -> u32 {
-    value.map_or(SENTINEL, |v| u32::try_from(v.len()).unwrap_or(SENTINEL))
+fn len_of(value: &Option<Vec<u8>>) -> u32 {
+    value
+        .as_ref()
+        .map_or(0, |v| u32::try_from(v.len()).unwrap_or(u32::MAX))
+}
+
+fn len_or_sentinel(value: &Option<Vec<u8>>) -> u32 {
+    value
+        .as_ref()
+        .map_or(SENTINEL, |v| u32::try_from(v.len()).unwrap_or(SENTINEL))
 }
 
 fn set(
@@ -44,28 +56,50 @@ fn set(
     value_ptr: u32,
     value_len: u32,
 ) -> wasmtime::Result<u32> {
-    if value_len > c.data().schedule.payload_len {
+    let max = max_value_size(c);
+    let charged = charge_upfront(
+        c,
+        RuntimeCosts::SetStorage {
+            new_bytes: value_len,
+            old_bytes: max,
+        },
+    )?;
+    if value_len > max {
         return Err(supervisor(ContractError::ValueTooLarge));
     }
     let key = key(c, key_ptr, key_len)?;
     let value = read(c, value_ptr, value_len)?;
-    let old = get(c, &key)?;
-    charge_cost(c, RuntimeCosts::StorageWrites(1))?;
+    let old = value_at(c, &key)?;
     c.data_mut().ext()?.set_storage(&key, value);
-    Ok(len_or_sentinel(old))
+    adjust(
+        c,
+        charged,
+        RuntimeCosts::SetStorage {
+            new_bytes: value_len,
+            old_bytes: len_of(&old),
+        },
+    )?;
+    Ok(len_or_sentinel(&old))
 }
 
 fn clear(c: &mut Ctx<'_>, key_ptr: u32, key_len: Option<u32>) -> wasmtime::Result<u32> {
+    let max = max_value_size(c);
+    let charged = charge_upfront(c, RuntimeCosts::ClearStorage(max))?;
     let key = key(c, key_ptr, key_len)?;
-    let old = get(c, &key)?;
-    charge_cost(c, RuntimeCosts::StorageWrites(1))?;
+    let old = value_at(c, &key)?;
     c.data_mut().ext()?.clear_storage(&key);
-    Ok(len_or_sentinel(old))
+    adjust(c, charged, RuntimeCosts::ClearStorage(len_of(&old)))?;
+    Ok(len_or_sentinel(&old))
 }
 
 fn contains(c: &mut Ctx<'_>, key_ptr: u32, key_len: Option<u32>) -> wasmtime::Result<u32> {
+    let max = max_value_size(c);
+    let charged = charge_upfront(c, RuntimeCosts::ContainsStorage(max))?;
     let key = key(c, key_ptr, key_len)?;
-    Ok(len_or_sentinel(get(c, &key)?))
+    let value = value_at(c, &key)?;
+    // As pallet-contracts 31, which adjusts to the price of a clear of that size.
+    adjust(c, charged, RuntimeCosts::ClearStorage(len_of(&value)))?;
+    Ok(len_or_sentinel(&value))
 }
 
 fn get_into(
@@ -75,11 +109,39 @@ fn get_into(
     out_ptr: u32,
     out_len_ptr: u32,
 ) -> wasmtime::Result<u32> {
+    let max = max_value_size(c);
+    let charged = charge_upfront(c, RuntimeCosts::GetStorage(max))?;
     let key = key(c, key_ptr, key_len)?;
-    match get(c, &key)? {
+    let value = value_at(c, &key)?;
+    adjust(c, charged, RuntimeCosts::GetStorage(len_of(&value)))?;
+    match value {
         None => Ok(ReturnCode::KeyNotFound as u32),
         Some(value) => {
-            write_output(c, out_ptr, out_len_ptr, &value, false)?;
+            write_output(c, out_ptr, out_len_ptr, &value, false, None)?;
+            Ok(ReturnCode::Success as u32)
+        }
+    }
+}
+
+fn take(
+    c: &mut Ctx<'_>,
+    key_ptr: u32,
+    key_len: u32,
+    out_ptr: u32,
+    out_len_ptr: u32,
+) -> wasmtime::Result<u32> {
+    let max = max_value_size(c);
+    let charged = charge_upfront(c, RuntimeCosts::TakeStorage(max))?;
+    let key = key(c, key_ptr, Some(key_len))?;
+    let value = value_at(c, &key)?;
+    if value.is_some() {
+        c.data_mut().ext()?.clear_storage(&key);
+    }
+    adjust(c, charged, RuntimeCosts::TakeStorage(len_of(&value)))?;
+    match value {
+        None => Ok(ReturnCode::KeyNotFound as u32),
+        Some(value) => {
+            write_output(c, out_ptr, out_len_ptr, &value, false, None)?;
             Ok(ReturnCode::Success as u32)
         }
     }
@@ -139,18 +201,7 @@ pub(crate) fn define(linker: &mut Linker<HostState>) -> wasmtime::Result<()> {
         linker,
         0,
         "take_storage",
-        |mut c: Ctx<'_>, k: u32, kl: u32, o: u32, ol: u32| {
-            let key = key(&mut c, k, Some(kl))?;
-            match get(&mut c, &key)? {
-                None => Ok(ReturnCode::KeyNotFound as u32),
-                Some(value) => {
-                    charge_cost(&mut c, RuntimeCosts::StorageWrites(1))?;
-                    c.data_mut().ext()?.clear_storage(&key);
-                    write_output(&mut c, o, ol, &value, false)?;
-                    Ok(ReturnCode::Success as u32)
-                }
-            }
-        },
+        |mut c: Ctx<'_>, k: u32, kl: u32, o: u32, ol: u32| take(&mut c, k, kl, o, ol),
     )?;
     Ok(())
 }

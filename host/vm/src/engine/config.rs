@@ -1,6 +1,6 @@
 //! The one consensus `wasmtime::Config`: every post-MVP proposal off (upload checks
-//! already reject them; the engine refusing them too is a second line), fuel metering
-//! on, no epoch or wall-clock interruption, NaN canonicalization on.
+//! already reject them; the engine refusing them too is a second line), fuel counted by
+//! the injected code rather than the engine, no epoch or wall-clock interruption, NaN canonicalization on.
 
 use wasmtime::{
     Config, Engine, InstanceAllocationStrategy, OptLevel, PoolingAllocationConfig, WasmFeatures,
@@ -33,7 +33,8 @@ pub fn consensus_config() -> Config {
     let mut config = Config::new();
     config
         .allocation_strategy(InstanceAllocationStrategy::Pooling(pooling))
-        .consume_fuel(true)
+        // Fuel is counted by the code itself, as wasmi 0.31 counts it (see `fuel`).
+        .consume_fuel(false)
         .epoch_interruption(false)
         .cranelift_opt_level(OptLevel::Speed)
         .cranelift_nan_canonicalization(true)
@@ -61,13 +62,10 @@ pub fn consensus_config() -> Config {
     config
 }
 
-/// An engine with [`consensus_config`], or, for benchmarks only, the same without
-/// fuel metering.
+/// An engine with [`consensus_config`].
 ///
 /// # Errors
 /// If wasmtime rejects the configuration on this machine.
-pub(super) fn engine(metered: bool) -> wasmtime::Result<Engine> {
-    let mut config = consensus_config();
-    config.consume_fuel(metered);
-    Engine::new(&config)
+pub(super) fn engine() -> wasmtime::Result<Engine> {
+    Engine::new(&consensus_config())
 }

@@ -10,12 +10,13 @@ use carechain_runtime::exec::{CallStack, Engine, EngineRun, FrameRun};
 use carechain_runtime::{
     ChainConfig, CodeHash, ContractError, DispatchError, ExecReturn, StateAccess,
 };
-use wasmtime::{InstancePre, Store, Trap, Val};
+use wasmtime::{AsContextMut, CallHook, InstancePre, Store, StoreContextMut, Trap, Val};
 
 #[cfg(doc)]
 use carechain_runtime::exec::run_frame;
 
-use super::host_state::{HostState, StateRef, TrapReason};
+use super::fuel::{FUEL_EXPORT, OUT_OF_FUEL_EXPORT, START_EXPORT};
+use super::host_state::{FuelGlobals, HostState, StateRef, TrapReason};
 use super::prepare::MEMORY_EXPORT;
 use super::{VmCore, MAX_WASM_STACK};
 
@@ -62,7 +63,9 @@ impl Engine for Wasm {
             input: Some(run.input),
             output: None,
             memory: None,
-            proof_size_left: run.proof_size,
+            fuel_limit: run.fuel,
+            fuel: None,
+            host_call_before: None,
         };
         execute(&self.0, stack, host, code, run.entry.export(), run.fuel)
     }
@@ -80,14 +83,18 @@ fn execute(
     let owned = std::mem::take(stack);
     host.stack = Some(Box::new(owned));
     let mut store = Store::new(&core.engine, host);
+    if core.metered {
+        store.call_hook(sync_fuel);
+    }
     let ran = stacker::maybe_grow(RED_ZONE, STACK_SEGMENT, || {
         run(&mut store, pre, entry, core.metered.then_some(fuel))
     });
-    let fuel_left = if core.metered {
-        store.get_fuel().unwrap_or(0)
-    } else {
-        fuel
-    };
+    let fuel_consumed = fuel.saturating_sub(fuel_left(&mut store).unwrap_or(fuel));
+    let out_of_fuel = store
+        .data()
+        .fuel
+        .map(|g| g.out_of_fuel.get(&mut store).i32() == Some(1))
+        .unwrap_or(false);
     let data = store.data_mut();
     if let Some(owned) = data.stack.take() {
         *stack = *owned;
@@ -98,31 +105,115 @@ fn execute(
             if let Some(Trap::StackOverflow) = e.downcast_ref::<Trap>() {
                 core.note_native_stack_overflow();
             }
-            classify(&e, data.output.take())
+            if out_of_fuel {
+                Err(DispatchError::Module(ContractError::OutOfGas))
+            } else {
+                classify(&e, data.output.take())
+            }
         }
     };
     EngineRun {
         result,
-        fuel_left,
-        proof_size_left: data.proof_size_left,
+        fuel_consumed,
     }
 }
 
-/// Instantiates and runs `entry`.
+/// pallet-contracts' fuel protocol around every host function (its `define_env`
+/// wrapper): on entry the fuel burnt so far is charged to the frame's meter; on the
+/// way out the engine gives up, in fuel rounded down, what the host charged. Libcalls
+/// (`memory.grow`) pass through here too; syncing early changes no figure.
+fn sync_fuel(mut ctx: StoreContextMut<'_, HostState>, hook: CallHook) -> wasmtime::Result<()> {
+    let out_of_gas = || wasmtime::Error::new(Trap::OutOfFuel);
+    match hook {
+        CallHook::CallingHost => {
+            let Some(left) = fuel_left(&mut ctx) else {
+                return Ok(());
+            };
+            let consumed = ctx.data().fuel_limit.saturating_sub(left);
+            let data = ctx.data_mut();
+            let per_fuel = data.schedule.ref_time_per_fuel;
+            let before = data
+                .ext()?
+                .gas()
+                .map_err(|_| out_of_gas())?
+                .sync_from_executor(consumed, per_fuel)
+                .map_err(|_| out_of_gas())?;
+            data.host_call_before = Some(before);
+            Ok(())
+        }
+        CallHook::ReturningFromHost => {
+            let data = ctx.data_mut();
+            let Some(before) = data.host_call_before.take() else {
+                return Ok(());
+            };
+            let per_fuel = data.schedule.ref_time_per_fuel;
+            let mut ext = data.ext()?;
+            let Ok(gas) = ext.gas() else {
+                return Err(out_of_gas());
+            };
+            let fuel = gas.sync_to_executor(before, per_fuel);
+            let Some(left) = fuel_left(&mut ctx) else {
+                return Ok(());
+            };
+            if left < fuel {
+                return Err(out_of_gas());
+            }
+            set_fuel_left(&mut ctx, left - fuel)
+        }
+        CallHook::CallingWasm | CallHook::ReturningFromWasm => Ok(()),
+    }
+}
+
+/// The injected counter's fuel left, if the code is metered.
+fn fuel_left(mut store: impl AsContextMut<Data = HostState>) -> Option<u64> {
+    let globals = store.as_context().data().fuel?;
+    // The global holds a u64 in an i64's bits.
+    globals
+        .left
+        .get(&mut store)
+        .i64()
+        .map(|bits| u64::from_ne_bytes(bits.to_ne_bytes()))
+}
+
+fn set_fuel_left(
+    mut store: impl AsContextMut<Data = HostState>,
+    fuel: u64,
+) -> wasmtime::Result<()> {
+    if let Some(globals) = store.as_context().data().fuel {
+        let bits = i64::from_ne_bytes(fuel.to_ne_bytes());
+        globals.left.set(&mut store, Val::I64(bits))?;
+    }
+    Ok(())
+}
+
+/// Instantiates and runs `entry`: the fuel is set, then the module's start function
+/// (which the counter moved to an export, so that it runs metered and with the host
+/// attached, as on pallet-contracts) and the entry run.
 fn run(
     store: &mut Store<HostState>,
     pre: &InstancePre<HostState>,
     entry: &str,
     fuel: Option<u64>,
 ) -> wasmtime::Result<()> {
-    if let Some(fuel) = fuel {
-        store.set_fuel(fuel)?;
-    }
     let instance = pre.instantiate(&mut *store)?;
     let memory = instance
         .get_memory(&mut *store, MEMORY_EXPORT)
         .ok_or_else(|| wasmtime::Error::msg("prepared code exports no memory"))?;
     store.data_mut().memory = Some(memory);
+    if let Some(fuel) = fuel {
+        let global = |store: &mut Store<HostState>, name| {
+            instance
+                .get_global(&mut *store, name)
+                .ok_or_else(|| wasmtime::Error::msg(format!("metered code exports no `{name}`")))
+        };
+        let left = global(store, FUEL_EXPORT)?;
+        let out_of_fuel = global(store, OUT_OF_FUEL_EXPORT)?;
+        store.data_mut().fuel = Some(FuelGlobals { left, out_of_fuel });
+        set_fuel_left(&mut *store, fuel)?;
+    }
+    if let Some(start) = instance.get_func(&mut *store, START_EXPORT) {
+        start.call(&mut *store, &[], &mut [])?;
+    }
     let func = instance
         .get_func(&mut *store, entry)
         .ok_or_else(|| wasmtime::Error::msg(format!("no `{entry}` export")))?;
@@ -137,6 +228,10 @@ fn classify(
 ) -> Result<ExecReturn, DispatchError> {
     if let Some(reason) = error.downcast_ref::<TrapReason>() {
         return match (reason, output) {
+            // pallet-contracts' `ReturnFlags::from_bits`: only REVERT is defined.
+            (TrapReason::Return, Some((flags, _))) if flags & !REVERT != 0 => {
+                Err(DispatchError::Module(ContractError::InvalidCallFlags))
+            }
             (TrapReason::Return, Some((flags, data))) => Ok(ExecReturn {
                 reverted: flags & REVERT != 0,
                 data,

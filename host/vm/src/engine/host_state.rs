@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use carechain_runtime::exec::{CallStack, Frame, FrameExt};
 use carechain_runtime::{StateAccess, VmSchedule};
-use wasmtime::Memory;
+use wasmtime::{Global, Memory};
 
 use super::VmCore;
 
@@ -58,6 +58,15 @@ impl StateRef {
     }
 }
 
+/// The injected fuel counter's globals in one instance.
+#[derive(Clone, Copy)]
+pub(crate) struct FuelGlobals {
+    /// Fuel left (an `i64` holding a `u64`).
+    pub(crate) left: Global,
+    /// 1 once a charge did not fit.
+    pub(crate) out_of_fuel: Global,
+}
+
 /// The data of one frame's `Store`.
 pub(crate) struct HostState {
     /// The VM, to run nested frames.
@@ -74,7 +83,14 @@ pub(crate) struct HostState {
     /// Set by `seal_return`: flags and data.
     pub(crate) output: Option<(u32, Vec<u8>)>,
     pub(crate) memory: Option<Memory>,
-    pub(crate) proof_size_left: u64,
+    /// The fuel the engine was given for this frame.
+    pub(crate) fuel_limit: u64,
+    /// The injected counter: fuel left, and the flag its charges set when one does not
+    /// fit (absent in an unmetered VM).
+    pub(crate) fuel: Option<FuelGlobals>,
+    /// While a host function runs: the meter's ref_time left when it was entered
+    /// (what [`carechain_runtime::GasMeter::sync_to_executor`] needs on the way out).
+    pub(crate) host_call_before: Option<u64>,
 }
 
 impl HostState {

@@ -10,6 +10,7 @@
 mod cache;
 mod config;
 pub(crate) mod exec;
+mod fuel;
 pub(crate) mod host_state;
 pub(crate) mod memory;
 pub(crate) mod prepare;
@@ -142,7 +143,7 @@ impl WasmtimeVmBuilder {
     /// # Errors
     /// If wasmtime cannot be configured on this machine.
     pub fn build(self) -> wasmtime::Result<WasmtimeVm> {
-        let engine = config::engine(self.metered)?;
+        let engine = config::engine()?;
         let mut linker = Linker::new(&engine);
         crate::abi::define(&mut linker)?;
         let switches =
@@ -173,6 +174,7 @@ impl VmCore {
         PrepareConfig {
             chain_extensions: !self.extensions.is_empty(),
             unstable_interface: self.unstable_interface,
+            meter_fuel: self.metered,
             ..PrepareConfig::of_chain(config)
         }
     }

@@ -47,6 +47,8 @@ pub struct PrepareConfig {
     pub chain_extensions: bool,
     /// The injected stack-height limit, in `wasm-instrument`'s value units.
     pub stack_limit: u32,
+    /// Inject the fuel counter ([`super::fuel`]); off only in benchmark VMs.
+    pub meter_fuel: bool,
 }
 
 impl PrepareConfig {
@@ -58,6 +60,7 @@ impl PrepareConfig {
             max_code_len: config.schedule.limits.max_code_len,
             memory_pages: vm.memory_pages,
             stack_limit: vm.stack_limit,
+            meter_fuel: true,
             unstable_interface: false,
             chain_extensions: false,
         }
@@ -154,14 +157,25 @@ pub fn prepare(code: &[u8], config: &PrepareConfig) -> Result<PreparedCode, Prep
     }
     validate(code)?;
     let memory = scan(code, config)?;
-    let code = rewrite(code, memory, config.stack_limit)?;
-    // Instrumented code must still be valid MVP WASM; anything else is our bug, caught here.
-    validate(&code)?;
+    // Fuel first, on the contract's own instructions only, so that the count is wasmi's.
+    let metered = if config.meter_fuel {
+        super::fuel::inject(code).map_err(|e| PrepareError::Instrument(e.to_string()))?
+    } else {
+        code.to_vec()
+    };
+    let code = rewrite(&metered, memory, config.stack_limit)?;
+    // Instrumented code must still be valid MVP WASM (with the counter's exported
+    // globals); anything else is our bug, caught here.
+    validate_with(&code, features() | WasmFeatures::MUTABLE_GLOBAL)?;
     Ok(PreparedCode { code, memory })
 }
 
 fn validate(code: &[u8]) -> Result<(), PrepareError> {
-    Validator::new_with_features(features())
+    validate_with(code, features())
+}
+
+fn validate_with(code: &[u8], features: WasmFeatures) -> Result<(), PrepareError> {
+    Validator::new_with_features(features)
         .validate_all(code)
         .map(|_| ())
         .map_err(|e| PrepareError::Invalid {
