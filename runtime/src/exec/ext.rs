@@ -151,8 +151,7 @@ impl<'a> FrameExt<'a> {
             .schedule
             .costs
             .dispatch
-            .code_load_per_byte
-            .saturating_mul(code.len() as u64);
+            .code_load(code.len() as u64);
         let _charged = self
             .gas()?
             .charge(cost)
@@ -190,14 +189,6 @@ impl<'a> FrameExt<'a> {
     /// Unreadable state.
     pub fn instantiation_nonce(&self) -> Result<u64, StateError> {
         self.state.instantiation_nonce()
-    }
-
-    /// Whether the running contract's record is a constructor's pending one (changing
-    /// it then writes nothing to state yet).
-    pub fn record_is_pending(&mut self) -> bool {
-        self.stack
-            .top_mut()
-            .is_some_and(|top| top.pending_info.is_some())
     }
 
     /// Applies `f` to the running contract's record: the pending one of a constructor,

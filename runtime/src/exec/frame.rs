@@ -274,13 +274,7 @@ fn load_code<E: Engine + ?Sized>(
     hash: CodeHash,
 ) -> Result<E::Code, DispatchError> {
     let (code, len) = engine.load(hash, state, &stack.config)?;
-    let cost = stack
-        .config
-        .schedule
-        .costs
-        .dispatch
-        .code_load_per_byte
-        .saturating_mul(len as u64);
+    let cost = stack.config.schedule.costs.dispatch.code_load(len as u64);
     let _charged = meter
         .charge(cost)
         .map_err(|_| DispatchError::Module(ContractError::OutOfGas))?;

@@ -146,6 +146,11 @@ impl DispatchWeights {
             .saturating_add(self.instantiate_per_salt_byte.saturating_mul(salt_len))
     }
 
+    /// Loading a frame's code of `len` bytes (the pallet's `CodeLoadToken`).
+    pub fn code_load(&self, len: u64) -> Weight {
+        self.code_load_per_byte.saturating_mul(len)
+    }
+
     /// The weight of `upload_code` for code of `len` bytes.
     pub fn upload_code(&self, len: u64) -> Weight {
         self.upload_code

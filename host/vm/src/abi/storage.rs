@@ -49,6 +49,23 @@ fn len_or_sentinel(value: &Option<Vec<u8>>) -> u32 {
         .map_or(SENTINEL, |v| u32::try_from(v.len()).unwrap_or(SENTINEL))
 }
 
+/// Copies a value read to the contract's buffer (its bytes are part of the function's
+/// price), or answers `KeyNotFound`.
+fn output_value(
+    c: &mut Ctx<'_>,
+    value: Option<Vec<u8>>,
+    out_ptr: u32,
+    out_len_ptr: u32,
+) -> wasmtime::Result<u32> {
+    match value {
+        None => Ok(ReturnCode::KeyNotFound as u32),
+        Some(value) => {
+            write_output(c, out_ptr, out_len_ptr, &value, false, None)?;
+            Ok(ReturnCode::Success as u32)
+        }
+    }
+}
+
 fn set(
     c: &mut Ctx<'_>,
     key_ptr: u32,
@@ -114,13 +131,7 @@ fn get_into(
     let key = key(c, key_ptr, key_len)?;
     let value = value_at(c, &key)?;
     adjust(c, charged, RuntimeCosts::GetStorage(len_of(&value)))?;
-    match value {
-        None => Ok(ReturnCode::KeyNotFound as u32),
-        Some(value) => {
-            write_output(c, out_ptr, out_len_ptr, &value, false, None)?;
-            Ok(ReturnCode::Success as u32)
-        }
-    }
+    output_value(c, value, out_ptr, out_len_ptr)
 }
 
 fn take(
@@ -138,13 +149,7 @@ fn take(
         c.data_mut().ext()?.clear_storage(&key);
     }
     adjust(c, charged, RuntimeCosts::TakeStorage(len_of(&value)))?;
-    match value {
-        None => Ok(ReturnCode::KeyNotFound as u32),
-        Some(value) => {
-            write_output(c, out_ptr, out_len_ptr, &value, false, None)?;
-            Ok(ReturnCode::Success as u32)
-        }
-    }
+    output_value(c, value, out_ptr, out_len_ptr)
 }
 
 /// Registers the storage functions.

@@ -437,19 +437,29 @@ fn added_section(
 /// `CHARGE(amount)`: stack-neutral, balanced; decrements the fuel global only if the
 /// whole amount fits, else sets the flag and traps.
 fn charge(sink: &mut Vec<u8>, added: &Added, amount: i64) {
-    let mut ins = InstructionSink::new(sink);
-    ins.global_get(added.fuel)
-        .i64_const(amount)
-        .i64_lt_u()
+    emit_charge(&mut InstructionSink::new(sink), added, |ins| {
+        ins.i64_const(amount);
+    });
+}
+
+/// The charge sequence, with the `i64` amount pushed by `amount` (a constant, or the
+/// grow shim's local).
+fn emit_charge(
+    ins: &mut InstructionSink<'_>,
+    added: &Added,
+    amount: impl Fn(&mut InstructionSink<'_>),
+) {
+    ins.global_get(added.fuel);
+    amount(ins);
+    ins.i64_lt_u()
         .if_(BlockType::Empty)
         .i32_const(1)
         .global_set(added.oog)
         .unreachable()
         .end()
-        .global_get(added.fuel)
-        .i64_const(amount)
-        .i64_sub()
-        .global_set(added.fuel);
+        .global_get(added.fuel);
+    amount(ins);
+    ins.i64_sub().global_set(added.fuel);
 }
 
 /// `(func $grow (param $d i32) (result i32) (local $f i64) ...)`: charges the pages
@@ -467,23 +477,11 @@ fn grow_shim(added: &Added, max_charged_grow: u32) -> Vec<u8> {
         .i64_extend_i32_u()
         .i64_const(FUEL_PER_PAGE)
         .i64_mul()
-        .local_set(1)
-        .global_get(added.fuel)
-        .local_get(1)
-        .i64_lt_u()
-        .if_(BlockType::Empty)
-        .i32_const(1)
-        .global_set(added.oog)
-        .unreachable()
-        .end()
-        .global_get(added.fuel)
-        .local_get(1)
-        .i64_sub()
-        .global_set(added.fuel)
-        .end()
-        .local_get(0)
-        .memory_grow(0)
-        .end();
+        .local_set(1);
+    emit_charge(&mut ins, added, |ins| {
+        ins.local_get(1);
+    });
+    ins.end().local_get(0).memory_grow(0).end();
     body
 }
 
