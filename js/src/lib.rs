@@ -263,7 +263,9 @@ pub fn build_transaction(signer: &Keypair, fields: JsValue) -> Result<JsValue, J
 }
 
 /// Decodes a SCALE-encoded receipt: `{txHash, outcome, error?, gasUsed: {refTime,
-/// proofSize}, output, events: [{contract, topics, data}], instantiated?}`.
+/// proofSize}, weight: {refTime, proofSize}, output, events: [{contract, topics,
+/// data}], instantiated?}`. `gasUsed` is the contract's gas (pallet-contracts'
+/// `gas_consumed`); `weight` is all the transaction took from its block.
 #[wasm_bindgen(js_name = decodeReceipt)]
 pub fn decode_receipt(encoded: JsValue) -> Result<JsValue, JsError> {
     let raw = bytes(&encoded, "receipt")?;
@@ -284,14 +286,17 @@ pub fn decode_receipt(encoded: JsValue) -> Result<JsValue, JsError> {
         );
     }
     let (outcome, error) = (r.outcome.word(), r.outcome.failure());
-    let gas = ObjectBuilder::new()
-        .set("refTime", big(u128::from(r.gas_used.ref_time)))
-        .set("proofSize", big(u128::from(r.gas_used.proof_size)))
-        .build();
+    let weight = |w: Weight| {
+        ObjectBuilder::new()
+            .set("refTime", big(u128::from(w.ref_time)))
+            .set("proofSize", big(u128::from(w.proof_size)))
+            .build()
+    };
     let mut out = ObjectBuilder::new()
         .set("txHash", hex(&r.tx_hash.0))
         .set("outcome", outcome)
-        .set("gasUsed", gas)
+        .set("gasUsed", weight(r.gas_used))
+        .set("weight", weight(r.weight))
         .set("output", hex(&r.output))
         .set("events", events);
     if let Some(e) = error {
