@@ -36,8 +36,15 @@ cleanup() {
 }
 trap cleanup EXIT
 
+# The trading partners and the sentinel pay the storage deposits of what they record:
+# the genesis endows them besides the dev accounts (the same flags on every start).
+endow=()
+for who in //PharmaCo //Wholesaler //Pharmacy //Pharmacy2 //Sentinel; do
+  endow+=(--endow "$who=1152921504606846976")
+done
+
 start_node() {
-  "$cc" node --base-path "$work/chain" --rpc-addr 127.0.0.1:0 > "$work/node.log" 2>&1 &
+  "$cc" node --base-path "$work/chain" --rpc-addr 127.0.0.1:0 "${endow[@]}" > "$work/node.log" 2>&1 &
   node_pid=$!
   for _ in $(seq 1 100); do
     url=$(sed -n 's/^  rpc      \(ws:[^ ]*\).*/\1/p' "$work/node.log")

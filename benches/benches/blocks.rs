@@ -44,6 +44,7 @@ fn block_of_transfers(
                 signer: s.keys[from].account_id(),
                 nonce,
                 gas_limit: Weight::new(1_000_000_000, 10_000),
+                storage_deposit_limit: None,
                 call: Call::Transfer {
                     dest: to,
                     value: 1_000_000_000 + i as u128,

@@ -166,6 +166,7 @@ fn contract_calls(c: &mut Criterion) {
             signer: alice.account_id(),
             nonce,
             gas_limit: GAS,
+            storage_deposit_limit: None,
             call,
         }
         .sign(&alice)
@@ -204,7 +205,7 @@ fn contract_calls(c: &mut Criterion) {
             value: 0,
             data: &flip,
         };
-        let out = vm.execute(&ctx, state, &alice.account_id(), GAS, call);
+        let out = vm.execute(&ctx, state, &alice.account_id(), GAS, None, call);
         assert!(out.result.is_ok());
     };
     group.bench_function("carechain_vm_warm", |b| b.iter(|| flip_on(&vm, &mut state)));

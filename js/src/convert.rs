@@ -87,6 +87,11 @@ pub(crate) fn big(n: u128) -> JsValue {
     BigInt::from(n).into()
 }
 
+/// A signed JS BigInt.
+pub(crate) fn signed_big(n: i128) -> JsValue {
+    BigInt::from(n).into()
+}
+
 /// A field that must be there.
 pub(crate) fn field(obj: &JsValue, name: &str) -> Result<JsValue, JsError> {
     if !obj.is_object() {

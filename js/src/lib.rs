@@ -15,7 +15,9 @@ use carechain_runtime::{
     verify_encoded_proof, verify_header_chain, AccountId, Call, Header, ProofError, Receipt,
     Signature, Transaction, Weight,
 };
-use convert::{account, big, bytes, field, hash, hex, optional, u128_of, u64_of, ObjectBuilder};
+use convert::{
+    account, big, bytes, field, hash, hex, optional, signed_big, u128_of, u64_of, ObjectBuilder,
+};
 use js_sys::Array;
 use parity_scale_codec::{DecodeAll, Encode};
 use wasm_bindgen::prelude::*;
@@ -231,17 +233,20 @@ fn call_of(v: &JsValue) -> Result<Call, JsError> {
         "upload" => Call::UploadCode {
             code: bytes(&field(v, "code")?, "call.code")?,
         },
+        "removeCode" => Call::RemoveCode {
+            code_hash: hash(&field(v, "codeHash")?, "call.codeHash")?,
+        },
         other => {
             return Err(JsError::new(&format!(
-                "call.kind: `{other}` is not transfer, call, instantiate or upload"
+                "call.kind: `{other}` is not transfer, call, instantiate, upload or removeCode"
             )))
         }
     })
 }
 
 /// Builds, signs and SCALE-encodes a transaction from `{genesisHash, nonce,
-/// gasLimit: {refTime, proofSize}, call: {kind, ...}}`. Returns `{transaction, hash}`,
-/// hex: `transaction` is what `carechain_submit` takes.
+/// gasLimit: {refTime, proofSize}, storageDepositLimit?, call: {kind, ...}}`. Returns
+/// `{transaction, hash}`, hex: `transaction` is what `carechain_submit` takes.
 #[wasm_bindgen(js_name = buildTransaction)]
 pub fn build_transaction(signer: &Keypair, fields: JsValue) -> Result<JsValue, JsError> {
     let gas = field(&fields, "gasLimit")?;
@@ -253,6 +258,9 @@ pub fn build_transaction(signer: &Keypair, fields: JsValue) -> Result<JsValue, J
             u64_of(&field(&gas, "refTime")?, "gasLimit.refTime")?,
             u64_of(&field(&gas, "proofSize")?, "gasLimit.proofSize")?,
         ),
+        storage_deposit_limit: optional(&fields, "storageDepositLimit")
+            .map(|l| u128_of(&l, "storageDepositLimit"))
+            .transpose()?,
         call: call_of(&field(&fields, "call")?)?,
     };
     let signed = transaction.sign(&signer.inner);
@@ -264,8 +272,9 @@ pub fn build_transaction(signer: &Keypair, fields: JsValue) -> Result<JsValue, J
 
 /// Decodes a SCALE-encoded receipt: `{txHash, outcome, error?, gasUsed: {refTime,
 /// proofSize}, weight: {refTime, proofSize}, output, events: [{contract, topics,
-/// data}], instantiated?}`. `gasUsed` is the contract's gas (pallet-contracts'
-/// `gas_consumed`); `weight` is all the transaction took from its block.
+/// data}], instantiated?, storageDeposit}`. `gasUsed` is the contract's gas
+/// (pallet-contracts' `gas_consumed`); `weight` is all the transaction took from its
+/// block; `storageDeposit` is a BigInt, negative for a refund.
 #[wasm_bindgen(js_name = decodeReceipt)]
 pub fn decode_receipt(encoded: JsValue) -> Result<JsValue, JsError> {
     let raw = bytes(&encoded, "receipt")?;
@@ -297,6 +306,7 @@ pub fn decode_receipt(encoded: JsValue) -> Result<JsValue, JsError> {
         .set("outcome", outcome)
         .set("gasUsed", weight(r.gas_used))
         .set("weight", weight(r.weight))
+        .set("storageDeposit", signed_big(r.storage_deposit.signed()))
         .set("output", hex(&r.output))
         .set("events", events);
     if let Some(e) = error {

@@ -6,13 +6,16 @@ use crate::dispatch_error::{ContractError, DispatchError};
 use crate::primitives::{AccountId, Balance, Nonce};
 use crate::state::{StateError, StateExt};
 
-/// An account's nonce and free balance.
+/// An account's nonce, free balance and held balance.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Encode, Decode, MaxEncodedLen)]
 pub struct AccountInfo {
     /// The nonce the account's next transaction must carry.
     pub nonce: Nonce,
-    /// Free balance.
+    /// Free balance: what transfers and fees use.
     pub balance: Balance,
+    /// Held balance (pallet-balances' `reserved`): storage deposits held on a contract,
+    /// code upload deposits held on the uploader. Not spendable.
+    pub reserved: Balance,
 }
 
 /// A transfer failed for a reason the sender can fix, or state could not be read.

@@ -7,7 +7,7 @@ use crate::block::{extrinsics_root, receipts_root, Block, Header};
 use crate::executive::{apply_transaction, ContractCall, ContractVm, ExecContext, ExecOutcome};
 use crate::gas::Weight;
 use crate::genesis::Genesis;
-use crate::primitives::{AccountId, Hash, Timestamp};
+use crate::primitives::{AccountId, Balance, Hash, Timestamp};
 use crate::receipt::Receipt;
 use crate::schedule::ChainConfig;
 use crate::state::{StateDb, StateError, StateExt};
@@ -379,11 +379,12 @@ impl<S: ChainStore> Chain<S> {
     /// Runs a contract call on the head's state as if in the next block, with the
     /// debug buffer on, and commits nothing. `gas_limit` is a transaction's gas limit
     /// (the contract's meter; the transaction's base cost and the dispatchable's weight
-    /// come on top, as on a Substrate chain).
+    /// come on top, as on a Substrate chain), `storage_deposit_limit` its deposit limit.
     pub fn dry_run(
         &self,
         origin: &AccountId,
         gas_limit: Weight,
+        storage_deposit_limit: Option<Balance>,
         call: ContractCall<'_>,
         vm: &dyn ContractVm,
     ) -> DryRun {
@@ -394,7 +395,14 @@ impl<S: ChainStore> Chain<S> {
             debug: true,
         };
         let mut state = StateDb::new(&self.store, self.head.state_root);
-        let outcome = vm.execute(&ctx, &mut state, origin, gas_limit, call);
+        let outcome = vm.execute(
+            &ctx,
+            &mut state,
+            origin,
+            gas_limit,
+            storage_deposit_limit,
+            call,
+        );
         let gas_required = outcome.gas_required;
         let kept = matches!(&outcome.result, Ok(ret) if !ret.reverted);
         let storage_changes = if kept {

@@ -154,6 +154,10 @@ pub enum DispatchError {
     /// error; the extension's message goes to the node's log).
     #[codec(index = 8)]
     ChainExtensionFailed,
+    /// The signer may not do this (Substrate's `BadOrigin`: removing code someone else
+    /// uploaded).
+    #[codec(index = 9)]
+    BadOrigin,
 }
 
 impl From<ContractError> for DispatchError {
@@ -174,6 +178,7 @@ impl DispatchError {
             DispatchError::NoVm => "NoVm",
             DispatchError::StateUnreadable => "StateUnreadable",
             DispatchError::ChainExtensionFailed => "ChainExtensionFailed",
+            DispatchError::BadOrigin => "BadOrigin",
             DispatchError::CodeRejected { .. } => ContractError::CodeRejected.name(),
             DispatchError::Module(e) => e.name(),
         }
@@ -203,6 +208,7 @@ impl DispatchError {
             DispatchError::NoVm => "contract calls need a VM and this node has none",
             DispatchError::StateUnreadable => "the node could not read its state",
             DispatchError::ChainExtensionFailed => "a chain extension refused the call",
+            DispatchError::BadOrigin => "the signer may not do this",
             DispatchError::CodeRejected { kind, offset } => {
                 return match offset {
                     Some(at) => format!("CodeRejected: {} at offset {at:#x}", kind.explanation()),
@@ -246,6 +252,7 @@ mod tests {
             (DispatchError::NoVm, vec![4]),
             (DispatchError::StateUnreadable, vec![5]),
             (DispatchError::ChainExtensionFailed, vec![8]),
+            (DispatchError::BadOrigin, vec![9]),
             (
                 DispatchError::CodeRejected {
                     kind: RejectKind::InvalidWasm,

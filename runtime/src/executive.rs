@@ -9,14 +9,16 @@
 
 use crate::account::{transfer, TransferError};
 use crate::contract::code_hash;
+use crate::deposit::{code_deposit, StorageDeposit};
 use crate::dispatch_error::{ContractError, DispatchError};
 use crate::gas::Weight;
 use crate::primitives::{AccountId, Balance, BlockNumber, CodeHash, Hash, Timestamp};
 use crate::receipt::{Event, Outcome, Receipt};
 use crate::schedule::ChainConfig;
-use crate::state::{code_key, StateAccess, StateError, StateExt};
+use crate::state::{code_info_key, code_key, CodeInfo, StateAccess, StateError, StateExt};
 use crate::transaction::{Call, SignedTransaction};
 use crate::validity::{check_stateful, TxError};
+use parity_scale_codec::Encode;
 
 /// What a contract may learn about the block it runs in.
 #[derive(Debug, Clone)]
@@ -66,6 +68,9 @@ pub struct ExecOutcome {
     /// The least limit with which the call does the same (pallet-contracts'
     /// `gas_required`: the peak, including charges later refunded).
     pub gas_required: Weight,
+    /// The storage deposit the call took from the origin or paid back to it
+    /// (`Charge(0)` for a call that failed or reverted).
+    pub storage_deposit: StorageDeposit,
     /// Events emitted by frames that were not rolled back.
     pub events: Vec<Event>,
     /// What the contract wrote with `debug_message`, when [`ExecContext::debug`] is set.
@@ -91,15 +96,17 @@ pub trait ContractVm {
     /// [`DispatchError::CodeRejected`] naming the offending part.
     fn validate_code(&self, code: &[u8], config: &ChainConfig) -> Result<(), DispatchError>;
 
-    /// Runs one top-level call against `state`. The VM must leave `state` with the same
-    /// number of open checkpoints it found; the executive rolls back the whole call
-    /// when the result is an error or a revert.
+    /// Runs one top-level call against `state`, taking at most `deposit_limit` of
+    /// storage deposit (`None`: the chain's default). The VM must leave `state` with
+    /// the same number of open checkpoints it found; the executive rolls back the whole
+    /// call when the result is an error or a revert.
     fn execute(
         &self,
         ctx: &ExecContext<'_>,
         state: &mut dyn StateAccess,
         origin: &AccountId,
         gas_limit: Weight,
+        deposit_limit: Option<Balance>,
         call: ContractCall<'_>,
     ) -> ExecOutcome;
 }
@@ -119,12 +126,14 @@ impl ContractVm for NoVm {
         _state: &mut dyn StateAccess,
         _origin: &AccountId,
         _gas_limit: Weight,
+        _deposit_limit: Option<Balance>,
         _call: ContractCall<'_>,
     ) -> ExecOutcome {
         ExecOutcome {
             result: Err(DispatchError::NoVm),
             gas_consumed: Weight::ZERO,
             gas_required: Weight::ZERO,
+            storage_deposit: StorageDeposit::default(),
             events: Vec::new(),
             debug_message: String::new(),
         }
@@ -139,7 +148,7 @@ pub fn weight_bound(tx: &SignedTransaction, config: &ChainConfig) -> Weight {
     let fixed = fixed_weight(&t.call, config);
     match t.call {
         Call::Instantiate { .. } | Call::Call { .. } => fixed.saturating_add(t.gas_limit),
-        Call::Transfer { .. } | Call::UploadCode { .. } => fixed,
+        Call::Transfer { .. } | Call::UploadCode { .. } | Call::RemoveCode { .. } => fixed,
     }
 }
 
@@ -154,6 +163,7 @@ fn fixed_weight(call: &Call, config: &ChainConfig) -> Weight {
             .dispatch
             .instantiate(data.len() as u64, salt.len() as u64),
         Call::Call { .. } => costs.dispatch.call,
+        Call::RemoveCode { .. } => costs.dispatch.remove_code,
     };
     costs.transaction.saturating_add(dispatch)
 }
@@ -200,6 +210,11 @@ pub fn apply_transaction(
         outcome: d.outcome,
         gas_used: d.gas_used,
         weight: fixed_weight(&t.call, ctx.config).saturating_add(d.gas_used),
+        storage_deposit: if keep {
+            d.storage_deposit
+        } else {
+            StorageDeposit::default()
+        },
         output: d.output,
         events: d.events,
         instantiated: d.instantiated,
@@ -209,6 +224,7 @@ pub fn apply_transaction(
 struct Dispatched {
     outcome: Outcome,
     gas_used: Weight,
+    storage_deposit: StorageDeposit,
     output: Vec<u8>,
     events: Vec<Event>,
     instantiated: Option<AccountId>,
@@ -216,13 +232,21 @@ struct Dispatched {
 
 impl Dispatched {
     fn fixed(result: Result<Vec<u8>, DispatchError>, gas_used: Weight) -> Self {
-        let (outcome, output) = match result {
-            Ok(output) => (Outcome::Success, output),
-            Err(e) => (Outcome::Failed(e), Vec::new()),
+        Self::with_deposit(result.map(|out| (out, StorageDeposit::default())), gas_used)
+    }
+
+    fn with_deposit(
+        result: Result<(Vec<u8>, StorageDeposit), DispatchError>,
+        gas_used: Weight,
+    ) -> Self {
+        let (outcome, output, storage_deposit) = match result {
+            Ok((output, deposit)) => (Outcome::Success, output, deposit),
+            Err(e) => (Outcome::Failed(e), Vec::new(), StorageDeposit::default()),
         };
         Dispatched {
             outcome,
             gas_used,
+            storage_deposit,
             output,
             events: Vec::new(),
             instantiated: None,
@@ -248,11 +272,21 @@ fn dispatch(
             Ok(Dispatched::fixed(result, Weight::ZERO))
         }
         Call::UploadCode { code } => {
-            let result = store_code(state, ctx.config, code, vm);
-            Ok(Dispatched::fixed(
-                result.map(|h| h.0.to_vec()),
-                Weight::ZERO,
-            ))
+            let limit = t.storage_deposit_limit;
+            let result = match store_code(state, ctx.config, &t.signer, code, limit, vm) {
+                Err(CodeError::State(e)) => return Err(e),
+                Err(CodeError::Refused(e)) => Err(e),
+                Ok((hash, deposit)) => Ok((hash.0.to_vec(), StorageDeposit::Charge(deposit))),
+            };
+            Ok(Dispatched::with_deposit(result, Weight::ZERO))
+        }
+        Call::RemoveCode { code_hash } => {
+            let result = match remove_code(state, &t.signer, code_hash) {
+                Err(CodeError::State(e)) => return Err(e),
+                Err(CodeError::Refused(e)) => Err(e),
+                Ok(deposit) => Ok((Vec::new(), StorageDeposit::Refund(deposit))),
+            };
+            Ok(Dispatched::with_deposit(result, Weight::ZERO))
         }
         Call::Instantiate {
             code_hash,
@@ -279,20 +313,92 @@ fn dispatch(
     }
 }
 
+/// Why code could not be stored or removed.
+enum CodeError {
+    Refused(DispatchError),
+    State(StateError),
+}
+
+impl From<StateError> for CodeError {
+    fn from(e: StateError) -> Self {
+        CodeError::State(e)
+    }
+}
+
+impl From<ContractError> for CodeError {
+    fn from(e: ContractError) -> Self {
+        CodeError::Refused(e.into())
+    }
+}
+
+/// pallet-contracts' `upload_code`: validated code is stored with its info, and its
+/// deposit held on the uploader; code already stored costs nothing. Returns the hash
+/// and the deposit taken.
 fn store_code(
     state: &mut dyn StateAccess,
     config: &ChainConfig,
+    uploader: &AccountId,
     code: &[u8],
+    limit: Option<Balance>,
     vm: &dyn ContractVm,
-) -> Result<CodeHash, DispatchError> {
+) -> Result<(CodeHash, Balance), CodeError> {
     let max = config.schedule.limits.max_code_len;
-    if code.len() > max as usize {
+    let len = u32::try_from(code.len()).unwrap_or(u32::MAX);
+    if len > max {
         return Err(ContractError::CodeTooLarge.into());
     }
-    vm.validate_code(code, config)?;
+    vm.validate_code(code, config).map_err(CodeError::Refused)?;
     let hash = code_hash(code);
-    state.set(code_key(&hash), code.to_vec());
-    Ok(hash)
+    let deposit = if state.code_info(&hash)?.is_some() {
+        0
+    } else {
+        let deposit = code_deposit(len, config);
+        // A hold leaves the uploader alive.
+        let mut owner = state.account(uploader)?;
+        owner.balance = owner
+            .balance
+            .checked_sub(deposit)
+            .filter(|left| *left >= config.existential_deposit)
+            .ok_or(ContractError::StorageDepositNotEnoughFunds)?;
+        owner.reserved = owner.reserved.saturating_add(deposit);
+        state.put_account(uploader, &owner);
+        state.set(code_key(&hash), code.to_vec());
+        let info = CodeInfo {
+            owner: *uploader,
+            deposit,
+            refcount: 0,
+        };
+        state.set(code_info_key(&hash), info.encode());
+        deposit
+    };
+    if limit.is_some_and(|limit| limit < deposit) {
+        return Err(ContractError::StorageDepositLimitExhausted.into());
+    }
+    Ok((hash, deposit))
+}
+
+/// pallet-contracts' `remove_code`: code no contract uses goes, and its deposit is
+/// released to its uploader, who alone may remove it. Returns the deposit released.
+fn remove_code(
+    state: &mut dyn StateAccess,
+    signer: &AccountId,
+    hash: &CodeHash,
+) -> Result<Balance, CodeError> {
+    let info = state.code_info(hash)?.ok_or(ContractError::CodeNotFound)?;
+    if info.refcount != 0 {
+        return Err(ContractError::CodeInUse.into());
+    }
+    if info.owner != *signer {
+        return Err(CodeError::Refused(DispatchError::BadOrigin));
+    }
+    let mut owner = state.account(&info.owner)?;
+    let released = info.deposit.min(owner.reserved);
+    owner.reserved -= released;
+    owner.balance = owner.balance.saturating_add(released);
+    state.put_account(&info.owner, &owner);
+    state.remove(code_key(hash));
+    state.remove(code_info_key(hash));
+    Ok(info.deposit)
 }
 
 fn run_contract(
@@ -303,7 +409,14 @@ fn run_contract(
     call: ContractCall<'_>,
 ) -> Dispatched {
     let t = &tx.transaction;
-    let out = vm.execute(ctx, state, &t.signer, t.gas_limit, call);
+    let out = vm.execute(
+        ctx,
+        state,
+        &t.signer,
+        t.gas_limit,
+        t.storage_deposit_limit,
+        call,
+    );
     // A VM may not report more gas than it was given.
     let gas_used = Weight::new(
         out.gas_consumed.ref_time.min(t.gas_limit.ref_time),
@@ -317,6 +430,7 @@ fn run_contract(
                 Outcome::Success
             },
             gas_used,
+            storage_deposit: out.storage_deposit,
             output: ret.data,
             events: out.events,
             instantiated: ret.instantiated,

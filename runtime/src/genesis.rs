@@ -58,6 +58,7 @@ impl Genesis {
             let info = AccountInfo {
                 nonce: 0,
                 balance: *balance,
+                reserved: 0,
             };
             changes.push((account_key(who), Some(info.encode())));
         }

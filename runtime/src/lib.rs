@@ -19,6 +19,7 @@
 //!     signer: alice.account_id(),
 //!     nonce: 0,
 //!     gas_limit: Weight::new(1_000_000_000, 10_000),
+//!     storage_deposit_limit: None,
 //!     call: Call::Transfer { dest: bob, value: 5_000_000_000 },
 //! }
 //! .sign(&alice);
@@ -32,6 +33,7 @@ mod block;
 mod chain;
 mod contract;
 mod crypto;
+mod deposit;
 mod dispatch_error;
 mod error;
 pub mod exec;
@@ -56,6 +58,7 @@ pub use crypto::{
     blake2_128, blake2_256, sha256, verify, verify_batch, BadSignatures, KeyError, Keypair,
     Signature, SignedMessage, SIGNING_CONTEXT,
 };
+pub use deposit::{base_deposit, code_deposit, DepositError, DepositMeter, Diff, StorageDeposit};
 pub use dispatch_error::{ContractError, DispatchError, RejectKind};
 pub use error::{Result, RuntimeError};
 pub use executive::{
@@ -75,8 +78,9 @@ pub use schedule::{
     VmSchedule,
 };
 pub use state::{
-    account_key, code_key, config_key, contract_info_key, contract_key_of, contract_storage_key,
-    nonce_key, ContractInfo, StateAccess, StateDb, StateError, StateExt,
+    account_key, code_info_key, code_key, config_key, contract_info_key, contract_key_of,
+    contract_storage_key, nonce_key, CodeInfo, ContractInfo, StateAccess, StateDb, StateError,
+    StateExt,
 };
 pub use store::{
     block_events, check_extends, topic_entries, transaction_entries, BlockCommit, ChainStore,

@@ -2,6 +2,7 @@
 
 use parity_scale_codec::{Decode, Encode};
 
+use crate::deposit::StorageDeposit;
 use crate::dispatch_error::DispatchError;
 use crate::gas::Weight;
 use crate::primitives::{AccountId, BlockNumber, Hash};
@@ -60,6 +61,9 @@ pub struct Receipt {
     /// All the transaction took from its block: its base cost, the dispatchable's
     /// weight and `gas_used`.
     pub weight: Weight,
+    /// The storage deposit taken from the signer or paid back (pallet-contracts'
+    /// `storage_deposit`; `Charge(0)` unless the call succeeded).
+    pub storage_deposit: StorageDeposit,
     /// The contract's return data (empty for non-contract calls).
     pub output: Vec<u8>,
     /// Events emitted (none unless the outcome is a success).

@@ -7,6 +7,7 @@
 //! | `:config` | [`ChainConfig`] |
 //! | `acct` ++ account id | [`AccountInfo`] |
 //! | `code` ++ code hash | contract WASM |
+//! | `cdinfo` ++ code hash | [`CodeInfo`]: owner, deposit, refcount |
 //! | `cinfo` ++ contract address | [`ContractInfo`] |
 //! | `:nonce` | the instantiation nonce (u64), as pallet-contracts' `Nonce` |
 //! | `cstor` ++ trie id ++ storage key | a contract's storage value |
@@ -20,7 +21,7 @@ use parity_scale_codec::{Decode, Encode};
 
 use crate::account::AccountInfo;
 use crate::overlay::{NoCheckpoint, Overlay};
-use crate::primitives::{AccountId, CodeHash, Hash};
+use crate::primitives::{AccountId, Balance, CodeHash, Hash};
 use crate::schedule::ChainConfig;
 use crate::store::NodeStore;
 use crate::trie::{Trie, TrieError, TrieUpdate};
@@ -29,6 +30,7 @@ const CONFIG_KEY: &[u8] = b":config";
 const NONCE_KEY: &[u8] = b":nonce";
 const ACCOUNT_PREFIX: &[u8] = b"acct";
 const CODE_PREFIX: &[u8] = b"code";
+const CODE_INFO_PREFIX: &[u8] = b"cdinfo";
 const CONTRACT_INFO_PREFIX: &[u8] = b"cinfo";
 const CONTRACT_STORAGE_PREFIX: &[u8] = b"cstor";
 
@@ -55,6 +57,11 @@ pub fn account_key(who: &AccountId) -> Vec<u8> {
 /// Key of uploaded code.
 pub fn code_key(hash: &CodeHash) -> Vec<u8> {
     prefixed(CODE_PREFIX, &[&hash.0])
+}
+
+/// Key of uploaded code's owner, deposit and refcount.
+pub fn code_info_key(hash: &CodeHash) -> Vec<u8> {
+    prefixed(CODE_INFO_PREFIX, &[&hash.0])
 }
 
 /// Key of a contract's metadata.
@@ -91,6 +98,55 @@ pub struct ContractInfo {
     pub trie_id: Hash,
     /// Code hashes it has locked as delegate dependencies (sorted, no duplicates).
     pub delegate_dependencies: Vec<CodeHash>,
+    /// Bytes of value it stores (keys not counted, as on pallet-contracts).
+    pub storage_bytes: u32,
+    /// Items it stores.
+    pub storage_items: u32,
+    /// Deposit held for its bytes.
+    pub storage_byte_deposit: Balance,
+    /// Deposit held for its items.
+    pub storage_item_deposit: Balance,
+    /// Deposit held for its record and account (see [`crate::deposit::base_deposit`]).
+    pub storage_base_deposit: Balance,
+}
+
+impl ContractInfo {
+    /// A fresh record: nothing stored, nothing held yet.
+    pub fn new(code_hash: CodeHash, deployer: AccountId, trie_id: Hash) -> Self {
+        ContractInfo {
+            code_hash,
+            deployer,
+            trie_id,
+            delegate_dependencies: Vec::new(),
+            storage_bytes: 0,
+            storage_items: 0,
+            storage_byte_deposit: 0,
+            storage_item_deposit: 0,
+            storage_base_deposit: 0,
+        }
+    }
+
+    /// What terminating it pays back to the origin (pallet-contracts'
+    /// `total_deposit`): all it holds; the existential deposit goes to the beneficiary
+    /// with the free balance.
+    pub fn total_deposit(&self, existential_deposit: Balance) -> Balance {
+        self.storage_byte_deposit
+            .saturating_add(self.storage_item_deposit)
+            .saturating_add(self.storage_base_deposit)
+            .saturating_sub(existential_deposit)
+    }
+}
+
+/// What the chain keeps about uploaded code (pallet-contracts' `CodeInfo`).
+#[derive(Debug, Clone, PartialEq, Eq, Encode, Decode)]
+pub struct CodeInfo {
+    /// Who uploaded it, and holds its deposit.
+    pub owner: AccountId,
+    /// The deposit held on the owner, released when the code is removed.
+    pub deposit: Balance,
+    /// Contracts running it (and locking it as a delegate dependency): it can be
+    /// removed only at zero.
+    pub refcount: u64,
 }
 
 /// A failure reading state.
@@ -185,6 +241,37 @@ pub trait StateExt: StateAccess {
     /// [`StateError`] on a read failure.
     fn contract_info(&self, contract: &AccountId) -> Result<Option<ContractInfo>, StateError> {
         self.get_decoded(&contract_info_key(contract))
+    }
+
+    /// Stores a contract's metadata.
+    fn put_contract_info(&mut self, contract: &AccountId, info: &ContractInfo) {
+        self.set(contract_info_key(contract), info.encode());
+    }
+
+    /// Uploaded code's owner, deposit and refcount.
+    ///
+    /// # Errors
+    /// [`StateError`] on a read failure.
+    fn code_info(&self, hash: &CodeHash) -> Result<Option<CodeInfo>, StateError> {
+        self.get_decoded(&code_info_key(hash))
+    }
+
+    /// Moves the refcount of `hash`'s code by one (pallet-contracts'
+    /// `increment_refcount` / `decrement_refcount`); `false` when there is no such code.
+    ///
+    /// # Errors
+    /// [`StateError`] on a read failure.
+    fn bump_refcount(&mut self, hash: &CodeHash, up: bool) -> Result<bool, StateError> {
+        let Some(mut info) = self.code_info(hash)? else {
+            return Ok(false);
+        };
+        info.refcount = if up {
+            info.refcount.saturating_add(1)
+        } else {
+            info.refcount.saturating_sub(1)
+        };
+        self.set(code_info_key(hash), info.encode());
+        Ok(true)
     }
 
     /// The last instantiation nonce used (pallet-contracts' `Nonce`; 0 before any).

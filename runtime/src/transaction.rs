@@ -38,6 +38,12 @@ pub enum Call {
         /// Message selector and SCALE-encoded arguments.
         data: Vec<u8>,
     },
+    /// Remove uploaded code no contract uses, paying its deposit back to the uploader
+    /// (pallet-contracts' `remove_code`: only the uploader may).
+    RemoveCode {
+        /// Which code.
+        code_hash: CodeHash,
+    },
     /// Move balance between accounts; needs no VM.
     Transfer {
         /// The recipient.
@@ -58,6 +64,10 @@ pub struct Transaction {
     pub nonce: Nonce,
     /// The most gas the call may use.
     pub gas_limit: Weight,
+    /// The most storage deposit an upload, instantiation or call may take from the
+    /// signer (pallet-contracts' `storage_deposit_limit`); `None`: as much as the signer
+    /// can pay, up to the chain's default limit. Transfers ignore it.
+    pub storage_deposit_limit: Option<Balance>,
     /// What to do.
     pub call: Call,
 }

@@ -9,10 +9,10 @@ use std::path::PathBuf;
 
 use carechain_runtime::exec::{CallStack, Engine, EngineRun, FrameExt, FrameRun};
 use carechain_runtime::{
-    code_hash, code_key, contract_address, AccountId, Call, Chain, ChainConfig, ChainStore,
-    ContractCall, ContractError, ContractVm, DispatchError, Event, ExecContext, ExecOutcome,
-    ExecReturn, Genesis, Hash, Keypair, MemoryStore, Outcome, RejectKind, SignedTransaction,
-    StateAccess, StateExt, Transaction, Weight,
+    code_hash, code_key, contract_address, AccountId, Balance, Call, Chain, ChainConfig,
+    ChainStore, ContractCall, ContractError, ContractVm, DispatchError, Event, ExecContext,
+    ExecOutcome, ExecReturn, Genesis, Hash, Keypair, MemoryStore, Outcome, RejectKind,
+    SignedTransaction, StateAccess, StateExt, Transaction, Weight,
 };
 use parity_scale_codec::{Decode, Encode};
 
@@ -26,7 +26,16 @@ pub fn dev(name: &str) -> Keypair {
 
 /// A fresh in-memory chain with the dev accounts endowed.
 pub fn dev_chain() -> Chain<MemoryStore> {
-    let genesis = Genesis::dev().unwrap_or_else(|e| panic!("dev genesis: {e}"));
+    dev_chain_endowing(&[])
+}
+
+/// A fresh in-memory chain with the dev accounts and the dev accounts `//NAME` of
+/// `names` endowed as richly (whoever stores data pays its storage deposit).
+pub fn dev_chain_endowing(names: &[&str]) -> Chain<MemoryStore> {
+    let mut genesis = Genesis::dev().unwrap_or_else(|e| panic!("dev genesis: {e}"));
+    for name in names {
+        genesis.endowed.push((dev(name).account_id(), 1 << 60));
+    }
     Chain::open(MemoryStore::default(), &genesis).unwrap_or_else(|e| panic!("open chain: {e}"))
 }
 
@@ -95,6 +104,7 @@ pub fn signed(
         signer: key.account_id(),
         nonce,
         gas_limit,
+        storage_deposit_limit: None,
         call,
     }
     .sign(key)
@@ -206,7 +216,10 @@ impl Engine for ScriptVm {
         for op in ops {
             match op {
                 Op::Set(k, v) => {
-                    FrameExt::new(stack, state, &mut run.frame).set_storage(k, v.clone())
+                    let mut ext = FrameExt::new(stack, state, &mut run.frame);
+                    if ext.write_storage(k, Some(v.clone())).is_err() {
+                        return end(Err(DispatchError::StateUnreadable));
+                    }
                 }
                 Op::Emit(topics, data) => stack.events.push(Event {
                     emitter,
@@ -253,9 +266,10 @@ impl ContractVm for ScriptVm {
         state: &mut dyn StateAccess,
         origin: &AccountId,
         gas_limit: Weight,
+        deposit_limit: Option<Balance>,
         call: ContractCall<'_>,
     ) -> ExecOutcome {
-        carechain_runtime::exec::execute(self, ctx, state, origin, gas_limit, call)
+        carechain_runtime::exec::execute(self, ctx, state, origin, gas_limit, deposit_limit, call)
     }
 }
 

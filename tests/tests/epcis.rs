@@ -225,6 +225,12 @@ impl World {
         ] {
             let args = (account(name), kind, gln(pgln), "NJ-1".to_string());
             world.call("Alice", "add_partner", args);
+            // A partner pays the storage deposit of what its events store.
+            let funding = Call::Transfer {
+                dest: account(name),
+                value: 1 << 50,
+            };
+            submit(&world.client(), &alice, funding);
         }
         world
     }
@@ -263,6 +269,7 @@ impl World {
             .dry_run(&DryRunRequest {
                 origin: Address(account(origin)),
                 gas_limit: None,
+                storage_deposit_limit: None,
                 call: DryRunCall::Call {
                     dest: Address(self.contract),
                     value: 0,

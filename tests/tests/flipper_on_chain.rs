@@ -226,7 +226,7 @@ fn a_dry_run_reports_output_gas_events_and_changes_and_commits_nothing() {
         value: 0,
         data: &flip,
     };
-    let dry = chain.dry_run(&alice.account_id(), GAS, call, &vm);
+    let dry = chain.dry_run(&alice.account_id(), GAS, None, call, &vm);
     assert_eq!(
         dry.outcome.result.as_ref().map(|r| r.data.clone()),
         Ok(vec![0])
@@ -291,7 +291,7 @@ fn debug_messages_are_captured_in_dry_runs_only() {
         value: 0,
         data: &[],
     };
-    let dry = chain.dry_run(&alice.account_id(), GAS, call, &vm);
+    let dry = chain.dry_run(&alice.account_id(), GAS, None, call, &vm);
     assert_eq!(
         dry.outcome.result.map(|r| r.data),
         Ok(0u32.to_le_bytes().to_vec())

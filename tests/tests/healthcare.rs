@@ -3,7 +3,7 @@
 //! across contracts.
 //!
 //! Every call's gas is collected; with `CARECHAIN_GAS_TABLE=<file>` set, the table
-//! (ref_time and proof_size per message) is written there for
+//! (ref_time, proof_size and storage deposit per message) is written there for
 //! `scripts/gas-table.sh` to put into `contracts/README.md`.
 
 use std::collections::BTreeMap;
@@ -12,7 +12,7 @@ use carechain_runtime::{
     code_hash, contract_address, AccountId, Call, Chain, Event, Keypair, MemoryStore, Outcome,
     Receipt, Weight,
 };
-use carechain_tests::{dev, dev_chain, ink_artifact, selector, signed, GAS};
+use carechain_tests::{dev, dev_chain_endowing, ink_artifact, selector, signed, GAS};
 use carechain_vm::WasmtimeVm;
 use parity_scale_codec::{Decode, Encode};
 
@@ -36,14 +36,16 @@ struct World {
     chain: Chain<MemoryStore>,
     vm: WasmtimeVm,
     nonces: BTreeMap<AccountId, u64>,
-    gas: BTreeMap<(String, String), Weight>,
+    /// Gas used and storage deposit (negative: a refund) of each message's first
+    /// success.
+    gas: BTreeMap<(String, String), (Weight, i128)>,
     time: u64,
 }
 
 impl World {
     fn new() -> Self {
         World {
-            chain: dev_chain(),
+            chain: dev_chain_endowing(&["Grace", "Mallory", "Rita", "Sentinel"]),
             vm: WasmtimeVm::new().expect("vm"),
             nonces: BTreeMap::new(),
             gas: BTreeMap::new(),
@@ -88,7 +90,7 @@ impl World {
         );
         assert_eq!(receipt.outcome, Outcome::Success, "instantiate {name}");
         self.gas
-            .insert((name.to_string(), "new".to_string()), receipt.gas_used);
+            .insert((name.to_string(), "new".to_string()), figures(&receipt));
         address
     }
 
@@ -115,7 +117,7 @@ impl World {
         if receipt.outcome == Outcome::Success {
             self.gas
                 .entry((name.to_string(), message.to_string()))
-                .or_insert(receipt.gas_used);
+                .or_insert(figures(&receipt));
         }
         receipt
     }
@@ -1498,7 +1500,7 @@ impl World {
             return;
         };
         let lock = GAS_TABLE_LOCK.lock().unwrap_or_else(|e| e.into_inner());
-        let mut rows: BTreeMap<(String, String), Weight> = std::fs::read_to_string(&path)
+        let mut rows: BTreeMap<(String, String), (Weight, i128)> = std::fs::read_to_string(&path)
             .unwrap_or_default()
             .lines()
             .filter_map(parse_row)
@@ -1511,26 +1513,30 @@ impl World {
 
 static GAS_TABLE_LOCK: std::sync::Mutex<()> = std::sync::Mutex::new(());
 
+/// A receipt's gas used and signed storage deposit.
+fn figures(receipt: &Receipt) -> (Weight, i128) {
+    (receipt.gas_used, receipt.storage_deposit.signed())
+}
+
 /// One row of the table back into its key and figures.
-fn parse_row(line: &str) -> Option<((String, String), Weight)> {
+fn parse_row(line: &str) -> Option<((String, String), (Weight, i128))> {
     let cells: Vec<&str> = line.split('|').map(str::trim).collect();
-    let [_, contract, message, ref_time, proof, _] = cells.as_slice() else {
+    let [_, contract, message, ref_time, proof, deposit, _] = cells.as_slice() else {
         return None;
     };
     let key = (contract.to_string(), message.trim_matches('`').to_string());
-    Some((
-        key,
-        Weight::new(ref_time.parse().ok()?, proof.parse().ok()?),
-    ))
+    let gas = Weight::new(ref_time.parse().ok()?, proof.parse().ok()?);
+    Some((key, (gas, deposit.parse().ok()?)))
 }
 
 /// Writes the gas table.
-fn write_table(path: &str, gas: &BTreeMap<(String, String), Weight>) {
-    let mut table =
-        String::from("| contract | message | ref_time | proof_size |\n|---|---|---:|---:|\n");
-    for ((contract, message), w) in gas {
+fn write_table(path: &str, gas: &BTreeMap<(String, String), (Weight, i128)>) {
+    let mut table = String::from(
+        "| contract | message | ref_time | proof_size | storage deposit |\n|---|---|---:|---:|---:|\n",
+    );
+    for ((contract, message), (w, deposit)) in gas {
         table.push_str(&format!(
-            "| {contract} | `{message}` | {} | {} |\n",
+            "| {contract} | `{message}` | {} | {} | {deposit} |\n",
             w.ref_time, w.proof_size
         ));
     }

@@ -284,6 +284,7 @@ fn ten_megabytes_of_input_is_refused_as_a_transaction_and_trapped_in_a_dry_run()
     let dry = chain.dry_run(
         &dev("Alice").account_id(),
         GAS,
+        None,
         ContractCall::Call {
             dest: address,
             value: 0,
@@ -341,7 +342,7 @@ fn six_nested_frames_each_near_the_stack_limit_fail_or_succeed_deterministically
             value: 0,
             data: &data,
         };
-        let out = chain.dry_run(&alice, GAS, call, vm).outcome;
+        let out = chain.dry_run(&alice, GAS, None, call, vm).outcome;
         (out.result, out.gas_consumed)
     };
     // The deepest single frame the injected limit allows (found by halving).

@@ -130,18 +130,18 @@ fn the_disk_cache_spares_the_compile_and_changes_nothing() {
         value: 0,
         data: &flip,
     };
-    let warm = chain.dry_run(&alice, GAS, flip_call, &first);
+    let warm = chain.dry_run(&alice, GAS, None, flip_call, &first);
 
     // A new VM (a restarted node) on the same directory: no compile at all.
     let restarted = WasmtimeVm::builder()
         .cache_dir(dir.path())
         .build()
         .expect("vm");
-    let from_disk = chain.dry_run(&alice, GAS, flip_call, &restarted);
+    let from_disk = chain.dry_run(&alice, GAS, None, flip_call, &restarted);
     assert_eq!(restarted.compilations(), 0, "loaded from disk");
     // And one without a cache compiles; all three agree on everything.
     let uncached = WasmtimeVm::new().expect("vm");
-    let compiled = chain.dry_run(&alice, GAS, flip_call, &uncached);
+    let compiled = chain.dry_run(&alice, GAS, None, flip_call, &uncached);
     assert_eq!(uncached.compilations(), 1);
     assert_eq!(warm.outcome, from_disk.outcome);
     assert_eq!(warm.outcome, compiled.outcome);
@@ -156,7 +156,7 @@ fn the_disk_cache_spares_the_compile_and_changes_nothing() {
         .cache_dir(dir.path())
         .build()
         .expect("vm");
-    let recompiled = chain.dry_run(&alice, GAS, flip_call, &damaged);
+    let recompiled = chain.dry_run(&alice, GAS, None, flip_call, &damaged);
     assert_eq!(damaged.compilations(), 1);
     assert_eq!(recompiled.outcome, warm.outcome);
 }
@@ -325,7 +325,7 @@ fn unstable_functions_need_the_unstable_interface_switch() {
         data: &[],
     };
     let out = chain
-        .dry_run(&dev("Alice").account_id(), GAS, call, &on)
+        .dry_run(&dev("Alice").account_id(), GAS, None, call, &on)
         .outcome;
     // Not reentered: 0; frames of this contract on the stack: 1.
     assert_eq!(out.result.map(|r| r.data), Ok(vec![0, 0, 0, 0, 1, 0, 0, 0]));

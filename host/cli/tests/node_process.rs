@@ -93,6 +93,7 @@ fn transfer(key: &Keypair, genesis: Hash, nonce: u64, to: &Keypair) -> Vec<u8> {
         signer: key.account_id(),
         nonce,
         gas_limit: Weight::new(1_000_000_000, 10_000),
+        storage_deposit_limit: None,
         call: Call::Transfer {
             dest: to.account_id(),
             value: 10_000_000_000,

@@ -173,7 +173,19 @@ fn a_snoop_and_a_clone_are_flagged_on_chain_reviewed_and_become_labels() {
     );
     assert_eq!(trained["sha256"].as_str().map(str::len), Some(66));
 
-    let node = NodeProcess::start(&dir.path().join("chain"));
+    // Parties beyond the dev accounts pay the storage deposits of what they record.
+    let endowed: Vec<String> = [
+        "//Heidi",
+        "//Maker",
+        "//Pharmacy1",
+        "//Pharmacy2",
+        "//Sentinel",
+    ]
+    .iter()
+    .flat_map(|who| ["--endow".to_string(), format!("{who}={}", 1u128 << 60)])
+    .collect();
+    let flags: Vec<&str> = endowed.iter().map(String::as_str).collect();
+    let node = NodeProcess::start_with(&dir.path().join("chain"), &flags);
     let url = &node.url();
     let [alice, bob, charlie, eve, ferdie, heidi] = [
         "//Alice",

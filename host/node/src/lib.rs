@@ -1,6 +1,6 @@
 //! The node: one chain on redb ([`RedbStore`]), the wasmtime VM, a transaction pool
 //! and the block producer. The RPC server and the CLI's `--state` mode both drive a
-//! [`Node`]; it answers in the runtime's types ([`Included`], [`NodeDryRun`], ...), and
+//! [`Node`]; it answers in the runtime's types ([`Included`], [`DryRun`], ...), and
 //! JSON shapes are built only at the RPC edge.
 //!
 //! Submitting waits until the transaction is in a committed block, so an
@@ -8,7 +8,6 @@
 //! commits durably). Block production is on one thread; reads run concurrently
 //! under a read lock on the chain.
 
-mod deposit;
 mod error;
 mod producer;
 mod redb;
@@ -18,14 +17,13 @@ use std::sync::{mpsc, Arc, Condvar, Mutex, RwLock, RwLockReadGuard};
 use std::thread::JoinHandle;
 
 use carechain_runtime::{
-    block_events, contract_storage_key, AccountId, AccountInfo, Block, BlockNumber, Chain,
+    block_events, contract_storage_key, AccountId, AccountInfo, Balance, Block, BlockNumber, Chain,
     ChainError, ChainStore, CodeHash, ContractCall, DryRun, Event, EventRef, Genesis, Hash, Header,
     Outcome, Proof, Receipt, SignedTransaction, StateDb, StateExt, TxError, TxLocation, Weight,
 };
 use carechain_vm::WasmtimeVm;
 use parity_scale_codec::DecodeAll;
 
-pub use deposit::StorageDeposit;
 pub use error::DbError;
 pub use producer::Sealing;
 pub use redb::RedbStore;
@@ -145,15 +143,6 @@ pub struct NodeInfo {
     pub head: Header,
     /// The most gas one transaction may ask for.
     pub max_tx_gas: Weight,
-}
-
-/// A dry run as a transaction would see it.
-#[derive(Debug, Clone)]
-pub struct NodeDryRun {
-    /// What the call did, on the head's state, and the gas a transaction needs.
-    pub run: DryRun,
-    /// The deposit pallet-contracts would take or give back for its storage.
-    pub storage_deposit: StorageDeposit,
 }
 
 /// A block with its receipts.
@@ -354,8 +343,9 @@ impl Node {
         &self,
         origin: &AccountId,
         gas_limit: Option<Weight>,
+        storage_deposit_limit: Option<Balance>,
         call: ContractCall<'_>,
-    ) -> Result<NodeDryRun, NodeError> {
+    ) -> Result<DryRun, NodeError> {
         let chain = self.chain();
         let max = chain.config().schedule.limits.max_tx_gas;
         let gas_limit = gas_limit.unwrap_or(max);
@@ -364,13 +354,13 @@ impl Node {
                 "gas limit {gas_limit:?} is above the per-transaction maximum {max:?}"
             )));
         }
-        let run = chain.dry_run(origin, gas_limit, call, &self.shared.vm);
-        let state = StateDb::new(chain.store(), chain.head().state_root);
-        let storage_deposit = deposit::storage_deposit(&state, &run.storage_changes)?;
-        Ok(NodeDryRun {
-            storage_deposit,
-            run,
-        })
+        Ok(chain.dry_run(
+            origin,
+            gas_limit,
+            storage_deposit_limit,
+            call,
+            &self.shared.vm,
+        ))
     }
 
     fn header_at(chain: &Chain<RedbStore>, at: BlockAt) -> Result<Header, NodeError> {
@@ -577,6 +567,7 @@ mod tests {
             signer: key.account_id(),
             nonce,
             gas_limit: Weight::new(1_000_000_000, 10_000),
+            storage_deposit_limit: None,
             call: Call::Transfer {
                 dest: to.account_id(),
                 value,

@@ -60,7 +60,12 @@ impl Edge<'_> {
             },
         };
         let gas_limit = request.gas_limit.map(Into::into);
-        let dry = self.0.dry_run(&request.origin.0, gas_limit, call)?;
+        let dry = self.0.dry_run(
+            &request.origin.0,
+            gas_limit,
+            request.storage_deposit_limit,
+            call,
+        )?;
         Ok(DryRunView::new(&dry))
     }
 
@@ -126,6 +131,7 @@ impl Edge<'_> {
             address: *who,
             public_key: H256(Hash(who.0 .0)),
             balance: state.info.balance,
+            reserved: state.info.reserved,
             nonce: state.info.nonce,
             code_hash: state.code_hash.map(H256),
         })
@@ -144,5 +150,6 @@ fn call_kind(call: &Call) -> &'static str {
         Call::Instantiate { .. } => "instantiate",
         Call::Call { .. } => "call",
         Call::Transfer { .. } => "transfer",
+        Call::RemoveCode { .. } => "removeCode",
     }
 }

@@ -10,8 +10,8 @@
 use std::fmt;
 
 use carechain_runtime::{
-    AccountId, BlockNumber, ContractError, DispatchError, Event, EventRef, Hash, Header, Outcome,
-    Receipt, Timestamp, TxLocation, Weight,
+    AccountId, BlockNumber, ContractError, DispatchError, DryRun, Event, EventRef, Hash, Header,
+    Outcome, Receipt, StorageDeposit, Timestamp, TxLocation, Weight,
 };
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
@@ -153,6 +153,24 @@ mod u128_string {
     }
 }
 
+/// `Option<u128>` as an optional decimal string.
+mod opt_u128_string {
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    pub(super) fn serialize<S: Serializer>(v: &Option<u128>, s: S) -> Result<S::Ok, S::Error> {
+        match v {
+            Some(v) => super::u128_string::serialize(v, s),
+            None => s.serialize_none(),
+        }
+    }
+
+    pub(super) fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<u128>, D::Error> {
+        #[derive(Deserialize)]
+        struct Wrapped(#[serde(with = "super::u128_string")] u128);
+        Ok(Option::<Wrapped>::deserialize(d)?.map(|Wrapped(v)| v))
+    }
+}
+
 /// Gas in both dimensions.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -290,6 +308,8 @@ pub struct ReceiptView {
     pub gas_used: Gas,
     /// All the transaction took from its block: base cost, dispatchable, gas used.
     pub weight: Gas,
+    /// The storage deposit taken from the signer or paid back.
+    pub storage_deposit: StorageDepositView,
     /// Return data.
     pub output: Bytes,
     /// Events emitted.
@@ -369,6 +389,7 @@ impl ReceiptView {
             error_name,
             gas_used: receipt.gas_used.into(),
             weight: receipt.weight.into(),
+            storage_deposit: receipt.storage_deposit.into(),
             output: Bytes(receipt.output.clone()),
             events: receipt
                 .events
@@ -580,11 +601,20 @@ pub struct DryRunRequest {
     /// Gas limit (default: the most a transaction may use).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gas_limit: Option<Gas>,
+    /// Storage deposit limit, a decimal string (default: what the origin can pay, up
+    /// to the chain's default limit).
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        with = "opt_u128_string"
+    )]
+    pub storage_deposit_limit: Option<u128>,
     /// What to run.
     pub call: DryRunCall,
 }
 
-/// The deposit pallet-contracts would take or give back for a call's storage.
+/// The storage deposit a call took from its origin or paid back (pallet-contracts'
+/// `StorageDeposit`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", tag = "kind", content = "amount")]
 pub enum StorageDepositView {
@@ -592,6 +622,15 @@ pub enum StorageDepositView {
     Charge(#[serde(with = "u128_string")] u128),
     /// Given back to the caller.
     Refund(#[serde(with = "u128_string")] u128),
+}
+
+impl From<StorageDeposit> for StorageDepositView {
+    fn from(d: StorageDeposit) -> Self {
+        match d {
+            StorageDeposit::Charge(n) => StorageDepositView::Charge(n),
+            StorageDeposit::Refund(n) => StorageDepositView::Refund(n),
+        }
+    }
 }
 
 /// What a dry run found. Nothing was committed.
@@ -613,8 +652,8 @@ pub struct DryRunView {
     /// Gas the call needs (pallet-contracts' `gas_required`): a transaction with at
     /// least this gas limit runs the same way (in the same state).
     pub gas_required: Gas,
-    /// The storage deposit pallet-contracts would charge for the storage items it
-    /// writes (at ink_sandbox's prices: 1 per byte, 1 per item).
+    /// The storage deposit it would take or pay back, as pallet-contracts' dry run
+    /// reports it (at the chain's prices).
     pub storage_deposit: StorageDepositView,
     /// Events it would emit.
     pub events: Vec<EventView>,
@@ -629,8 +668,8 @@ pub struct DryRunView {
 
 impl DryRunView {
     /// The view of a node's dry run.
-    pub fn new(dry: &carechain_node::NodeDryRun) -> Self {
-        let result = &dry.run.outcome.result;
+    pub fn new(dry: &DryRun) -> Self {
+        let result = &dry.outcome.result;
         let (outcome, data, instantiated) = match result {
             Ok(ret) if ret.reverted => (OutcomeKind::Reverted, ret.data.clone(), None),
             Ok(ret) => (OutcomeKind::Success, ret.data.clone(), ret.instantiated),
@@ -642,22 +681,18 @@ impl DryRunView {
             error,
             error_name,
             data: Bytes(data),
-            gas_consumed: dry.run.outcome.gas_consumed.into(),
-            gas_required: dry.run.gas_required.into(),
-            storage_deposit: match dry.storage_deposit {
-                carechain_node::StorageDeposit::Charge(n) => StorageDepositView::Charge(n),
-                carechain_node::StorageDeposit::Refund(n) => StorageDepositView::Refund(n),
-            },
+            gas_consumed: dry.outcome.gas_consumed.into(),
+            gas_required: dry.gas_required.into(),
+            storage_deposit: dry.outcome.storage_deposit.into(),
             events: dry
-                .run
                 .outcome
                 .events
                 .iter()
                 .map(|e| EventView::new(e, None))
                 .collect(),
-            debug_message: dry.run.outcome.debug_message.clone(),
+            debug_message: dry.outcome.debug_message.clone(),
             instantiated: instantiated.map(Address),
-            storage_changes: u32::try_from(dry.run.storage_changes.len()).unwrap_or(u32::MAX),
+            storage_changes: u32::try_from(dry.storage_changes.len()).unwrap_or(u32::MAX),
         }
     }
 
@@ -712,6 +747,9 @@ pub struct AccountView {
     /// Free balance.
     #[serde(with = "u128_string")]
     pub balance: u128,
+    /// Held balance: storage deposits on a contract, code deposits on an uploader.
+    #[serde(with = "u128_string", default)]
+    pub reserved: u128,
     /// The next transaction's nonce.
     pub nonce: u64,
     /// For a contract: its code hash.
@@ -729,6 +767,7 @@ mod tests {
             address: Address(AccountId([1; 32])),
             public_key: H256(Hash([1; 32])),
             balance: u128::MAX,
+            reserved: 7,
             nonce: 3,
             code_hash: None,
         };

@@ -8,13 +8,14 @@ use super::frame::{run_frame, Frame, FrameOutcome, FrameRequest};
 use super::stack::CallStack;
 use super::Engine;
 use crate::account::{transfer_keep_alive, TransferError};
+use crate::deposit::{base_deposit, Diff, StorageDeposit};
 use crate::dispatch_error::ContractError;
 use crate::gas::{Charged, GasMeter, Weight};
 use crate::primitives::{AccountId, Balance, CodeHash};
 use crate::schedule::RuntimeCosts;
 use crate::state::{
-    account_key, code_key, contract_info_key, contract_storage_key, ContractInfo, StateAccess,
-    StateError, StateExt,
+    code_key, contract_info_key, contract_storage_key, ContractInfo, StateAccess, StateError,
+    StateExt,
 };
 
 /// pallet-contracts' `MaxDelegateDependencies` on ink_sandbox and dev runtimes.
@@ -108,9 +109,20 @@ impl<'a> FrameExt<'a> {
         engine: &E,
         req: FrameRequest<'_>,
     ) -> Result<FrameOutcome, ContractError> {
-        let mut meter = std::mem::take(self.gas()?);
-        let out = run_frame(engine, self.stack, self.state, &mut meter, req);
-        *self.gas()? = meter;
+        let top = self.stack.top_mut().ok_or(ContractError::ContractTrapped)?;
+        let mut meter = std::mem::take(&mut top.gas);
+        let mut deposits = std::mem::take(&mut top.deposits);
+        let out = run_frame(
+            engine,
+            self.stack,
+            self.state,
+            &mut meter,
+            &mut deposits,
+            req,
+        );
+        let top = self.stack.top_mut().ok_or(ContractError::ContractTrapped)?;
+        top.gas = meter;
+        top.deposits = deposits;
         Ok(out)
     }
 
@@ -123,16 +135,29 @@ impl<'a> FrameExt<'a> {
             .get(&contract_storage_key(&self.frame.trie_id, key))
     }
 
-    /// Sets the contract's storage `key` to `value`.
-    pub fn set_storage(&mut self, key: &[u8], value: Vec<u8>) {
+    /// Sets the contract's storage `key` to `value` (`None`: removes it), adding the
+    /// change in value length to the frame's storage deposit; returns the old value.
+    ///
+    /// # Errors
+    /// Unreadable state; nothing written.
+    pub fn write_storage(
+        &mut self,
+        key: &[u8],
+        value: Option<Vec<u8>>,
+    ) -> Result<Option<Vec<u8>>, StateError> {
         let key = contract_storage_key(&self.frame.trie_id, key);
-        self.state.set(key, value);
-    }
-
-    /// Removes the contract's storage `key`.
-    pub fn clear_storage(&mut self, key: &[u8]) {
-        let key = contract_storage_key(&self.frame.trie_id, key);
-        self.state.remove(key);
+        let old = self.state.get(&key)?;
+        let len = |v: &Vec<u8>| u32::try_from(v.len()).unwrap_or(u32::MAX);
+        let diff = Diff::of_write(old.as_ref().map(len), value.as_ref().map(len));
+        if let Some(top) = self.stack.top_mut() {
+            top.deposits.charge(diff);
+        }
+        match value {
+            Some(value) => self.state.set(key, value),
+            None if old.is_some() => self.state.remove(key),
+            None => {}
+        }
+        Ok(old)
     }
 
     /// Charges loading the code stored under `hash` to the running frame, as the
@@ -219,12 +244,32 @@ impl<'a> FrameExt<'a> {
     /// # Errors
     /// As [`FrameExt::update_record`].
     pub fn set_code_hash(&mut self, hash: CodeHash) -> Result<(), ExtError> {
-        self.update_record(|info| {
-            info.code_hash = hash;
-            Ok(())
+        if self.state.code_info(&hash)?.is_none() {
+            return Err(ContractError::CodeNotFound.into());
+        }
+        let config = self.stack.config.clone();
+        let (prev, deposit) = self.update_record(|info| {
+            let prev = std::mem::replace(&mut info.code_hash, hash);
+            let old_base = info.storage_base_deposit;
+            let new_base = base_deposit(info, &config);
+            info.storage_base_deposit = new_base;
+            let deposit =
+                StorageDeposit::Charge(new_base).saturating_sub(StorageDeposit::Charge(old_base));
+            Ok((prev, deposit))
         })?;
+        self.charge_deposit(deposit);
+        self.state.bump_refcount(&hash, true)?;
+        self.state.bump_refcount(&prev, false)?;
         self.frame.code_hash = hash;
         Ok(())
+    }
+
+    /// Queues a deposit for the running contract on its frame's meter.
+    fn charge_deposit(&mut self, deposit: StorageDeposit) {
+        let address = self.frame.address;
+        if let Some(top) = self.stack.top_mut() {
+            top.deposits.charge_deposit(address, deposit);
+        }
     }
 
     /// `lock_delegate_dependency`: the contract depends on `hash` (kept sorted).
@@ -233,6 +278,13 @@ impl<'a> FrameExt<'a> {
     /// The pallet's `CannotAddSelfAsDelegateDependency`,
     /// `DelegateDependencyAlreadyExists`, `MaxDelegateDependenciesReached`.
     pub fn lock_delegate_dependency(&mut self, hash: CodeHash) -> Result<(), ExtError> {
+        // The pallet's order: its own code first, then code that does not exist.
+        if self.frame.code_hash == hash {
+            return Err(ContractError::CannotAddSelfAsDelegateDependency.into());
+        }
+        if self.state.code_info(&hash)?.is_none() {
+            return Err(ContractError::CodeNotFound.into());
+        }
         self.update_record(|info| {
             if info.code_hash == hash {
                 return Err(ContractError::CannotAddSelfAsDelegateDependency);
@@ -247,7 +299,10 @@ impl<'a> FrameExt<'a> {
                     Ok(())
                 }
             }
-        })
+        })?;
+        // The lockup deposit is 0% of the code's, as on ink_sandbox: nothing to queue.
+        self.state.bump_refcount(&hash, true)?;
+        Ok(())
     }
 
     /// `unlock_delegate_dependency`.
@@ -263,12 +318,16 @@ impl<'a> FrameExt<'a> {
                 }
                 Err(_) => Err(ContractError::DelegateDependencyNotFound),
             },
-        )
+        )?;
+        self.state.bump_refcount(&hash, false)?;
+        Ok(())
     }
 
-    /// `terminate`: the running contract goes, its balance to `beneficiary`. In a
-    /// constructor nothing is stored yet; the frame then fails with
-    /// `TerminatedInConstructor` and everything it did is rolled back.
+    /// `terminate`: the running contract goes. Its record is removed now; its deposit
+    /// is paid back to the origin and its balance goes to `beneficiary` when the call
+    /// ends (pallet-contracts settles both with the storage deposits). In a constructor
+    /// nothing is stored yet; the frame then fails with `TerminatedInConstructor` and
+    /// everything it did is rolled back.
     ///
     /// # Errors
     /// `TerminatedWhileReentrant` if the contract is further down the stack.
@@ -276,25 +335,25 @@ impl<'a> FrameExt<'a> {
         if self.stack.top_is_recursive() {
             return Err(ContractError::TerminatedWhileReentrant.into());
         }
-        let constructing = match self.stack.top_mut() {
-            Some(top) => {
-                top.terminated = true;
-                top.pending_info.is_some()
-            }
-            None => false,
-        };
-        if constructing {
+        let ed = self.stack.config.existential_deposit;
+        let address = self.frame.address;
+        let top = self.stack.top_mut().ok_or(ContractError::ContractTrapped)?;
+        top.terminated = true;
+        if top.pending_info.is_some() {
             return Ok(());
         }
-        let address = self.frame.address;
-        let contract = self.state.account(&address)?;
-        let mut heir = self.state.account(beneficiary)?;
-        if *beneficiary != address {
-            heir.balance = heir.balance.saturating_add(contract.balance);
-            self.state.put_account(beneficiary, &heir);
-            self.state.remove(account_key(&address));
+        let info = self
+            .state
+            .contract_info(&address)?
+            .ok_or(ContractError::ContractNotFound)?;
+        if let Some(top) = self.stack.top_mut() {
+            top.deposits.terminate(&info, *beneficiary, ed);
         }
         self.state.remove(contract_info_key(&address));
+        self.state.bump_refcount(&info.code_hash, false)?;
+        for dependency in &info.delegate_dependencies {
+            self.state.bump_refcount(dependency, false)?;
+        }
         Ok(())
     }
 

@@ -2,8 +2,9 @@
 //! order: resolve the callee, check the depth, charge the code load to the caller,
 //! take the frame's own gas meter out of the caller's, open a checkpoint, move the
 //! existential deposit and the value, run the code on the [`Engine`], charge the fuel
-//! it burnt, then commit or roll back exactly that frame's writes and events and give
-//! the gas left back to the caller.
+//! it burnt, check its storage deposit limit, then commit or roll back exactly that
+//! frame's writes and events and give the gas left, and the deposits of a frame that
+//! ended well, back to the caller.
 
 use parity_scale_codec::Encode;
 
@@ -11,11 +12,12 @@ use super::stack::{CallStack, StackEntry};
 use super::Engine;
 use crate::account::{transfer_keep_alive, TransferError};
 use crate::contract::{contract_address, trie_id};
+use crate::deposit::{DepositError, DepositMeter};
 use crate::dispatch_error::{ContractError, DispatchError};
 use crate::executive::ExecReturn;
 use crate::gas::{GasMeter, Weight};
 use crate::primitives::{AccountId, Balance, BlockNumber, CodeHash, Hash, Timestamp};
-use crate::state::{contract_info_key, nonce_key, ContractInfo, StateAccess, StateExt};
+use crate::state::{nonce_key, ContractInfo, StateAccess, StateExt};
 
 /// Facts about the executing frame, as its host functions see them.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -79,6 +81,9 @@ pub struct FrameRequest<'a> {
     /// The most the frame may use; a zero component means all the caller has left
     /// (pallet-contracts' `GasMeter::nested`).
     pub gas: Weight,
+    /// The most storage deposit the frame may take; zero means all the caller has
+    /// left, checked only with the caller's (pallet-contracts' `nested(limit)`).
+    pub deposit_limit: Balance,
 }
 
 /// Why a frame failed, and whether the failure happened inside the callee's code
@@ -165,26 +170,29 @@ struct Target<C> {
 }
 
 /// Runs one frame to completion on `engine`, charging `meter` (the caller's) for
-/// loading the code and for everything the frame used. `stack.frames` is empty for a
-/// top-level call; a nested call reaches here from the engine's host functions.
+/// loading the code and for everything the frame used, and queuing on `deposits` (the
+/// caller's) the storage deposits of a frame that ended well. `stack.frames` is empty
+/// for a top-level call; a nested call reaches here from the engine's host functions.
 pub fn run_frame<E: Engine + ?Sized>(
     engine: &E,
     stack: &mut CallStack,
     state: &mut dyn StateAccess,
     meter: &mut GasMeter,
+    deposits: &mut DepositMeter,
     req: FrameRequest<'_>,
 ) -> FrameOutcome {
-    let nested = !stack.frames.is_empty();
-    let target = match resolve(engine, stack, state, meter, &req, nested) {
+    let first = stack.frames.is_empty();
+    let mut target = match resolve(engine, stack, state, meter, &req, !first) {
         Ok(t) => t,
         Err(e) => return failed(e, false),
     };
     let per_fuel = stack.config.schedule.vm.ref_time_per_fuel.max(1);
     let frame_meter = meter.nested(req.gas);
+    let mut frame_deposits = deposits.nested(req.deposit_limit);
 
     state.checkpoint();
     let events_before = stack.events.len();
-    if let Err(e) = transfer_in(stack, state, &req, &target) {
+    if let Err(e) = transfer_in(stack, state, &req, &mut target, &mut frame_deposits) {
         rollback(stack, state, events_before);
         meter.absorb_nested(frame_meter);
         return failed(e, false);
@@ -194,9 +202,10 @@ pub fn run_frame<E: Engine + ?Sized>(
         account: target.frame.address,
         allows_reentry: true,
         delegated: target.delegated,
-        pending_info: target.pending_info.clone(),
+        pending_info: target.pending_info.take(),
         terminated: false,
         gas: frame_meter,
+        deposits: frame_deposits,
     });
     let run = FrameRun {
         frame: target.frame.clone(),
@@ -221,23 +230,26 @@ pub fn run_frame<E: Engine + ?Sized>(
         in_callee: true,
     });
     let frame_meter = std::mem::take(&mut entry.gas);
-    if let Ok(ret) = &mut result {
-        if !ret.reverted {
-            if let Some(info) = finished_constructor(entry) {
-                match info {
-                    Ok(info) => {
-                        state.set(contract_info_key(&target.frame.address), info.encode());
-                        ret.instantiated = Some(target.frame.address);
-                    }
-                    Err(e) => result = Err(e),
+    if matches!(&result, Ok(ret) if !ret.reverted) {
+        match finish(stack, state, &mut entry, &target, first) {
+            Ok(instantiated) => {
+                if let Ok(ret) = &mut result {
+                    ret.instantiated = instantiated;
                 }
             }
+            Err(e) => result = Err(e),
         }
     }
     let keep = matches!(&result, Ok(ret) if !ret.reverted);
     if keep {
         // Cannot fail: this frame opened the checkpoint.
         let _ = state.commit_checkpoint();
+        if let Err(e) = absorb_deposits(stack, state, deposits, entry, &target.frame.address) {
+            result = Err(FrameError {
+                error: e,
+                in_callee: false,
+            });
+        }
     } else {
         rollback(stack, state, events_before);
     }
@@ -245,17 +257,82 @@ pub fn run_frame<E: Engine + ?Sized>(
     FrameOutcome { result }
 }
 
-/// For a constructor's entry: the record to store, or why it may not be stored.
-fn finished_constructor(entry: StackEntry) -> Option<Result<ContractInfo, FrameError>> {
-    let info = entry.pending_info?;
-    Some(if entry.terminated {
-        Err(FrameError {
-            error: ContractError::TerminatedInConstructor.into(),
-            in_callee: false,
-        })
-    } else {
-        Ok(info)
-    })
+/// What pallet-contracts checks after a frame's code returned without reverting, in
+/// its order: the whole call's deposit limit after the first frame, a constructor that
+/// terminated, a limit of the frame's own. A constructor's record is stored here.
+fn finish<C>(
+    stack: &CallStack,
+    state: &mut dyn StateAccess,
+    entry: &mut StackEntry,
+    target: &Target<C>,
+    first: bool,
+) -> Result<Option<AccountId>, FrameError> {
+    let config = &stack.config;
+    let address = target.frame.address;
+    let refused = |error: DispatchError| FrameError {
+        error,
+        in_callee: false,
+    };
+    let mut stored = match &entry.pending_info {
+        Some(_) => None,
+        None => state
+            .contract_info(&address)
+            .map_err(|_| refused(DispatchError::StateUnreadable))?,
+    };
+    let original = stored.clone();
+    let info = entry.pending_info.as_mut().or(stored.as_mut());
+    if first {
+        entry
+            .deposits
+            .enforce_limit(info, config)
+            .map_err(refused)?;
+    }
+    let result = match (&mut entry.pending_info, target.delegated) {
+        (Some(_), _) if entry.terminated => Err(ContractError::TerminatedInConstructor.into()),
+        (Some(info), _) => {
+            let checked = entry.deposits.enforce_subcall_limit(Some(info), config);
+            checked.map(|()| {
+                state.put_contract_info(&address, info);
+                Some(address)
+            })
+        }
+        (None, false) => entry
+            .deposits
+            .enforce_subcall_limit(stored.as_mut(), config)
+            .map(|()| None),
+        (None, true) => Ok(None),
+    };
+    if let Some(info) = stored
+        .as_ref()
+        .filter(|info| Some(*info) != original.as_ref())
+    {
+        // The record's deposit counters moved.
+        state.put_contract_info(&address, info);
+    }
+    result.map_err(refused)
+}
+
+/// Moves a frame that ended well's deposits onto its caller's meter and its storage
+/// diff onto its contract's record (pallet-contracts' `absorb` in `pop_frame`).
+fn absorb_deposits(
+    stack: &CallStack,
+    state: &mut dyn StateAccess,
+    deposits: &mut DepositMeter,
+    entry: StackEntry,
+    address: &AccountId,
+) -> Result<(), DispatchError> {
+    let mut info = state
+        .contract_info(address)
+        .map_err(|_| DispatchError::StateUnreadable)?;
+    let original = info.clone();
+    deposits.absorb(entry.deposits, address, info.as_mut(), &stack.config);
+    if let Some(info) = info
+        .as_ref()
+        .filter(|info| Some(*info) != original.as_ref())
+    {
+        state.put_contract_info(address, info);
+    }
+    Ok(())
 }
 
 fn rollback(stack: &mut CallStack, state: &mut dyn StateAccess, events_before: usize) {
@@ -341,12 +418,7 @@ fn resolve<E: Engine + ?Sized>(
                 .instantiation_nonce()
                 .map_err(unreadable)?
                 .wrapping_add(1);
-            let info = ContractInfo {
-                code_hash: *code_hash,
-                deployer: *deployer,
-                trie_id: trie_id(&address, nonce),
-                delegate_dependencies: Vec::new(),
-            };
+            let info = ContractInfo::new(*code_hash, *deployer, trie_id(&address, nonce));
             Ok(Target {
                 code,
                 frame: frame(address, *code_hash, info.trie_id),
@@ -375,34 +447,42 @@ fn resolve<E: Engine + ?Sized>(
     }
 }
 
-/// The transfers before the code runs: for a new contract, the existential deposit
-/// from the origin (pallet-contracts' `charge_instantiate`) and the nonce; then the
-/// value from the caller, except in a delegate call.
+/// What happens before the code runs: for a new contract, its base deposit and
+/// existential deposit (pallet-contracts' `charge_instantiate`) and the nonce; then the
+/// value from the caller, except in a delegate call; then, for a new contract, its
+/// code's refcount.
 fn transfer_in<C>(
     stack: &CallStack,
     state: &mut dyn StateAccess,
     req: &FrameRequest<'_>,
-    target: &Target<C>,
+    target: &mut Target<C>,
+    deposits: &mut DepositMeter,
 ) -> Result<(), DispatchError> {
     let ed = stack.config.existential_deposit;
     let address = target.frame.address;
-    let moved = |r: Result<(), TransferError>| match r {
-        Ok(()) => Ok(()),
-        Err(TransferError::Dispatch(_)) => Err(ContractError::TransferFailed.into()),
-        Err(TransferError::State(e)) => Err(unreadable(e)),
-    };
-    if let Some(nonce) = target.nonce {
-        moved(transfer_keep_alive(state, &stack.origin, &address, ed, ed))?;
+    if let (Some(nonce), Some(info)) = (target.nonce, target.pending_info.as_mut()) {
+        deposits
+            .charge_instantiate(state, &stack.origin, &address, info, &stack.config)
+            .map_err(|e| match e {
+                DepositError::Refused(e) => e,
+                DepositError::State(e) => unreadable(e),
+            })?;
         state.set(nonce_key(), nonce.encode());
     }
     if !target.delegated {
-        moved(transfer_keep_alive(
-            state,
-            &req.caller,
-            &address,
-            req.value,
-            ed,
-        ))?;
+        match transfer_keep_alive(state, &req.caller, &address, req.value, ed) {
+            Ok(()) => {}
+            Err(TransferError::Dispatch(_)) => return Err(ContractError::TransferFailed.into()),
+            Err(TransferError::State(e)) => return Err(unreadable(e)),
+        }
+    }
+    if let Some(info) = &target.pending_info {
+        if !state
+            .bump_refcount(&info.code_hash, true)
+            .map_err(unreadable)?
+        {
+            return Err(ContractError::CodeNotFound.into());
+        }
     }
     Ok(())
 }

@@ -15,12 +15,13 @@ pub use frame::{
 };
 pub use stack::{CallStack, StackEntry};
 
+use crate::deposit::{DepositError, DepositMeter, StorageDeposit};
 use crate::dispatch_error::DispatchError;
 #[cfg(doc)]
 use crate::executive::ContractVm;
 use crate::executive::{ContractCall, ExecContext, ExecOutcome};
 use crate::gas::{GasMeter, Weight};
-use crate::primitives::{AccountId, CodeHash};
+use crate::primitives::{AccountId, Balance, CodeHash};
 use crate::schedule::ChainConfig;
 use crate::state::StateAccess;
 
@@ -58,14 +59,15 @@ pub trait Engine {
 }
 
 /// Runs one top-level call on `engine`: the whole of [`ContractVm::execute`] for any
-/// engine (the stack of the call, its first frame, the events of frames that were not
-/// rolled back, the debug buffer of a dry run).
+/// engine (the stack of the call, its first frame, the storage deposits it makes, the
+/// events of frames that were not rolled back, the debug buffer of a dry run).
 pub fn execute<E: Engine + ?Sized>(
     engine: &E,
     ctx: &ExecContext<'_>,
     state: &mut dyn StateAccess,
     origin: &AccountId,
     gas_limit: Weight,
+    deposit_limit: Option<Balance>,
     call: ContractCall<'_>,
 ) -> ExecOutcome {
     let mut stack = CallStack {
@@ -94,23 +96,86 @@ pub fn execute<E: Engine + ?Sized>(
         ),
         ContractCall::Call { dest, value, data } => (FrameKind::Call { dest }, value, data),
     };
+    let mut meter = GasMeter::new(gas_limit);
+    let refused = |meter: &GasMeter, error: DispatchError| ExecOutcome {
+        result: Err(error),
+        gas_consumed: meter.gas_consumed(),
+        gas_required: meter.gas_required(),
+        storage_deposit: StorageDeposit::default(),
+        events: Vec::new(),
+        debug_message: String::new(),
+    };
+    let mut deposits = match DepositMeter::root(&*state, origin, deposit_limit, value, ctx.config) {
+        Ok(d) => d,
+        Err(e) => {
+            if let FrameKind::Instantiate { code_hash, .. } = &kind {
+                // pallet-contracts loads the code before it meters deposits.
+                if let Err(e) = charge_code_load(engine, state, ctx.config, &mut meter, *code_hash)
+                {
+                    return refused(&meter, e);
+                }
+            }
+            return refused(&meter, deposit_error(e));
+        }
+    };
     let request = FrameRequest {
         kind,
         caller: *origin,
         value,
         input: input.to_vec(),
         gas: Weight::ZERO,
+        deposit_limit: 0,
     };
-    let mut meter = GasMeter::new(gas_limit);
-    let out = run_frame(engine, &mut stack, state, &mut meter, request);
-    let kept = matches!(&out.result, Ok(ret) if !ret.reverted);
+    let out = run_frame(
+        engine,
+        &mut stack,
+        state,
+        &mut meter,
+        &mut deposits,
+        request,
+    );
+    let mut result = out.result.map_err(|e| e.error);
+    let storage_deposit = match deposits.settle(state, origin, ctx.config) {
+        Ok(total) if result.is_ok() => total,
+        Ok(_) => StorageDeposit::default(),
+        Err(e) => {
+            result = Err(deposit_error(e));
+            StorageDeposit::default()
+        }
+    };
+    let kept = matches!(&result, Ok(ret) if !ret.reverted);
     ExecOutcome {
-        result: out.result.map_err(|e| e.error),
+        result,
         gas_consumed: meter.gas_consumed(),
         gas_required: meter.gas_required(),
+        storage_deposit,
         events: if kept { stack.events } else { Vec::new() },
         debug_message: stack.debug.unwrap_or_default(),
     }
+}
+
+fn deposit_error(e: DepositError) -> DispatchError {
+    match e {
+        DepositError::Refused(e) => e,
+        DepositError::State(_) => DispatchError::StateUnreadable,
+    }
+}
+
+/// Loads `code_hash` only to charge its load, as an instantiation refused for its
+/// deposit limit is charged on pallet-contracts.
+fn charge_code_load<E: Engine + ?Sized>(
+    engine: &E,
+    state: &dyn StateAccess,
+    config: &ChainConfig,
+    meter: &mut GasMeter,
+    code_hash: CodeHash,
+) -> Result<(), DispatchError> {
+    let (_, len) = engine.load(code_hash, state, config)?;
+    let cost = config.schedule.costs.dispatch.code_load(len as u64);
+    meter
+        .charge(cost)
+        .map(|_| ())
+        .map_err(|_| crate::dispatch_error::ContractError::OutOfGas.into())
 }
 
 #[cfg(test)]
@@ -122,9 +187,11 @@ mod tests {
     use crate::gas::Weight;
     use crate::genesis::Genesis;
     use crate::primitives::AccountId;
-    use crate::state::{code_key, StateDb, StateExt};
+    use crate::primitives::Hash;
+    use crate::state::{code_key, ContractInfo, StateDb, StateExt};
     use crate::store::MemoryStore;
     use crate::Chain;
+    use parity_scale_codec::Encode;
 
     /// An engine whose "code" is one byte: 0 returns, 1 reverts, 2 traps; every run
     /// writes one storage key first and burns 10 fuel.
@@ -177,6 +244,12 @@ mod tests {
         let hash = code_hash(&code);
         state.set(code_key(&hash), code);
         let origin = genesis.endowed[0].0;
+        let info = crate::state::CodeInfo {
+            owner: origin,
+            deposit: 0,
+            refcount: 0,
+        };
+        state.set(crate::state::code_info_key(&hash), info.encode());
         let mut stack = CallStack {
             config: chain.config().clone(),
             origin,
@@ -184,11 +257,15 @@ mod tests {
         };
         let before = state.account(&origin).expect("origin").balance;
         let mut meter = GasMeter::new(Weight::new(1_000_000_000, 100_000));
+        let config = chain.config().clone();
+        let mut deposits =
+            DepositMeter::root(&state, &origin, None, value, &config).unwrap_or_default();
         let out = run_frame(
             &Toy,
             &mut stack,
             &mut state,
             &mut meter,
+            &mut deposits,
             FrameRequest {
                 kind: FrameKind::Instantiate {
                     code_hash: hash,
@@ -199,8 +276,12 @@ mod tests {
                 value,
                 input: Vec::new(),
                 gas: Weight::ZERO,
+                deposit_limit: 0,
             },
         );
+        deposits
+            .settle(&mut state, &origin, &config)
+            .expect("settled");
         let consumed = meter.gas_consumed();
         let written = state.get(b"written").expect("read").unwrap_or_default();
         let after = state.account(&origin).expect("origin").balance;
@@ -208,13 +289,19 @@ mod tests {
     }
 
     #[test]
-    fn a_constructor_that_returns_creates_the_contract_and_moves_ed_and_value() {
-        let ed = crate::ChainConfig::default().existential_deposit;
+    fn a_constructor_that_returns_creates_the_contract_and_moves_its_deposit_and_value() {
+        let config = crate::ChainConfig::default();
         let (out, written, paid, consumed) = instantiate(0, 5);
         let ret = out.result.expect("instantiated");
         let address: AccountId = ret.instantiated.expect("an address");
         assert_eq!(written, address.0.to_vec());
-        assert_eq!(paid, ed + 5);
+        let info = ContractInfo::new(Hash([0; 32]), address, Hash([0; 32]));
+        let base = crate::deposit::base_deposit(&info, &config);
+        assert_eq!(
+            paid,
+            base + 5,
+            "the base deposit (with the ED) and the value"
+        );
         let schedule = crate::Schedule::default();
         let load = schedule.costs.dispatch.code_load_per_byte;
         assert_eq!(
@@ -243,9 +330,14 @@ mod tests {
 
     #[test]
     fn value_the_origin_cannot_pay_fails_before_the_code_runs() {
+        // As on pallet-contracts: the default deposit limit is what the origin has
+        // left after the value, nothing here, so the base deposit fails first.
         let (out, written, paid, _) = instantiate(0, u128::MAX / 2);
         let err = out.result.expect_err("cannot pay");
-        assert_eq!(err.error, ContractError::TransferFailed.into());
+        assert_eq!(
+            err.error,
+            ContractError::StorageDepositLimitExhausted.into()
+        );
         assert!(!err.in_callee);
         assert!(written.is_empty());
         assert_eq!(paid, 0);

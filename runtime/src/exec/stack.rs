@@ -2,6 +2,7 @@
 //! the frames below, the events so far, the debug buffer), and the rules that read
 //! it: call depth, reentrancy, recursion, as pallet-contracts' `exec::Stack` has them.
 
+use crate::deposit::DepositMeter;
 use crate::gas::GasMeter;
 use crate::primitives::{AccountId, BlockNumber, Timestamp};
 use crate::receipt::Event;
@@ -24,6 +25,8 @@ pub struct StackEntry {
     pub terminated: bool,
     /// The frame's own gas meter, taken out of its caller's.
     pub gas: GasMeter,
+    /// The frame's storage deposit meter, nested in its caller's.
+    pub deposits: DepositMeter,
 }
 
 /// The shared part of one top-level call.
@@ -97,6 +100,7 @@ mod tests {
             pending_info: None,
             terminated: false,
             gas: GasMeter::default(),
+            deposits: DepositMeter::default(),
         }
     }
 

@@ -134,6 +134,8 @@ pub struct DispatchWeights {
     pub upload_code: Weight,
     /// `upload_code`, per byte of code.
     pub upload_code_per_byte: Weight,
+    /// `remove_code`.
+    pub remove_code: Weight,
     /// Loading a frame's code, per byte (the pallet's `CodeLoadToken`).
     pub code_load_per_byte: Weight,
 }
@@ -348,7 +350,7 @@ pub struct BaseCosts {
 impl Default for Schedule {
     fn default() -> Self {
         Schedule {
-            version: 3,
+            version: 4,
             limits: Limits {
                 max_tx_gas: Weight::new(500_000_000_000, 5 * 1024 * 1024),
                 max_block_gas: Weight::new(2_000_000_000_000, 20 * 1024 * 1024),
@@ -383,14 +385,45 @@ impl Default for Schedule {
 pub struct ChainConfig {
     /// The smallest balance an account may hold (Substrate's existential deposit).
     pub existential_deposit: Balance,
+    /// Storage deposit per byte of contract storage and code (pallet-contracts'
+    /// `DepositPerByte`).
+    pub deposit_per_byte: Balance,
+    /// Storage deposit per stored item (`DepositPerItem`).
+    pub deposit_per_item: Balance,
+    /// The storage deposit limit of a call that names none, if the origin can pay it
+    /// (`DefaultDepositLimit`).
+    pub default_deposit_limit: Balance,
     /// Limits and costs.
     pub schedule: Schedule,
 }
 
 impl Default for ChainConfig {
+    /// Carechain's own chain: an existential deposit of 10^9, and deposits priced as
+    /// Substrate's kitchensink runtime prices them against its existential deposit
+    /// (an item 15%, a byte 6%); the default deposit limit is its `deposit(1024,
+    /// 1 MiB)`.
     fn default() -> Self {
+        let (per_item, per_byte) = (150_000_000, 60_000_000);
         ChainConfig {
             existential_deposit: 1_000_000_000,
+            deposit_per_byte: per_byte,
+            deposit_per_item: per_item,
+            default_deposit_limit: 1024 * per_item + 1024 * 1024 * per_byte,
+            schedule: Schedule::default(),
+        }
+    }
+}
+
+impl ChainConfig {
+    /// ink_sandbox 5.1.1's chain, for tests whose figures must equal pallet-contracts':
+    /// existential deposit 1, deposits of 1 per byte and per item, default deposit
+    /// limit 10^7.
+    pub fn sandbox_compatible() -> Self {
+        ChainConfig {
+            existential_deposit: 1,
+            deposit_per_byte: 1,
+            deposit_per_item: 1,
+            default_deposit_limit: 10_000_000,
             schedule: Schedule::default(),
         }
     }

@@ -83,5 +83,6 @@ pub(super) const DISPATCH_WEIGHTS: DispatchWeights = DispatchWeights {
     instantiate_per_salt_byte: Weight::new(1_645, 0),
     upload_code: Weight::new(807_517_935, 6085),
     upload_code_per_byte: Weight::new(64_488, 0),
+    remove_code: Weight::new(547_288_000, 3780),
     code_load_per_byte: Weight::new(33_471, 1),
 };

@@ -43,11 +43,14 @@ pub(crate) struct Step {
     pub(crate) events: Vec<Ev>,
     /// For an instantiation that succeeded.
     pub(crate) address: Option<Account>,
+    /// The storage deposit taken (positive) or paid back (negative).
+    pub(crate) deposit: i128,
 }
 
 /// A chain the suite can drive.
 pub(crate) trait Backend {
-    fn upload(&mut self, code: &[u8]) -> Result<Account, String>;
+    /// The code hash and the deposit taken.
+    fn upload(&mut self, code: &[u8]) -> Result<(Account, i128), String>;
     fn instantiate(
         &mut self,
         code: Account,
@@ -56,8 +59,11 @@ pub(crate) trait Backend {
         salt: Vec<u8>,
     ) -> (Step, Gas);
     fn call(&mut self, dest: Account, value: u128, data: Vec<u8>) -> (Step, Gas);
+    /// Removes uploaded code, its deposit back to the uploader.
+    fn remove_code(&mut self, code: Account) -> Result<i128, String>;
     fn storage(&mut self, contract: Account, key: &[u8]) -> Option<Vec<u8>>;
-    fn free_balance(&mut self, who: Account) -> u128;
+    /// Free and held (reserved) balance.
+    fn balances(&mut self, who: Account) -> (u128, u128);
 }
 
 pub(crate) struct Carechain {
@@ -65,15 +71,14 @@ pub(crate) struct Carechain {
     vm: WasmtimeVm,
     /// Who signs the next transactions (a dev account name).
     pub(crate) signer: &'static str,
+    /// The storage deposit limit of the next calls.
+    pub(crate) deposit_limit: Option<u128>,
 }
 
 impl Carechain {
     pub(crate) fn new() -> Self {
         let genesis = Genesis {
-            config: ChainConfig {
-                existential_deposit: 1,
-                ..ChainConfig::default()
-            },
+            config: ChainConfig::sandbox_compatible(),
             endowed: SIGNERS
                 .iter()
                 .map(|name| (dev(name).account_id(), ENDOWMENT))
@@ -85,13 +90,16 @@ impl Carechain {
             chain,
             vm: WasmtimeVm::new().expect("vm"),
             signer: "Alice",
+            deposit_limit: None,
         }
     }
 
     fn submit(&mut self, call: Call) -> carechain_runtime::Receipt {
         let key = dev(self.signer);
         let nonce = self.chain.account(&key.account_id()).expect("state").nonce;
-        let tx = signed(&key, self.chain.genesis_hash(), nonce, GAS, call);
+        let mut tx = signed(&key, self.chain.genesis_hash(), nonce, GAS, call).transaction;
+        tx.storage_deposit_limit = self.deposit_limit;
+        let tx = tx.sign(&key);
         let timestamp = START_TIME + BLOCK_TIME * self.chain.head().number;
         let mut produced = self
             .chain
@@ -109,7 +117,7 @@ impl Carechain {
     fn gas_required(&self, call: ContractCall<'_>) -> Weight {
         let origin = dev(self.signer).account_id();
         self.chain
-            .dry_run(&origin, GAS, call, &self.vm)
+            .dry_run(&origin, GAS, self.deposit_limit, call, &self.vm)
             .gas_required
     }
 
@@ -134,6 +142,7 @@ impl Carechain {
             result,
             events,
             address: receipt.instantiated.map(|a| a.0),
+            deposit: receipt.storage_deposit.signed(),
         };
         let gas = Gas {
             consumed: receipt.gas_used,
@@ -149,12 +158,16 @@ fn carechain_error_name(e: &carechain_runtime::DispatchError) -> String {
 }
 
 impl Backend for Carechain {
-    fn upload(&mut self, code: &[u8]) -> Result<Account, String> {
+    fn upload(&mut self, code: &[u8]) -> Result<(Account, i128), String> {
         let receipt = self.submit(Call::UploadCode {
             code: code.to_vec(),
         });
         match receipt.outcome {
-            Outcome::Success => Ok(carechain_code_hash(code).0),
+            Outcome::Success => Ok((
+                carechain_code_hash(code).0,
+                receipt.storage_deposit.signed(),
+            )),
+            Outcome::Failed(e) => Err(carechain_error_name(&e)),
             other => Err(format!("{other:?}")),
         }
     }
@@ -195,6 +208,17 @@ impl Backend for Carechain {
         Self::step(receipt, required)
     }
 
+    fn remove_code(&mut self, code: Account) -> Result<i128, String> {
+        let receipt = self.submit(Call::RemoveCode {
+            code_hash: carechain_runtime::Hash(code),
+        });
+        match receipt.outcome {
+            Outcome::Success => Ok(receipt.storage_deposit.signed()),
+            Outcome::Failed(e) => Err(carechain_error_name(&e)),
+            other => Err(format!("{other:?}")),
+        }
+    }
+
     fn storage(&mut self, contract: Account, key: &[u8]) -> Option<Vec<u8>> {
         let root = self.chain.head().state_root;
         let state = StateDb::new(self.chain.store(), root);
@@ -206,11 +230,12 @@ impl Backend for Carechain {
             .expect("state")
     }
 
-    fn free_balance(&mut self, who: Account) -> u128 {
-        self.chain
+    fn balances(&mut self, who: Account) -> (u128, u128) {
+        let info = self
+            .chain
             .account(&carechain_runtime::AccountId(who))
-            .expect("state")
-            .balance
+            .expect("state");
+        (info.balance, info.reserved)
     }
 }
 
@@ -218,6 +243,7 @@ pub(crate) struct Pallet {
     sandbox: DefaultSandbox,
     block: u64,
     pub(crate) origin: AccountId32,
+    pub(crate) deposit_limit: Option<u128>,
 }
 
 impl Pallet {
@@ -232,6 +258,7 @@ impl Pallet {
             sandbox,
             block: 1,
             origin: account32("Alice"),
+            deposit_limit: None,
         };
         pallet.sandbox.set_timestamp(START_TIME);
         pallet
@@ -257,6 +284,14 @@ fn pallet_gas(consumed: &ink_sandbox::Weight, required: &ink_sandbox::Weight) ->
     Gas {
         consumed: Weight::new(consumed.ref_time(), consumed.proof_size()),
         required: Weight::new(required.ref_time(), required.proof_size()),
+    }
+}
+
+/// pallet-contracts' deposit, signed: a refund is negative.
+fn signed_deposit(d: &pallet_contracts::StorageDeposit<u128>) -> i128 {
+    match d {
+        pallet_contracts::StorageDeposit::Charge(n) => *n as i128,
+        pallet_contracts::StorageDeposit::Refund(n) => -(*n as i128),
     }
 }
 
@@ -288,16 +323,16 @@ fn pallet_events(
 }
 
 impl Backend for Pallet {
-    fn upload(&mut self, code: &[u8]) -> Result<Account, String> {
+    fn upload(&mut self, code: &[u8]) -> Result<(Account, i128), String> {
         let out = self
             .sandbox
             .upload_contract(
                 code.to_vec(),
                 self.origin.clone(),
-                None,
+                self.deposit_limit,
                 Determinism::Enforced,
             )
-            .map(|r| r.code_hash.0)
+            .map(|r| (r.code_hash.0, r.deposit as i128))
             .map_err(|e| pallet_error_name(&e));
         self.next_block();
         out
@@ -317,7 +352,7 @@ impl Backend for Pallet {
             salt,
             self.origin.clone(),
             DefaultSandbox::default_gas_limit(),
-            None,
+            self.deposit_limit,
         );
         self.next_block();
         let gas = pallet_gas(&out.gas_consumed, &out.gas_required);
@@ -335,6 +370,7 @@ impl Backend for Pallet {
                 result,
                 events,
                 address,
+                deposit: signed_deposit(&out.storage_deposit),
             },
             gas,
         )
@@ -347,7 +383,7 @@ impl Backend for Pallet {
             data,
             self.origin.clone(),
             DefaultSandbox::default_gas_limit(),
-            None,
+            self.deposit_limit,
             Determinism::Enforced,
         );
         self.next_block();
@@ -362,9 +398,25 @@ impl Backend for Pallet {
                 result,
                 events,
                 address: None,
+                deposit: signed_deposit(&out.storage_deposit),
             },
             gas,
         )
+    }
+
+    fn remove_code(&mut self, code: Account) -> Result<i128, String> {
+        let origin = self.origin.clone();
+        let before = self.balances(*origin.as_ref());
+        let out = self.sandbox.execute_with(|| {
+            pallet_contracts::Pallet::<DefaultSandboxRuntime>::remove_code(
+                ink_sandbox::frame_system::RawOrigin::Signed(origin.clone()).into(),
+                ink_sandbox::H256(code),
+            )
+        });
+        self.next_block();
+        let after = self.balances(*origin.as_ref());
+        out.map(|_| -((before.1 - after.1) as i128))
+            .map_err(|e| pallet_error_name(&e.error))
     }
 
     fn storage(&mut self, contract: Account, key: &[u8]) -> Option<Vec<u8>> {
@@ -379,7 +431,12 @@ impl Backend for Pallet {
         })
     }
 
-    fn free_balance(&mut self, who: Account) -> u128 {
-        self.sandbox.free_balance(&AccountId32::new(who))
+    fn balances(&mut self, who: Account) -> (u128, u128) {
+        let who = AccountId32::new(who);
+        let free = self.sandbox.free_balance(&who);
+        let reserved = self.sandbox.execute_with(|| {
+            ink_sandbox::pallet_balances::Pallet::<DefaultSandboxRuntime>::reserved_balance(&who)
+        });
+        (free, reserved)
     }
 }

@@ -507,6 +507,58 @@ fn probe_behaves_as_on_pallet_contracts() {
     );
     s.call("re-created B starts empty", b, 0, msg("fetch", 1u32));
 
+    // Storage deposit limits: the pallet's errors at the pallet's points.
+    s.deposit_limit(Some(3));
+    s.call(
+        "put beyond the deposit limit",
+        a,
+        0,
+        msg("put", (9u32, vec![1u8; 10])),
+    );
+    s.call(
+        "put within the deposit limit",
+        a,
+        0,
+        msg("put", (9u32, vec![1u8; 1])),
+    );
+    s.deposit_limit(Some(100));
+    s.instantiate(
+        "base deposit beyond the limit",
+        probe_hash,
+        0,
+        ctor("new", 1u32),
+        b"l",
+    );
+    s.deposit_limit(Some(125));
+    s.instantiate(
+        "constructor storage beyond the limit",
+        probe_hash,
+        0,
+        ctor("new", 1u32),
+        b"l",
+    );
+    s.deposit_limit(Some(10_000));
+    s.instantiate("within the limit", probe_hash, 0, ctor("new", 1u32), b"l");
+    s.deposit_limit(Some(u128::MAX / 2));
+    s.call("a limit beyond the funds", a, 0, msg("get", ()));
+    s.deposit_limit(None);
+
+    // Code removal: only unused code, only by its uploader, its deposit released.
+    let spare = wat::parse_str(
+        r#"(module (import "seal0" "seal_return" (func (param i32 i32 i32)))
+            (import "env" "memory" (memory 1 1))
+            (func (export "deploy")) (func (export "call")))"#,
+    )
+    .expect("wat");
+    let spare_hash = s.upload(&spare);
+    s.upload(&spare);
+    s.remove_code("remove code in use", flipper_hash);
+    s.sign_as("Bob");
+    s.remove_code("remove someone else's code", spare_hash);
+    s.sign_as("Alice");
+    s.remove_code("remove unused code", spare_hash);
+    s.remove_code("remove removed code", spare_hash);
+
     // Final contract storage and balances.
     for (name, contract) in [("A", a), ("B", b), ("C", c)] {
         for key in probe_keys() {

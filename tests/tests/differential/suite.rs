@@ -71,11 +71,35 @@ impl Suite {
         }
     }
 
+    /// Uploads on both chains: the same code hash and deposit, and the uploader's
+    /// balances after.
     pub(crate) fn upload(&mut self, code: &[u8]) -> Account {
         let ours = self.carechain.upload(code).expect("carechain upload");
         let theirs = self.pallet.upload(code).expect("pallet upload");
-        assert_eq!(ours, theirs, "code hashes differ");
-        ours
+        assert_eq!(ours.0, theirs.0, "code hashes differ");
+        if ours.1 != theirs.1 {
+            self.mismatches.push(format!(
+                "upload deposit: carechain {}, pallet {}",
+                ours.1, theirs.1
+            ));
+        }
+        self.balances_after("upload", &[]);
+        ours.0
+    }
+
+    /// Free and held balances of the signer and `accounts` must be equal after a step.
+    fn balances_after(&mut self, name: &str, accounts: &[Account]) {
+        let signer = *self.pallet.origin.as_ref();
+        for who in std::iter::once(signer).chain(accounts.iter().copied()) {
+            let ours = self.carechain.balances(who);
+            let theirs = self.pallet.balances(who);
+            if ours != theirs {
+                self.mismatches.push(format!(
+                    "{name}: balances (free, held) of {}: carechain {ours:?}, pallet {theirs:?}",
+                    hex::encode(&who[..4])
+                ));
+            }
+        }
     }
 
     pub(crate) fn instantiate(
@@ -90,13 +114,35 @@ impl Suite {
             .carechain
             .instantiate(code, value, data.clone(), salt.to_vec());
         let theirs = self.pallet.instantiate(code, value, data, salt.to_vec());
-        self.compare(name, ours, theirs).address
+        let address = self.compare(name, ours, theirs).address;
+        self.balances_after(name, address.as_slice());
+        address
     }
 
     pub(crate) fn call(&mut self, name: &str, dest: Account, value: u128, data: Vec<u8>) -> Step {
         let ours = self.carechain.call(dest, value, data.clone());
         let theirs = self.pallet.call(dest, value, data);
-        self.compare(name, ours, theirs)
+        let step = self.compare(name, ours, theirs);
+        self.balances_after(name, &[dest]);
+        step
+    }
+
+    /// The storage deposit limit of what follows on both chains.
+    pub(crate) fn deposit_limit(&mut self, limit: Option<u128>) {
+        self.carechain.deposit_limit = limit;
+        self.pallet.deposit_limit = limit;
+    }
+
+    /// Removes code on both chains: the same result and refund, and balances after.
+    pub(crate) fn remove_code(&mut self, name: &str, code: Account) {
+        let ours = self.carechain.remove_code(code);
+        let theirs = self.pallet.remove_code(code);
+        if ours != theirs {
+            self.mismatches.push(format!(
+                "{name}:\n    carechain: {ours:?}\n    pallet:    {theirs:?}"
+            ));
+        }
+        self.balances_after(name, &[]);
     }
 
     /// Signs what follows on both chains as dev account `name`.
@@ -117,11 +163,11 @@ impl Suite {
     }
 
     pub(crate) fn balance(&mut self, name: &str, who: Account) {
-        let ours = self.carechain.free_balance(who);
-        let theirs = self.pallet.free_balance(who);
+        let ours = self.carechain.balances(who);
+        let theirs = self.pallet.balances(who);
         if ours != theirs {
             self.mismatches.push(format!(
-                "balance of {name}: carechain {ours}, pallet {theirs}"
+                "balances (free, held) of {name}: carechain {ours:?}, pallet {theirs:?}"
             ));
         }
     }
@@ -142,11 +188,7 @@ pub(crate) const GAS_BOUNDS: &[(&str, u32, &str)] = &[(
 
 /// Where Carechain deliberately differs from pallet-contracts, and why. The suite
 /// checks these steps still differ, so the list cannot go stale.
-pub(crate) const KNOWN_DIFFERENCES: &[(&str, &str)] = &[(
-    "endowment beyond funds",
-    "Carechain charges no storage deposit, so it fails on the transfer where \
-     pallet-contracts fails on the deposit limit first",
-)];
+pub(crate) const KNOWN_DIFFERENCES: &[(&str, &str)] = &[];
 
 /// One line about a step's result: how it ended, output length, events.
 fn summary(step: &Step) -> String {
@@ -155,5 +197,5 @@ fn summary(step: &Step) -> String {
         Ok((true, data)) => format!("revert {}B", data.len()),
         Err(name) => name.clone(),
     };
-    format!("{how} {}ev", step.events.len())
+    format!("{how} {}ev deposit {}", step.events.len(), step.deposit)
 }

@@ -12,7 +12,7 @@
 //! first). Location references and break-glass justifications go on chain as salted
 //! SHA-256 commitments ([`commitment`]), as a hospital's system would send them.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
 use anyhow::{anyhow, bail, Context, Result};
@@ -159,7 +159,29 @@ pub fn commitment(text: &str) -> [u8; 32] {
     sha256(&salted).0
 }
 
+/// What //Alice gives each party of a simulated world before it acts.
+const PARTY_FUNDING: u128 = 1 << 44;
+/// What the uploader gets: code deposits are the largest.
+const DEPLOYER_FUNDING: u128 = 1 << 50;
+
+/// Every party of `world` that signs anything, in name order.
+fn parties(world: &World) -> BTreeSet<&str> {
+    let mut names: BTreeSet<&str> = world.steps.iter().map(|s| s.actor.as_str()).collect();
+    for h in &world.hospitals {
+        names.insert(&h.organization);
+        names.insert(&h.privacy_officer);
+    }
+    names.extend(world.regions.iter().map(|r| r.operator.as_str()));
+    names
+}
+
+/// Who uploads the code.
+const DEPLOYER: &str = "//deployer";
+
 /// A party's key: the seed is SHA-256 of its name (a `//Name` is the dev key).
+///
+/// # Errors
+/// The name does not derive a key.
 pub fn party_key(name: &str) -> Result<Keypair> {
     if name.starts_with("//") {
         return Keypair::from_uri(name).map_err(|e| anyhow!("key {name}: {e}"));
@@ -260,6 +282,7 @@ impl<S: ChainStore> Driver<'_, S> {
             signer: who,
             nonce,
             gas_limit: GAS,
+            storage_deposit_limit: None,
             call,
         }
         .sign(&key))
@@ -372,26 +395,16 @@ impl<S: ChainStore> Driver<'_, S> {
 
     fn deploy(&mut self, world: &World) -> Result<()> {
         let a = self.artifacts;
-        let uploader = "//deployer";
-        // Creating a contract moves the existential deposit to it: //Alice (endowed
-        // at genesis) funds whoever deploys. Nothing else in the simulation pays.
-        let deployers: Vec<String> = std::iter::once(uploader.to_string())
-            .chain(world.hospitals.iter().map(|h| h.organization.clone()))
-            .chain(world.regions.iter().map(|r| r.operator.clone()))
-            .collect();
+        // Whoever stores data pays its storage deposit: //Alice (endowed at genesis)
+        // funds the uploader and every party first.
+        let uploader = DEPLOYER;
         let mut txs = Vec::new();
-        for deployer in &deployers {
-            let dest = self.account(deployer)?;
-            txs.push((
-                self.sign(
-                    "//Alice",
-                    Call::Transfer {
-                        dest,
-                        value: 1 << 40,
-                    },
-                )?,
-                Intent::Plain,
-            ));
+        let funded = std::iter::once((uploader, DEPLOYER_FUNDING))
+            .chain(parties(world).into_iter().map(|p| (p, PARTY_FUNDING)));
+        for (party, value) in funded {
+            let dest = self.account(party)?;
+            let funding = self.sign("//Alice", Call::Transfer { dest, value })?;
+            txs.push((funding, Intent::Plain));
         }
         for wasm in [&a.consent.wasm, &a.ehr_access.wasm, &a.dscsa.wasm] {
             let code = wasm.clone();

@@ -33,6 +33,10 @@ pub(super) struct Signing {
     /// Gas limit as `REF_TIME,PROOF_SIZE` (default: the dry run's, plus 10%).
     #[arg(long, value_parser = parse_gas)]
     pub(super) gas: Option<Weight>,
+    /// The most storage deposit the call may take from the signer (default: what the
+    /// signer can pay, up to the chain's default limit), as on pallet-contracts.
+    #[arg(long)]
+    pub(super) storage_deposit_limit: Option<u128>,
 }
 
 fn parse_gas(text: &str) -> Result<Weight, String> {
@@ -127,11 +131,13 @@ pub(super) fn keypair(suri: &str) -> Result<Keypair> {
     Keypair::from_uri(suri).map_err(|e| anyhow!("--suri {suri}: {e}"))
 }
 
-/// Signs `call` from `key` with the next nonce(s).
+/// Signs `calls` from `key` with the next nonce(s), each with its gas limit and
+/// `deposit_limit`.
 pub(super) fn sign_all(
     client: &Client,
     key: &Keypair,
     calls: Vec<(Call, Weight)>,
+    deposit_limit: Option<u128>,
 ) -> Result<Vec<SignedTransaction>> {
     let genesis_hash = client.info()?.genesis_hash.0;
     let first = client.account(Address(key.account_id()))?.nonce;
@@ -144,6 +150,7 @@ pub(super) fn sign_all(
                 signer: key.account_id(),
                 nonce,
                 gas_limit,
+                storage_deposit_limit: deposit_limit,
                 call,
             }
             .sign(key)
@@ -177,16 +184,17 @@ fn print_dry_run(run: &DryRunView, result: Option<&str>) {
     }
     println!("  gas consumed: {}", gas(&run.gas_consumed));
     println!("  gas required: {}", gas(&run.gas_required));
-    match run.storage_deposit {
-        StorageDepositView::Charge(v) => {
-            println!("  storage deposit (pallet-contracts): charge {v}")
-        }
-        StorageDepositView::Refund(v) => {
-            println!("  storage deposit (pallet-contracts): refund {v}")
-        }
-    }
+    println!("  storage deposit: {}", deposit(&run.storage_deposit));
     if !run.debug_message.is_empty() {
         println!("  debug: {}", run.debug_message.trim_end());
+    }
+}
+
+/// `charge N` or `refund N`.
+fn deposit(d: &StorageDepositView) -> String {
+    match d {
+        StorageDepositView::Charge(v) => format!("charge {v}"),
+        StorageDepositView::Refund(v) => format!("refund {v}"),
     }
 }
 
@@ -206,6 +214,7 @@ fn print_receipt(r: &ReceiptView, result: Option<&str>) {
         println!("  contract: {}", a.0);
     }
     println!("  gas used: {}", gas(&r.gas_used));
+    println!("  storage deposit: {}", deposit(&r.storage_deposit));
 }
 
 /// Fails the command when a submitted transaction did not succeed.
@@ -270,6 +279,7 @@ pub(super) fn upload(args: &UploadArgs, out: &Out) -> Result<()> {
         &client,
         &key,
         vec![(Call::UploadCode { code: wasm.clone() }, limit)],
+        args.signing.storage_deposit_limit,
     )?;
     let receipt = submit_one(&client, &tx)?;
     let ok = require_success(&receipt, None);
@@ -300,6 +310,7 @@ pub(super) fn instantiate(args: &InstantiateArgs, out: &Out) -> Result<()> {
     let request = DryRunRequest {
         origin: Address(key.account_id()),
         gas_limit: None,
+        storage_deposit_limit: args.signing.storage_deposit_limit,
         call: DryRunCall::Instantiate {
             code_hash: H256(bundle.code_hash),
             value: args.value,
@@ -316,7 +327,12 @@ pub(super) fn instantiate(args: &InstantiateArgs, out: &Out) -> Result<()> {
         ));
         let limit = client.info()?.max_tx_gas.into();
         let code = bundle.wasm()?.to_vec();
-        let tx = sign_all(&client, &key, vec![(Call::UploadCode { code }, limit)])?;
+        let tx = sign_all(
+            &client,
+            &key,
+            vec![(Call::UploadCode { code }, limit)],
+            None,
+        )?;
         let receipt = submit_one(&client, &tx)?;
         require_success(&receipt, None).context("uploading the code")?;
         run = client.dry_run(&request)?;
@@ -365,6 +381,7 @@ pub(super) fn instantiate(args: &InstantiateArgs, out: &Out) -> Result<()> {
     let submission = Submission {
         client: &client,
         key: &key,
+        deposit_limit: args.signing.storage_deposit_limit,
         out,
     };
     submission.execute(call, limit, report, &mut decoder, |_| decoded.clone())
@@ -374,6 +391,7 @@ pub(super) fn instantiate(args: &InstantiateArgs, out: &Out) -> Result<()> {
 struct Submission<'a> {
     client: &'a Client,
     key: &'a Keypair,
+    deposit_limit: Option<u128>,
     out: &'a Out,
 }
 
@@ -387,7 +405,12 @@ impl Submission<'_> {
         decoder: &mut Decoder<'_>,
         decode: impl Fn(&[u8]) -> Option<String>,
     ) -> Result<()> {
-        let tx = sign_all(self.client, self.key, vec![(call, limit)])?;
+        let tx = sign_all(
+            self.client,
+            self.key,
+            vec![(call, limit)],
+            self.deposit_limit,
+        )?;
         let receipt = submit_one(self.client, &tx)?;
         let result = decode(&receipt.output.0);
         let ok = require_success(&receipt, result.as_deref());
@@ -446,6 +469,7 @@ pub(super) fn call(args: &CallArgs, out: &Out) -> Result<()> {
     let run = client.dry_run(&DryRunRequest {
         origin: Address(key.account_id()),
         gas_limit: None,
+        storage_deposit_limit: args.signing.storage_deposit_limit,
         call: DryRunCall::Call {
             dest: args.contract,
             value: args.value,
@@ -496,6 +520,7 @@ pub(super) fn call(args: &CallArgs, out: &Out) -> Result<()> {
     let submission = Submission {
         client: &client,
         key: &key,
+        deposit_limit: args.signing.storage_deposit_limit,
         out,
     };
     submission.execute(call, limit, report, &mut decoder, |output| {

@@ -142,6 +142,7 @@ impl Reader<'_> {
         let run = self.client.dry_run(&DryRunRequest {
             origin: Address(self.origin),
             gas_limit: None,
+            storage_deposit_limit: None,
             call: DryRunCall::Call {
                 dest: self.contract,
                 value: 0,
@@ -525,6 +526,7 @@ fn import(args: &ImportArgs, out: &Out) -> Result<()> {
                 )
             })
             .collect(),
+        None,
     )?;
     match client.submit_all(&signed) {
         Ok(receipts) => {

@@ -38,9 +38,10 @@ pub struct NodeArgs {
     /// or 0x hex), besides the dev accounts; repeatable.
     #[arg(long = "endow", value_parser = parse_endowment)]
     pub endowments: Vec<(AccountId, u128)>,
-    /// ink_sandbox's `DefaultSandbox` genesis, so balances compare exactly: existential
-    /// deposit 1 and its account `0x0101..01` endowed with 10^15 (the dev accounts
-    /// stay funded).
+    /// ink_sandbox's `DefaultSandbox` genesis, so balances and deposits compare
+    /// exactly: existential deposit 1, storage deposits of 1 per byte and per item,
+    /// default deposit limit 10^7, and its account `0x0101..01` endowed with 10^15
+    /// (the dev accounts stay funded).
     #[arg(long)]
     pub sandbox_compatible: bool,
 }
@@ -74,7 +75,7 @@ fn parse_endowment(text: &str) -> Result<(AccountId, u128), String> {
 fn genesis(args: &NodeArgs) -> Result<Genesis> {
     let mut genesis = Genesis::dev().map_err(|e| anyhow!("{e}"))?;
     if args.sandbox_compatible {
-        genesis.config.existential_deposit = 1;
+        genesis.config = carechain_runtime::ChainConfig::sandbox_compatible();
         genesis.endowed.push((SANDBOX_ACCOUNT, SANDBOX_ENDOWMENT));
     }
     if let Some(ed) = args.existential_deposit {

@@ -506,6 +506,7 @@ impl Oracle<'_> {
                 },
                 gas,
             )],
+            None,
         )?;
         let tx = txs.first().ok_or_else(|| anyhow!("nothing signed"))?;
         let receipt = client.submit(tx)?;

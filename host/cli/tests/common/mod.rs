@@ -20,9 +20,15 @@ pub(crate) struct NodeProcess {
 impl NodeProcess {
     /// Starts the node and waits until it prints its RPC address.
     pub(crate) fn start(base: &Path) -> Self {
+        Self::start_with(base, &[])
+    }
+
+    /// A node with more `carechain node` flags (`--endow //Heidi=...`).
+    pub(crate) fn start_with(base: &Path, flags: &[&str]) -> Self {
         let mut child = Command::new(BIN)
             .args(["node", "--rpc-addr", "127.0.0.1:0", "--base-path"])
             .arg(base)
+            .args(flags)
             .stdout(Stdio::piped())
             .stderr(Stdio::from(
                 std::fs::File::create(base.with_extension("log")).expect("log file"),

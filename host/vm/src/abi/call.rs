@@ -44,7 +44,8 @@ fn check_flags(bits: u32) -> wasmtime::Result<u32> {
     Ok(bits)
 }
 
-/// Reads the optional storage deposit limit (`SENTINEL`: none).
+/// Reads the optional storage deposit limit (`SENTINEL`: none, i.e. 0: all the caller
+/// has left).
 fn deposit_limit(c: &mut Ctx<'_>, deposit_ptr: u32) -> wasmtime::Result<u128> {
     if deposit_ptr == SENTINEL {
         return Ok(0);
@@ -132,7 +133,7 @@ fn call(
             deposit_ptr,
         } => {
             let dest: AccountId = read_as(c, callee_ptr)?;
-            let _deposit_limit = deposit_limit(c, deposit_ptr)?;
+            let deposit_limit = deposit_limit(c, deposit_ptr)?;
             let value: u128 = read_as(c, value_ptr)?;
             if value > 0 {
                 charge(c, RuntimeCosts::CallSurchargeTransfer)?;
@@ -143,6 +144,7 @@ fn call(
                 value,
                 input,
                 gas: limit,
+                deposit_limit,
             }
         }
         CallTarget::Delegate { code_hash_ptr } => {
@@ -159,6 +161,7 @@ fn call(
                 value: frame.value,
                 input,
                 gas: Weight::ZERO,
+                deposit_limit: 0,
             }
         }
     };
@@ -225,7 +228,7 @@ fn instantiate(
             salt_len,
         },
     )?;
-    let _deposit_limit = deposit_limit(c, deposit_ptr)?;
+    let deposit_limit = deposit_limit(c, deposit_ptr)?;
     let value: u128 = read_as(c, value_ptr)?;
     if value > 0 {
         charge(c, RuntimeCosts::InstantiateSurchargeTransfer)?;
@@ -244,6 +247,7 @@ fn instantiate(
         value,
         input,
         gas: limit,
+        deposit_limit,
     };
     let outcome = run_nested(c, request)?;
     if let Ok(ret) = &outcome.result {

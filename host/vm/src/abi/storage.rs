@@ -37,6 +37,15 @@ fn value_at(c: &mut Ctx<'_>, key: &[u8]) -> wasmtime::Result<Option<Vec<u8>>> {
         .map_err(|_| supervisor(ContractError::ContractTrapped))
 }
 
+/// Writes (or with `None` removes) a storage value, its size counted for the storage
+/// deposit; the old value comes back.
+fn write(c: &mut Ctx<'_>, key: &[u8], value: Option<Vec<u8>>) -> wasmtime::Result<Option<Vec<u8>>> {
+    c.data_mut()
+        .ext()?
+        .write_storage(key, value)
+        .map_err(|_| supervisor(ContractError::ContractTrapped))
+}
+
 fn len_of(value: &Option<Vec<u8>>) -> u32 {
     value
         .as_ref()
@@ -86,8 +95,7 @@ fn set(
     }
     let key = key(c, key_ptr, key_len)?;
     let value = read(c, value_ptr, value_len)?;
-    let old = value_at(c, &key)?;
-    c.data_mut().ext()?.set_storage(&key, value);
+    let old = write(c, &key, Some(value))?;
     adjust(
         c,
         charged,
@@ -103,8 +111,7 @@ fn clear(c: &mut Ctx<'_>, key_ptr: u32, key_len: Option<u32>) -> wasmtime::Resul
     let max = max_value_size(c);
     let charged = charge_upfront(c, RuntimeCosts::ClearStorage(max))?;
     let key = key(c, key_ptr, key_len)?;
-    let old = value_at(c, &key)?;
-    c.data_mut().ext()?.clear_storage(&key);
+    let old = write(c, &key, None)?;
     adjust(c, charged, RuntimeCosts::ClearStorage(len_of(&old)))?;
     Ok(len_or_sentinel(&old))
 }
@@ -144,10 +151,7 @@ fn take(
     let max = max_value_size(c);
     let charged = charge_upfront(c, RuntimeCosts::TakeStorage(max))?;
     let key = key(c, key_ptr, Some(key_len))?;
-    let value = value_at(c, &key)?;
-    if value.is_some() {
-        c.data_mut().ext()?.clear_storage(&key);
-    }
+    let value = write(c, &key, None)?;
     adjust(c, charged, RuntimeCosts::TakeStorage(len_of(&value)))?;
     output_value(c, value, out_ptr, out_len_ptr)
 }

@@ -20,7 +20,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 
 use carechain_runtime::{
-    code_hash, AccountId, ChainConfig, CodeHash, ContractCall, ContractError, ContractVm,
+    code_hash, AccountId, Balance, ChainConfig, CodeHash, ContractCall, ContractError, ContractVm,
     DispatchError, ExecContext, ExecOutcome, RejectKind, StateAccess, Weight,
 };
 use wasmtime::{Engine, InstancePre, Linker, Module};
@@ -283,6 +283,7 @@ impl ContractVm for WasmtimeVm {
         state: &mut dyn StateAccess,
         origin: &AccountId,
         gas_limit: Weight,
+        deposit_limit: Option<Balance>,
         call: ContractCall<'_>,
     ) -> ExecOutcome {
         carechain_runtime::exec::execute(
@@ -291,6 +292,7 @@ impl ContractVm for WasmtimeVm {
             state,
             origin,
             gas_limit,
+            deposit_limit,
             call,
         )
     }
