@@ -272,7 +272,7 @@ pub fn build_transaction(signer: &Keypair, fields: JsValue) -> Result<JsValue, J
 
 /// Decodes a SCALE-encoded receipt: `{txHash, outcome, error?, gasUsed: {refTime,
 /// proofSize}, weight: {refTime, proofSize}, output, events: [{contract, topics,
-/// data}], instantiated?, storageDeposit}`. `gasUsed` is the contract's gas
+/// data}], instantiated?, fee, storageDeposit}`. `gasUsed` is the contract's gas
 /// (pallet-contracts' `gas_consumed`); `weight` is all the transaction took from its
 /// block; `storageDeposit` is a BigInt, negative for a refund.
 #[wasm_bindgen(js_name = decodeReceipt)]
@@ -306,6 +306,7 @@ pub fn decode_receipt(encoded: JsValue) -> Result<JsValue, JsError> {
         .set("outcome", outcome)
         .set("gasUsed", weight(r.gas_used))
         .set("weight", weight(r.weight))
+        .set("fee", big(r.fee))
         .set("storageDeposit", signed_big(r.storage_deposit.signed()))
         .set("output", hex(&r.output))
         .set("events", events);

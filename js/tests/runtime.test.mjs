@@ -118,16 +118,17 @@ test('a transaction signed in JS is accepted by the node; one byte changed, it i
 });
 
 test('receipts decode from SCALE; content hashes are SHA-256', () => {
-  // A receipt: tx hash, Success, gas used and weight (8 + 8 bytes each), a refund of 3, empty output, one event, no address.
+  // A receipt: tx hash, Success, gas used and weight (8 + 8 bytes each), a fee of 9, a refund of 3, empty output, one event, no address.
   const hex = (bytes) => Buffer.from(bytes).toString('hex');
   const u64 = (n) => { const b = Buffer.alloc(8); b.writeBigUInt64LE(n); return hex(b); };
   const emitter = carechain.ss58Decode('5GrwvaEF5zXb26Fz9rcQpDWS57CtERHpNehXCPcNoHGKutQY').slice(2);
-  const scale = '0x' + '07'.repeat(32) + '00' + u64(5n) + u64(6n) + u64(7n) + u64(8n) + '00' + '03' + '00'.repeat(15) + '00' + '04' + emitter + '04' + 'aa'.repeat(32) + '08' + 'beef' + '00';
+  const scale = '0x' + '07'.repeat(32) + '00' + u64(5n) + u64(6n) + u64(7n) + u64(8n) + '09' + '00'.repeat(15) + '00' + '03' + '00'.repeat(15) + '00' + '04' + emitter + '04' + 'aa'.repeat(32) + '08' + 'beef' + '00';
   const r = carechain.decodeReceipt(scale);
   assert.equal(r.outcome, 'success');
   assert.equal(r.gasUsed.refTime, 5n);
   assert.equal(r.weight.proofSize, 8n);
   assert.equal(r.storageDeposit, -3n);
+  assert.equal(r.fee, 9n);
   assert.equal(r.events[0].contract, '5GrwvaEF5zXb26Fz9rcQpDWS57CtERHpNehXCPcNoHGKutQY');
   assert.deepEqual(r.events[0].topics, ['0x' + 'aa'.repeat(32)]);
   assert.equal(r.events[0].data, '0xbeef');

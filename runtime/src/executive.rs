@@ -187,8 +187,11 @@ pub fn apply_transaction(
         return Err(TxError::BlockFull);
     }
     let t = &tx.transaction;
+    let max_fee = crate::validity::max_fee(tx, ctx.config);
     let mut signer = state.account(&t.signer)?;
     signer.nonce = signer.nonce.saturating_add(1);
+    // check_stateful made sure it can be paid.
+    signer.balance = signer.balance.saturating_sub(max_fee);
     state.put_account(&t.signer, &signer);
 
     state.checkpoint();
@@ -205,11 +208,18 @@ pub fn apply_transaction(
         d.events.clear();
         d.instantiated = None;
     }
+    // What the transaction weighed is its fee; the rest of what was withdrawn returns.
+    let weight = fixed_weight(&t.call, ctx.config).saturating_add(d.gas_used);
+    let fee = ctx.config.fee(weight, tx.encoded_size()).min(max_fee);
+    let mut signer = state.account(&t.signer)?;
+    signer.balance = signer.balance.saturating_add(max_fee - fee);
+    state.put_account(&t.signer, &signer);
     Ok(Receipt {
         tx_hash: tx.hash(),
         outcome: d.outcome,
         gas_used: d.gas_used,
-        weight: fixed_weight(&t.call, ctx.config).saturating_add(d.gas_used),
+        weight,
+        fee,
         storage_deposit: if keep {
             d.storage_deposit
         } else {

@@ -89,4 +89,4 @@ pub use store::{
 pub use transaction::{Call, SignedTransaction, Transaction, TX_DOMAIN};
 pub use trie::proof::{verify_encoded_proof, verify_proof, Proof, ProofError, Terminal};
 pub use trie::{ordered_root, Trie, TrieError, TrieUpdate, EMPTY_ROOT};
-pub use validity::{check_stateful, verify_signatures, TxError};
+pub use validity::{check_stateful, max_fee, verify_signatures, TxError};

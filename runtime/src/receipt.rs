@@ -5,7 +5,7 @@ use parity_scale_codec::{Decode, Encode};
 use crate::deposit::StorageDeposit;
 use crate::dispatch_error::DispatchError;
 use crate::gas::Weight;
-use crate::primitives::{AccountId, BlockNumber, Hash};
+use crate::primitives::{AccountId, Balance, BlockNumber, Hash};
 
 /// An event emitted by a contract (pallet-contracts' `ContractEmitted` with topics).
 #[derive(Debug, Clone, PartialEq, Eq, Encode, Decode)]
@@ -61,6 +61,9 @@ pub struct Receipt {
     /// All the transaction took from its block: its base cost, the dispatchable's
     /// weight and `gas_used`.
     pub weight: Weight,
+    /// The fee the signer paid: [`crate::ChainConfig::fee`] of `weight` and the
+    /// transaction's length (burnt).
+    pub fee: Balance,
     /// The storage deposit taken from the signer or paid back (pallet-contracts'
     /// `storage_deposit`; `Charge(0)` unless the call succeeded).
     pub storage_deposit: StorageDeposit,

@@ -7,8 +7,9 @@
 use parity_scale_codec::Encode;
 
 use crate::crypto::{verify_batch, SignedMessage};
+use crate::executive::weight_bound;
 use crate::gas::Weight;
-use crate::primitives::{Hash, Nonce};
+use crate::primitives::{Balance, Hash, Nonce};
 use crate::schedule::ChainConfig;
 use crate::state::{StateError, StateExt};
 use crate::transaction::SignedTransaction;
@@ -62,6 +63,14 @@ pub enum TxError {
         /// The schedule's maximum.
         max: u32,
     },
+    /// The signer cannot pay the most the transaction may cost and stay alive.
+    #[error("the signer cannot pay the fee: it may cost {fee} and the signer has {free} free (the existential deposit stays)")]
+    CannotPayFee {
+        /// The fee of the transaction's weight bound and length.
+        fee: Balance,
+        /// The signer's free balance.
+        free: Balance,
+    },
     /// State could not be read.
     #[error(transparent)]
     State(#[from] StateError),
@@ -88,7 +97,13 @@ pub fn verify_signatures(transactions: &[SignedTransaction]) -> Result<(), Vec<u
     verify_batch(&items).map_err(|bad| bad.0)
 }
 
-/// The checks that need state: genesis hash, size, gas limit and nonce.
+/// The most `tx` may cost: the fee of its [`weight_bound`] and its length, withdrawn
+/// before it runs (pallet-transaction-payment's pre-dispatch fee).
+pub fn max_fee(tx: &SignedTransaction, config: &ChainConfig) -> Balance {
+    config.fee(weight_bound(tx, config), tx.encoded_size())
+}
+
+/// The checks that need state: genesis hash, size, gas limit, nonce and fee.
 ///
 /// # Errors
 /// [`TxError`] naming the first check that fails.
@@ -119,16 +134,34 @@ pub fn check_stateful<S: StateExt + ?Sized>(
             max: limits.max_tx_gas,
         });
     }
-    let expected = state.account(&t.signer)?.nonce;
+    let signer = state.account(&t.signer)?;
+    let expected = signer.nonce;
     match t.nonce.cmp(&expected) {
-        core::cmp::Ordering::Less => Err(TxError::StaleNonce {
-            expected,
-            got: t.nonce,
-        }),
-        core::cmp::Ordering::Greater => Err(TxError::FutureNonce {
-            expected,
-            got: t.nonce,
-        }),
-        core::cmp::Ordering::Equal => Ok(()),
+        core::cmp::Ordering::Less => {
+            return Err(TxError::StaleNonce {
+                expected,
+                got: t.nonce,
+            })
+        }
+        core::cmp::Ordering::Greater => {
+            return Err(TxError::FutureNonce {
+                expected,
+                got: t.nonce,
+            })
+        }
+        core::cmp::Ordering::Equal => {}
     }
+    let fee = max_fee(tx, config);
+    // Withdrawn keeping the signer alive, as pallet-transaction-payment does.
+    let affordable = signer
+        .balance
+        .checked_sub(fee)
+        .is_some_and(|left| left >= config.existential_deposit);
+    if fee > 0 && !affordable {
+        return Err(TxError::CannotPayFee {
+            fee,
+            free: signer.balance,
+        });
+    }
+    Ok(())
 }

@@ -94,7 +94,11 @@ fn a_failed_transfer_uses_the_nonce_and_moves_nothing() {
     );
     let after = chain.account(&alice.account_id()).expect("read");
     assert_eq!(after.nonce, 1);
-    assert_eq!(after.balance, balance);
+    assert_eq!(
+        after.balance,
+        balance - produced.receipts[0].fee,
+        "only the fee"
+    );
     assert_eq!(
         chain.account(&bob.account_id()).expect("read").balance,
         1 << 60
@@ -118,6 +122,42 @@ fn a_failed_transfer_uses_the_nonce_and_moves_nothing() {
         produced.receipts[0].outcome,
         Outcome::Failed(DispatchError::BelowExistentialDeposit)
     );
+}
+
+#[test]
+fn the_signer_pays_the_fee_of_what_it_weighed_and_one_who_cannot_is_refused() {
+    use parity_scale_codec::Encode;
+    let mut chain = dev_chain();
+    let alice = dev("Alice");
+    let g = chain.genesis_hash();
+    let before = chain.account(&alice.account_id()).expect("read").balance;
+    let value = 10_000_000_000;
+    // A large gas limit is withdrawn up front and what the transfer did not weigh
+    // comes back.
+    let tx = signed(&alice, g, 0, GAS, transfer("Bob", value));
+    let len = tx.encoded_size();
+    let produced = chain.produce_block(vec![tx], 1, &NoVm).expect("block");
+    let receipt = &produced.receipts[0];
+    assert_eq!(receipt.outcome, Outcome::Success);
+    assert_eq!(receipt.fee, chain.config().fee(receipt.weight, len));
+    assert!(receipt.fee > 0);
+    let after = chain.account(&alice.account_id()).expect("read").balance;
+    assert_eq!(before - after, value + receipt.fee);
+
+    // An account that cannot pay is not included: its transaction is invalid.
+    let nobody = carechain_runtime::Keypair::from_uri("//Nobody").expect("uri");
+    let broke = signed(&nobody, g, 0, GAS, transfer("Bob", 0));
+    let produced = chain.produce_block(vec![broke], 2, &NoVm).expect("block");
+    assert!(produced.receipts.is_empty());
+    assert!(
+        matches!(
+            produced.rejected[0].error,
+            TxError::CannotPayFee { free: 0, .. }
+        ),
+        "{:?}",
+        produced.rejected
+    );
+    assert_eq!(chain.account(&nobody.account_id()).expect("read").nonce, 0);
 }
 
 #[test]

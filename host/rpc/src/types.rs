@@ -308,6 +308,9 @@ pub struct ReceiptView {
     pub gas_used: Gas,
     /// All the transaction took from its block: base cost, dispatchable, gas used.
     pub weight: Gas,
+    /// The fee the signer paid for the transaction's weight and length.
+    #[serde(with = "u128_string", default)]
+    pub fee: u128,
     /// The storage deposit taken from the signer or paid back.
     pub storage_deposit: StorageDepositView,
     /// Return data.
@@ -389,6 +392,7 @@ impl ReceiptView {
             error_name,
             gas_used: receipt.gas_used.into(),
             weight: receipt.weight.into(),
+            fee: receipt.fee,
             storage_deposit: receipt.storage_deposit.into(),
             output: Bytes(receipt.output.clone()),
             events: receipt

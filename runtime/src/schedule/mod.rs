@@ -393,6 +393,11 @@ pub struct ChainConfig {
     /// The storage deposit limit of a call that names none, if the origin can pay it
     /// (`DefaultDepositLimit`).
     pub default_deposit_limit: Balance,
+    /// Transaction fee per picosecond of ref_time the transaction weighs
+    /// (pallet-transaction-payment's `WeightToFee`, linear; 1 is `IdentityFee`).
+    pub fee_per_ref_time: Balance,
+    /// Transaction fee per byte of the encoded transaction (`LengthToFee`).
+    pub fee_per_byte: Balance,
     /// Limits and costs.
     pub schedule: Schedule,
 }
@@ -401,7 +406,9 @@ impl Default for ChainConfig {
     /// Carechain's own chain: an existential deposit of 10^9, and deposits priced as
     /// Substrate's kitchensink runtime prices them against its existential deposit
     /// (an item 15%, a byte 6%); the default deposit limit is its `deposit(1024,
-    /// 1 MiB)`.
+    /// 1 MiB)`. Fees: 1 per picosecond of weight (`IdentityFee`, so a 1 ms
+    /// transaction costs one existential deposit) and, as kitchensink, 10^-4 of the
+    /// existential deposit per byte.
     fn default() -> Self {
         let (per_item, per_byte) = (150_000_000, 60_000_000);
         ChainConfig {
@@ -409,21 +416,33 @@ impl Default for ChainConfig {
             deposit_per_byte: per_byte,
             deposit_per_item: per_item,
             default_deposit_limit: 1024 * per_item + 1024 * 1024 * per_byte,
+            fee_per_ref_time: 1,
+            fee_per_byte: 100_000,
             schedule: Schedule::default(),
         }
     }
 }
 
 impl ChainConfig {
+    /// The fee of a transaction of `len` encoded bytes that weighs `weight`.
+    pub fn fee(&self, weight: Weight, len: usize) -> Balance {
+        let len = Balance::try_from(len).unwrap_or(Balance::MAX);
+        Balance::from(weight.ref_time)
+            .saturating_mul(self.fee_per_ref_time)
+            .saturating_add(len.saturating_mul(self.fee_per_byte))
+    }
+
     /// ink_sandbox 5.1.1's chain, for tests whose figures must equal pallet-contracts':
     /// existential deposit 1, deposits of 1 per byte and per item, default deposit
-    /// limit 10^7.
+    /// limit 10^7, and no transaction fees (the sandbox's `bare_call`s pay none).
     pub fn sandbox_compatible() -> Self {
         ChainConfig {
             existential_deposit: 1,
             deposit_per_byte: 1,
             deposit_per_item: 1,
             default_deposit_limit: 10_000_000,
+            fee_per_ref_time: 0,
+            fee_per_byte: 0,
             schedule: Schedule::default(),
         }
     }

@@ -214,6 +214,7 @@ fn print_receipt(r: &ReceiptView, result: Option<&str>) {
         println!("  contract: {}", a.0);
     }
     println!("  gas used: {}", gas(&r.gas_used));
+    println!("  fee: {}", r.fee);
     println!("  storage deposit: {}", deposit(&r.storage_deposit));
 }
 
