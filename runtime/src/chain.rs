@@ -103,6 +103,9 @@ pub struct DryRun {
     /// The state keys the call would write (`None`: delete), in key order; empty when
     /// the call fails or reverts.
     pub storage_changes: Vec<(Vec<u8>, Option<Vec<u8>>)>,
+    /// The fee a transaction making the call, with `gas_required` as its gas limit,
+    /// would pay.
+    pub fee: Balance,
 }
 
 /// A block built and executed on the head but not yet committed.
@@ -414,10 +417,19 @@ impl<S: ChainStore> Chain<S> {
         } else {
             Vec::new()
         };
+        let fee = crate::executive::expected_fee(
+            &self.config,
+            *origin,
+            call.to_call(),
+            gas_required,
+            storage_deposit_limit,
+            outcome.gas_consumed,
+        );
         DryRun {
             outcome,
             gas_required,
             storage_changes,
+            fee,
         }
     }
 

@@ -152,6 +152,55 @@ pub fn weight_bound(tx: &SignedTransaction, config: &ChainConfig) -> Weight {
     }
 }
 
+impl ContractCall<'_> {
+    /// The transaction call that makes this contract call.
+    pub fn to_call(&self) -> Call {
+        match *self {
+            ContractCall::Instantiate {
+                code_hash,
+                value,
+                data,
+                salt,
+            } => Call::Instantiate {
+                code_hash,
+                value,
+                data: data.to_vec(),
+                salt: salt.to_vec(),
+            },
+            ContractCall::Call { dest, value, data } => Call::Call {
+                dest,
+                value,
+                data: data.to_vec(),
+            },
+        }
+    }
+}
+
+/// The fee a transaction by `signer` making `call` with these limits pays when its
+/// contract uses `gas_used`: what a dry run tells the signer to expect.
+pub(crate) fn expected_fee(
+    config: &ChainConfig,
+    signer: AccountId,
+    call: Call,
+    gas_limit: Weight,
+    storage_deposit_limit: Option<Balance>,
+    gas_used: Weight,
+) -> Balance {
+    let weight = fixed_weight(&call, config).saturating_add(gas_used);
+    let tx = SignedTransaction {
+        transaction: crate::transaction::Transaction {
+            genesis_hash: Hash([0; 32]),
+            signer,
+            nonce: 0,
+            gas_limit,
+            storage_deposit_limit,
+            call,
+        },
+        signature: crate::crypto::Signature([0; 64]),
+    };
+    config.fee(weight, tx.encoded_size())
+}
+
 /// What a call weighs besides the contract's own gas: the transaction's base cost and
 /// the dispatchable's weight (pallet-contracts' `WeightInfo`).
 fn fixed_weight(call: &Call, config: &ChainConfig) -> Weight {

@@ -235,12 +235,13 @@ fn a_dry_run_reports_output_gas_events_and_changes_and_commits_nothing() {
     assert_eq!(dry.storage_changes.len(), 1, "flipper's one storage cell");
     assert_eq!(dry.storage_changes[0].1.as_deref(), Some(&[1u8][..]));
     assert_eq!(chain.head(), &head, "nothing committed");
-    // The same call as a transaction uses the gas the dry run reported.
+    // The same call as a transaction, with the gas required as its limit, uses the
+    // gas and pays the fee the dry run reported.
     let tx = signed(
         &alice,
         g,
         2,
-        GAS,
+        dry.gas_required,
         Call::Call {
             dest: address,
             value: 0,
@@ -249,6 +250,8 @@ fn a_dry_run_reports_output_gas_events_and_changes_and_commits_nothing() {
     );
     let produced = chain.produce_block(vec![tx], 2, &vm).expect("flip");
     assert_eq!(produced.receipts[0].gas_used, dry.outcome.gas_consumed);
+    assert_eq!(produced.receipts[0].fee, dry.fee);
+    assert!(dry.fee > 0);
 }
 
 #[test]

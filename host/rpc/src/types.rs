@@ -659,6 +659,9 @@ pub struct DryRunView {
     /// The storage deposit it would take or pay back, as pallet-contracts' dry run
     /// reports it (at the chain's prices).
     pub storage_deposit: StorageDepositView,
+    /// The fee a transaction making the call with `gasRequired` as its limit pays.
+    #[serde(with = "u128_string", default)]
+    pub fee: u128,
     /// Events it would emit.
     pub events: Vec<EventView>,
     /// `debug_message` output.
@@ -688,6 +691,7 @@ impl DryRunView {
             gas_consumed: dry.outcome.gas_consumed.into(),
             gas_required: dry.gas_required.into(),
             storage_deposit: dry.outcome.storage_deposit.into(),
+            fee: dry.fee,
             events: dry
                 .outcome
                 .events

@@ -185,6 +185,7 @@ fn print_dry_run(run: &DryRunView, result: Option<&str>) {
     println!("  gas consumed: {}", gas(&run.gas_consumed));
     println!("  gas required: {}", gas(&run.gas_required));
     println!("  storage deposit: {}", deposit(&run.storage_deposit));
+    println!("  fee: {} (with the gas required as limit)", run.fee);
     if !run.debug_message.is_empty() {
         println!("  debug: {}", run.debug_message.trim_end());
     }
