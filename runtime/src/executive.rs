@@ -259,7 +259,13 @@ pub fn apply_transaction(
     }
     // What the transaction weighed is its fee; the rest of what was withdrawn returns.
     let weight = fixed_weight(&t.call, ctx.config).saturating_add(d.gas_used);
-    let fee = ctx.config.fee(weight, tx.encoded_size()).min(max_fee);
+    // pallet-contracts' `remove_code` pays no fee when it succeeds (`Pays::No`).
+    let waived = matches!(t.call, Call::RemoveCode { .. }) && d.outcome == Outcome::Success;
+    let fee = if waived {
+        0
+    } else {
+        ctx.config.fee(weight, tx.encoded_size()).min(max_fee)
+    };
     let mut signer = state.account(&t.signer)?;
     signer.balance = signer.balance.saturating_add(max_fee - fee);
     state.put_account(&t.signer, &signer);
