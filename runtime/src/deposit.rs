@@ -559,6 +559,16 @@ pub enum DepositError {
     State(#[from] StateError),
 }
 
+impl DepositError {
+    /// The call's failure: the rule's error, or `StateUnreadable`.
+    pub fn into_dispatch(self) -> DispatchError {
+        match self {
+            DepositError::Refused(e) => e,
+            DepositError::State(_) => DispatchError::StateUnreadable,
+        }
+    }
+}
+
 impl From<ContractError> for DepositError {
     fn from(e: ContractError) -> Self {
         DepositError::Refused(e.into())
@@ -574,17 +584,11 @@ mod tests {
     }
 
     fn info() -> ContractInfo {
-        ContractInfo {
-            code_hash: crate::Hash([0; 32]),
-            deployer: AccountId([0; 32]),
-            trie_id: crate::Hash([0; 32]),
-            delegate_dependencies: Vec::new(),
-            storage_bytes: 0,
-            storage_items: 0,
-            storage_byte_deposit: 0,
-            storage_item_deposit: 0,
-            storage_base_deposit: 0,
-        }
+        ContractInfo::new(
+            crate::Hash([0; 32]),
+            AccountId([0; 32]),
+            crate::Hash([0; 32]),
+        )
     }
 
     #[test]

@@ -463,10 +463,7 @@ fn transfer_in<C>(
     if let (Some(nonce), Some(info)) = (target.nonce, target.pending_info.as_mut()) {
         deposits
             .charge_instantiate(state, &stack.origin, &address, info, &stack.config)
-            .map_err(|e| match e {
-                DepositError::Refused(e) => e,
-                DepositError::State(e) => unreadable(e),
-            })?;
+            .map_err(DepositError::into_dispatch)?;
         state.set(nonce_key(), nonce.encode());
     }
     if !target.delegated {

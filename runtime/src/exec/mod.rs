@@ -15,7 +15,7 @@ pub use frame::{
 };
 pub use stack::{CallStack, StackEntry};
 
-use crate::deposit::{DepositError, DepositMeter, StorageDeposit};
+use crate::deposit::{DepositMeter, StorageDeposit};
 use crate::dispatch_error::DispatchError;
 #[cfg(doc)]
 use crate::executive::ContractVm;
@@ -115,7 +115,7 @@ pub fn execute<E: Engine + ?Sized>(
                     return refused(&meter, e);
                 }
             }
-            return refused(&meter, deposit_error(e));
+            return refused(&meter, e.into_dispatch());
         }
     };
     let request = FrameRequest {
@@ -139,7 +139,7 @@ pub fn execute<E: Engine + ?Sized>(
         Ok(total) if result.is_ok() => total,
         Ok(_) => StorageDeposit::default(),
         Err(e) => {
-            result = Err(deposit_error(e));
+            result = Err(e.into_dispatch());
             StorageDeposit::default()
         }
     };
@@ -151,13 +151,6 @@ pub fn execute<E: Engine + ?Sized>(
         storage_deposit,
         events: if kept { stack.events } else { Vec::new() },
         debug_message: stack.debug.unwrap_or_default(),
-    }
-}
-
-fn deposit_error(e: DepositError) -> DispatchError {
-    match e {
-        DepositError::Refused(e) => e,
-        DepositError::State(_) => DispatchError::StateUnreadable,
     }
 }
 

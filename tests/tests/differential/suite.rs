@@ -91,14 +91,7 @@ impl Suite {
     fn balances_after(&mut self, name: &str, accounts: &[Account]) {
         let signer = *self.pallet.origin.as_ref();
         for who in std::iter::once(signer).chain(accounts.iter().copied()) {
-            let ours = self.carechain.balances(who);
-            let theirs = self.pallet.balances(who);
-            if ours != theirs {
-                self.mismatches.push(format!(
-                    "{name}: balances (free, held) of {}: carechain {ours:?}, pallet {theirs:?}",
-                    hex::encode(&who[..4])
-                ));
-            }
+            self.balance(&format!("{} after {name}", hex::encode(&who[..4])), who);
         }
     }
 
