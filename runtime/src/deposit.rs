@@ -318,6 +318,11 @@ impl DepositMeter {
         }
     }
 
+    /// Whether the frame was given a limit of its own.
+    pub fn has_own_limit(&self) -> bool {
+        self.own_limit
+    }
+
     /// What the frame has deposited so far, its own diff not included.
     pub fn total(&self) -> StorageDeposit {
         self.total

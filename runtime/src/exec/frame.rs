@@ -273,11 +273,15 @@ fn finish<C>(
         error,
         in_callee: false,
     };
+    // The record is read only when a limit is checked here; otherwise the caller's
+    // absorb moves its counters (and reads it once, there).
+    let checked = first || (entry.deposits.has_own_limit() && !target.delegated);
     let mut stored = match &entry.pending_info {
         Some(_) => None,
-        None => state
+        None if checked => state
             .contract_info(&address)
             .map_err(|_| refused(DispatchError::StateUnreadable))?,
+        None => None,
     };
     let original = stored.clone();
     let info = entry.pending_info.as_mut().or(stored.as_mut());
