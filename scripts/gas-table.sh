@@ -1,15 +1,20 @@
 #!/usr/bin/env bash
-# Regenerates the gas table in contracts/README.md from a real run: the healthcare
-# integration test (tests/tests/healthcare.rs) records ref_time and proof_size of the
-# first successful call of every message on the Carechain VM and writes the table;
-# this script puts it between the README's gas-table markers.
+# Regenerates the gas table in contracts/README.md and its snapshot,
+# contracts/gas-snapshot.json, from a real run: the healthcare integration test
+# (tests/tests/healthcare.rs) records every successful call's gas, storage deposit and
+# fee on the Carechain VM, and `carechain gas-report --records` turns them into the
+# per-message min / median / max table. scripts/test.sh checks every test run against
+# the snapshot (`--check`), so a change in gas shows up as a failing test until this
+# script is run and the new figures are committed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ./scripts/build-contracts.sh >/dev/null
-table="$(pwd)/target/gas-table.md"
-rm -f "$table"
-CARECHAIN_GAS_TABLE="$table" cargo test -q -p carechain-tests --test healthcare >/dev/null
-python3 - "$table" contracts/README.md <<'PY'
+records="$(pwd)/target/gas-records.jsonl"
+rm -f "$records"
+CARECHAIN_GAS_RECORDS="$records" cargo test -q -p carechain-tests --test healthcare >/dev/null
+cargo run -q -p carechain-cli --bin carechain -- gas-report --records "$records" \
+  --snapshot contracts/gas-snapshot.json >target/gas-table.md
+python3 - target/gas-table.md contracts/README.md <<'PY'
 import sys
 table, readme = sys.argv[1], sys.argv[2]
 start, end = "<!-- gas-table:start -->", "<!-- gas-table:end -->"
@@ -18,4 +23,4 @@ before, rest = text.split(start, 1)
 _, after = rest.split(end, 1)
 open(readme, "w").write(before + start + "\n" + open(table).read() + end + after)
 PY
-echo "[gas-table] contracts/README.md updated"
+echo "[gas-table] contracts/README.md and contracts/gas-snapshot.json updated"

@@ -16,7 +16,15 @@ cargo fmt --all -- --check
 cargo clippy --workspace --all-targets --locked --quiet -- -D warnings
 
 echo "[test] workspace: tests"
-cargo test --workspace --locked
+# The healthcare test records its calls' gas; the figures must equal the committed
+# snapshot (a change in gas is a change to review: rerun scripts/gas-table.sh).
+records="$(pwd)/target/gas-records.jsonl"
+rm -f "$records"
+CARECHAIN_GAS_RECORDS="$records" cargo test --workspace --locked
+
+echo "[test] gas: the healthcare contracts' figures against contracts/gas-snapshot.json"
+./target/debug/carechain gas-report --records "$records" \
+  --snapshot contracts/gas-snapshot.json --check >/dev/null
 
 echo "[test] JavaScript: the runtime for Node.js and the web, tested in Node and headless Chromium"
 ./scripts/build-js.sh

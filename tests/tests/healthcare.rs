@@ -2,11 +2,14 @@
 //! the consent and EHR-access scenario end to end, with `ehr_access` asking `consent`
 //! across contracts.
 //!
-//! Every call's gas is collected; with `CARECHAIN_GAS_TABLE=<file>` set, the table
-//! (ref_time, proof_size and storage deposit per message) is written there for
-//! `scripts/gas-table.sh` to put into `contracts/README.md`.
+//! Every successful call's gas, storage deposit and fee is collected; with
+//! `CARECHAIN_GAS_RECORDS=<file>` set, they are appended there as JSON lines, the
+//! records `carechain gas-report --records` reads (`scripts/gas-table.sh` makes the
+//! gas table of `contracts/README.md` from them, and `scripts/test.sh` checks them
+//! against `contracts/gas-snapshot.json`).
 
 use std::collections::BTreeMap;
+use std::io::Write;
 
 use carechain_runtime::{
     code_hash, contract_address, AccountId, Call, Chain, Event, Keypair, MemoryStore, Outcome,
@@ -36,9 +39,8 @@ struct World {
     chain: Chain<MemoryStore>,
     vm: WasmtimeVm,
     nonces: BTreeMap<AccountId, u64>,
-    /// Gas used and storage deposit (negative: a refund) of each message's first
-    /// success.
-    gas: BTreeMap<(String, String), (Weight, i128)>,
+    /// `carechain gas-report` records of every successful call.
+    gas: Vec<serde_json::Value>,
     time: u64,
 }
 
@@ -48,7 +50,7 @@ impl World {
             chain: dev_chain_endowing(&["Grace", "Mallory", "Rita", "Sentinel"]),
             vm: WasmtimeVm::new().expect("vm"),
             nonces: BTreeMap::new(),
-            gas: BTreeMap::new(),
+            gas: Vec::new(),
             time: 1_000,
         }
     }
@@ -89,13 +91,12 @@ impl World {
             },
         );
         assert_eq!(receipt.outcome, Outcome::Success, "instantiate {name}");
-        self.gas
-            .insert((name.to_string(), "new".to_string()), figures(&receipt));
+        self.gas.push(gas_record(name, "new", &receipt));
         address
     }
 
-    /// Calls `message` of contract `name` at `at`; returns the receipt. Records gas
-    /// the first time each message succeeds.
+    /// Calls `message` of contract `name` at `at`; returns the receipt. Records its
+    /// figures when it succeeds.
     fn call(
         &mut self,
         who: &Keypair,
@@ -115,9 +116,7 @@ impl World {
             },
         );
         if receipt.outcome == Outcome::Success {
-            self.gas
-                .entry((name.to_string(), message.to_string()))
-                .or_insert(figures(&receipt));
+            self.gas.push(gas_record(name, message, &receipt));
         }
         receipt
     }
@@ -1493,52 +1492,36 @@ struct ConsentRecord {
 }
 
 impl World {
-    /// Adds this run's figures to the gas table at `$CARECHAIN_GAS_TABLE`, if set
-    /// (each test adds its contracts' rows; the table is kept sorted).
+    /// Appends this run's records to `$CARECHAIN_GAS_RECORDS`, if set (tests run in
+    /// parallel threads, so under a lock; `gas-report` sorts, so order is free).
     fn write_gas_table(&self) {
-        let Ok(path) = std::env::var("CARECHAIN_GAS_TABLE") else {
+        let Ok(path) = std::env::var("CARECHAIN_GAS_RECORDS") else {
             return;
         };
-        let lock = GAS_TABLE_LOCK.lock().unwrap_or_else(|e| e.into_inner());
-        let mut rows: BTreeMap<(String, String), (Weight, i128)> = std::fs::read_to_string(&path)
-            .unwrap_or_default()
-            .lines()
-            .filter_map(parse_row)
-            .collect();
-        rows.extend(self.gas.iter().map(|(k, v)| (k.clone(), *v)));
-        write_table(&path, &rows);
+        let lock = GAS_RECORDS_LOCK.lock().unwrap_or_else(|e| e.into_inner());
+        let mut file = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(&path)
+            .unwrap_or_else(|e| panic!("{path}: {e}"));
+        for record in &self.gas {
+            writeln!(file, "{record}").unwrap_or_else(|e| panic!("{path}: {e}"));
+        }
         drop(lock);
     }
 }
 
-static GAS_TABLE_LOCK: std::sync::Mutex<()> = std::sync::Mutex::new(());
+static GAS_RECORDS_LOCK: std::sync::Mutex<()> = std::sync::Mutex::new(());
 
-/// A receipt's gas used and signed storage deposit.
-fn figures(receipt: &Receipt) -> (Weight, i128) {
-    (receipt.gas_used, receipt.storage_deposit.signed())
-}
-
-/// One row of the table back into its key and figures.
-fn parse_row(line: &str) -> Option<((String, String), (Weight, i128))> {
-    let cells: Vec<&str> = line.split('|').map(str::trim).collect();
-    let [_, contract, message, ref_time, proof, deposit, _] = cells.as_slice() else {
-        return None;
-    };
-    let key = (contract.to_string(), message.trim_matches('`').to_string());
-    let gas = Weight::new(ref_time.parse().ok()?, proof.parse().ok()?);
-    Some((key, (gas, deposit.parse().ok()?)))
-}
-
-/// Writes the gas table.
-fn write_table(path: &str, gas: &BTreeMap<(String, String), (Weight, i128)>) {
-    let mut table = String::from(
-        "| contract | message | ref_time | proof_size | storage deposit |\n|---|---|---:|---:|---:|\n",
-    );
-    for ((contract, message), (w, deposit)) in gas {
-        table.push_str(&format!(
-            "| {contract} | `{message}` | {} | {} | {deposit} |\n",
-            w.ref_time, w.proof_size
-        ));
-    }
-    std::fs::write(path, table).unwrap_or_else(|e| panic!("{path}: {e}"));
+/// A receipt as a `carechain gas-report` record: gas used, the signed storage
+/// deposit (negative: a refund) and the fee paid.
+fn gas_record(contract: &str, message: &str, receipt: &Receipt) -> serde_json::Value {
+    serde_json::json!({
+        "contract": contract,
+        "message": message,
+        "ref_time": receipt.gas_used.ref_time,
+        "proof_size": receipt.gas_used.proof_size,
+        "deposit": receipt.storage_deposit.signed(),
+        "fee": receipt.fee,
+    })
 }

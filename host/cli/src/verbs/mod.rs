@@ -9,6 +9,7 @@ mod bundle;
 mod contract;
 mod decode;
 mod epcis;
+mod gas_report;
 mod node_cmd;
 mod output;
 mod query;
@@ -64,6 +65,9 @@ pub enum Command {
     Block(query::BlockArgs),
     /// Print an account's balance and nonce.
     Account(query::AccountArgs),
+    /// Per message min / median / max of gas, storage deposit and fee, from a scenario
+    /// run on a fresh chain or from a test run's records; snapshot and `--check`.
+    GasReport(gas_report::GasReportArgs),
     /// GS1 EPCIS 2.0 documents in and out of the DSCSA contract.
     #[command(subcommand)]
     Epcis(epcis::EpcisCommand),
@@ -127,6 +131,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::VerifyProof(args) => query::verify_proof(&args, &out),
         Command::Block(args) => query::block(&args, &out),
         Command::Account(args) => query::account(&args, &out),
+        Command::GasReport(args) => gas_report::run(&args, &out),
         Command::Epcis(cmd) => epcis::run(cmd, &out),
         Command::Sentinel(cmd) => sentinel::run(cmd, &out),
     }

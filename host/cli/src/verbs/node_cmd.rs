@@ -31,6 +31,14 @@ pub struct NodeArgs {
     /// Seal a block as soon as transactions arrive (the default).
     #[arg(long)]
     pub instant: bool,
+    #[command(flatten)]
+    pub genesis: GenesisArgs,
+}
+
+/// How a new chain starts: the dev genesis, changed by these flags (shared by `node`
+/// and `gas-report`).
+#[derive(Debug, Clone, Args)]
+pub struct GenesisArgs {
     /// The existential deposit of a new chain (default 10^9; ink_sandbox: 1).
     #[arg(long)]
     pub existential_deposit: Option<u128>,
@@ -72,7 +80,7 @@ fn parse_endowment(text: &str) -> Result<(AccountId, u128), String> {
 }
 
 /// The genesis the flags ask for: the dev genesis, changed by them.
-fn genesis(args: &NodeArgs) -> Result<Genesis> {
+pub(super) fn genesis(args: &GenesisArgs) -> Result<Genesis> {
     let mut genesis = Genesis::dev().map_err(|e| anyhow!("{e}"))?;
     if args.sandbox_compatible {
         genesis.config = carechain_runtime::ChainConfig::sandbox_compatible();
@@ -131,7 +139,7 @@ pub(super) fn run(args: &NodeArgs) -> Result<()> {
         Some(ms) => Sealing::Interval(Duration::from_millis(ms)),
         None => Sealing::Instant,
     };
-    let genesis = genesis(args)?;
+    let genesis = genesis(&args.genesis)?;
     let node = Arc::new(Node::open_with(&base, sealing, &genesis).map_err(|e| anyhow!(e))?);
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
