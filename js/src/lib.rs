@@ -161,18 +161,19 @@ pub struct Keypair {
 #[wasm_bindgen]
 impl Keypair {
     /// From a secret URI: a dev URI (`//Alice`), a mnemonic with optional
-    /// derivation path, or a `0x` seed, derived exactly as Substrate does.
+    /// derivation path, or a `0x` seed, derived exactly as Substrate does; sr25519,
+    /// or the scheme it names first (`ecdsa://Alice`, `ed25519:...`).
     #[wasm_bindgen(js_name = fromUri)]
     pub fn from_uri(uri: &str) -> Result<Keypair, JsError> {
-        carechain_runtime::Keypair::from_uri(uri)
+        carechain_runtime::Keypair::from_suri(uri)
             .map(|inner| Keypair { inner })
             .map_err(|e| JsError::new(&format!("secret URI: {e}")))
     }
 
-    /// The public key, hex.
+    /// The public key, hex (33 bytes for ecdsa).
     #[wasm_bindgen(getter, js_name = publicKey)]
     pub fn public_key(&self) -> String {
-        hex(&self.inner.account_id().0)
+        hex(&self.inner.public_key())
     }
 
     /// The SS58 address.
@@ -183,7 +184,10 @@ impl Keypair {
 
     /// Signs `message` under the chain's signing context; the signature, hex.
     pub fn sign(&self, message: JsValue) -> Result<String, JsError> {
-        Ok(hex(&self.inner.sign(&bytes(&message, "message")?).0))
+        Ok(hex(self
+            .inner
+            .sign(&bytes(&message, "message")?)
+            .as_bytes()))
     }
 }
 
@@ -203,7 +207,7 @@ pub fn verify_signature(
     Ok(carechain_runtime::verify(
         &signer,
         &message,
-        &Signature(sig),
+        &Signature::Sr25519(sig),
     ))
 }
 

@@ -101,7 +101,9 @@ test('a transaction signed in JS is accepted by the node; one byte changed, it i
     call: { kind: 'transfer', dest: carechain.Keypair.fromUri('//Dave').address, value: 10n ** 12n },
   };
   const tx = carechain.buildTransaction(charlie, fields);
-  const tampered = flip(tx.transaction, (tx.transaction.length - 2) / 2 - 70);
+  // A byte of the transfer's value: 6 bytes before the signature (its scheme byte,
+  // then 64 bytes), so the SCALE still decodes and only the signature fails.
+  const tampered = flip(tx.transaction, (tx.transaction.length - 2) / 2 - 71);
   const rejected = await chain.rpc('carechain_submit', [tampered]);
   assert.equal(rejected.error?.code, 1001, JSON.stringify(rejected));
   assert.match(rejected.error.message, /signature/);

@@ -1,10 +1,11 @@
-//! Hashing and sr25519 signatures.
+//! Hashing and signatures.
 //!
-//! Signatures use schnorrkel under Substrate's signing context (`b"substrate"`), so any
-//! Substrate signer (subxt-signer, polkadot.js) can sign for Carechain; what keeps a
+//! A [`Signature`] is any of Substrate's `MultiSignature` schemes, verified as
+//! `sp-runtime` verifies them: sr25519 (schnorrkel under Substrate's signing context,
+//! `b"substrate"`), ed25519 and ecdsa, so any Substrate signer (subxt-signer,
+//! polkadot.js, a hardware wallet's ecdsa key) can sign for Carechain; what keeps a
 //! Carechain signature from meaning anything elsewhere is the payload's own domain tag
-//! (see [`crate::Transaction::signing_payload`]). Keys from dev URIs (`//Alice`) and
-//! mnemonics come from subxt-signer, which derives exactly as `sp-core` does.
+//! (see [`crate::Transaction::signing_payload`]). Keys are in [`crate::Keypair`].
 
 use blake2::digest::consts::{U16, U32};
 use blake2::{Blake2b, Digest};
@@ -41,132 +42,83 @@ pub fn blake2_128(data: &[u8]) -> [u8; 16] {
     Blake2b::<U16>::digest(data).into()
 }
 
-/// A 64-byte sr25519 signature.
+/// A signature of any of Substrate's schemes, encoded exactly as
+/// `sp_runtime::MultiSignature` (variant 0 ed25519, 1 sr25519, 2 ecdsa), so a
+/// Substrate signer's bytes are a Carechain signature.
 #[derive(Clone, Copy, PartialEq, Eq, Encode, Decode, MaxEncodedLen)]
-pub struct Signature(pub [u8; 64]);
+pub enum Signature {
+    /// An ed25519 signature; the signer's account is its public key.
+    #[codec(index = 0)]
+    Ed25519([u8; 64]),
+    /// An sr25519 signature under [`SIGNING_CONTEXT`]; the account is the public key.
+    #[codec(index = 1)]
+    Sr25519([u8; 64]),
+    /// A recoverable secp256k1 signature (`r ‖ s ‖ v`) of `blake2_256(message)`; the
+    /// account is `blake2_256` of the recovered compressed public key.
+    #[codec(index = 2)]
+    Ecdsa([u8; 65]),
+}
+
+impl Signature {
+    /// The signature's bytes, without the scheme.
+    pub fn as_bytes(&self) -> &[u8] {
+        match self {
+            Signature::Ed25519(b) | Signature::Sr25519(b) => b,
+            Signature::Ecdsa(b) => b,
+        }
+    }
+}
 
 impl core::fmt::Debug for Signature {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-        write!(f, "0x{}", hex::encode(self.0))
+        let scheme = match self {
+            Signature::Ed25519(_) => "ed25519",
+            Signature::Sr25519(_) => "sr25519",
+            Signature::Ecdsa(_) => "ecdsa",
+        };
+        write!(f, "{scheme}:0x{}", hex::encode(self.as_bytes()))
     }
 }
 
-/// An sr25519 key pair. The secret never leaves this value.
-#[derive(Clone)]
-pub struct Keypair(subxt_signer::sr25519::Keypair);
-
-impl Keypair {
-    /// Derives a key pair from a secret URI: `//Alice`, `<mnemonic>//hard/soft///password`
-    /// or a `0x` seed, exactly as Substrate's `Pair::from_string` does.
-    ///
-    /// # Errors
-    /// [`KeyError`] when the URI, mnemonic or seed is malformed.
-    pub fn from_uri(uri: &str) -> Result<Self, KeyError> {
-        let parsed = parse_secret_uri(uri)?;
-        keypair_from(&parsed).map(Keypair)
-    }
-
-    /// The public key, which is also the account id.
-    pub fn account_id(&self) -> AccountId {
-        AccountId(self.0.public_key().0)
-    }
-
-    /// Signs `message` under [`SIGNING_CONTEXT`].
-    pub fn sign(&self, message: &[u8]) -> Signature {
-        Signature(self.0.sign(message).0)
-    }
-}
-
-impl core::fmt::Debug for Keypair {
-    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-        write!(f, "Keypair({})", self.account_id())
-    }
-}
-
-/// The key of a parsed secret URI, as subxt-signer (and `sp_core`) derive it.
-#[cfg(not(target_arch = "wasm32"))]
-fn keypair_from(uri: &subxt_signer::SecretUri) -> Result<subxt_signer::sr25519::Keypair, KeyError> {
-    subxt_signer::sr25519::Keypair::from_uri(uri).map_err(|e| KeyError(e.to_string()))
-}
-
-/// The same derivation for the browser package, without Unicode normalization: its
-/// tables would be a third of the package, and a mnemonic of English BIP-39 words is
-/// ASCII, which NFKD leaves as it is. A non-ASCII phrase is refused here instead.
-#[cfg(target_arch = "wasm32")]
-fn keypair_from(uri: &subxt_signer::SecretUri) -> Result<subxt_signer::sr25519::Keypair, KeyError> {
-    use subxt_signer::sr25519::Keypair as Sr25519;
-    use subxt_signer::ExposeSecret;
-    let phrase = uri.phrase.expose_secret();
-    let root = if let Some(hex_seed) = phrase.strip_prefix("0x") {
-        let seed: [u8; 32] = hex::decode(hex_seed)
-            .ok()
-            .and_then(|b| b.try_into().ok())
-            .ok_or_else(|| KeyError("a 0x seed must be 32 bytes of hex".into()))?;
-        Sr25519::from_secret_key(seed)
-    } else if phrase.is_ascii() {
-        let mnemonic = subxt_signer::bip39::Mnemonic::parse_normalized(phrase)
-            .map_err(|e| KeyError(e.to_string()))?;
-        Sr25519::from_phrase(&mnemonic, uri.password.as_ref().map(|p| p.expose_secret()))
-    } else {
-        return Err(KeyError(
-            "the browser build takes mnemonics of English (ASCII) words only".into(),
-        ));
-    }
-    .map_err(|e| KeyError(e.to_string()))?;
-    Ok(root.derive(uri.junctions.iter().copied()))
-}
-
-/// Splits a secret URI as `sp_core`'s `SECRET_PHRASE_REGEX` does
-/// (`phrase` `(//hard | /soft)*` `///password`), without the regex: subxt-signer's
-/// parser is a regex, and the regex engine with its Unicode tables would be most of
-/// the browser package's size. The unit tests check both parsers agree.
-fn parse_secret_uri(uri: &str) -> Result<subxt_signer::SecretUri, KeyError> {
-    let invalid = || KeyError("Invalid secret phrase format".into());
-    let (body, password) = match uri.find("///") {
-        Some(at) => (&uri[..at], Some(&uri[at + 3..])),
-        None => (uri, None),
-    };
-    let (phrase, mut path) = body.split_at(body.find('/').unwrap_or(body.len()));
-    let word = |c: char| c.is_alphanumeric() || c == '_' || c == ' ';
-    if !phrase.chars().all(word) {
-        return Err(invalid());
-    }
-    let mut junctions = Vec::new();
-    while let Some(rest) = path.strip_prefix('/') {
-        // `rest` starts with the junction: `/name` (hard) or `name` (soft).
-        let skip = usize::from(rest.starts_with('/'));
-        let end = rest[skip..].find('/').map_or(rest.len(), |i| i + skip);
-        if end == skip {
-            return Err(invalid());
-        }
-        junctions.push(subxt_signer::DeriveJunction::from(&rest[..end]));
-        path = &rest[end..];
-    }
-    Ok(subxt_signer::SecretUri {
-        phrase: subxt_signer::SecretString::from(if phrase.is_empty() {
-            subxt_signer::DEV_PHRASE.to_string()
-        } else {
-            phrase.to_string()
-        }),
-        password: password.map(|p| subxt_signer::SecretString::from(p.to_string())),
-        junctions,
-    })
-}
-
-/// A secret URI, mnemonic or seed that could not be turned into a key.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("invalid secret URI: {0}")]
-pub struct KeyError(String);
-
-/// Checks one signature. Malformed keys or signatures are simply invalid.
+/// Checks one signature as `MultiSignature::verify` does. Malformed keys or signatures
+/// are simply invalid.
 pub fn verify(signer: &AccountId, message: &[u8], signature: &Signature) -> bool {
-    let Ok(public) = schnorrkel::PublicKey::from_bytes(&signer.0) else {
-        return false;
-    };
-    let Ok(sig) = schnorrkel::Signature::from_bytes(&signature.0) else {
-        return false;
-    };
-    public.verify_simple(SIGNING_CONTEXT, message, &sig).is_ok()
+    match signature {
+        Signature::Sr25519(sig) => {
+            let Ok(public) = schnorrkel::PublicKey::from_bytes(&signer.0) else {
+                return false;
+            };
+            let Ok(sig) = schnorrkel::Signature::from_bytes(sig) else {
+                return false;
+            };
+            public.verify_simple(SIGNING_CONTEXT, message, &sig).is_ok()
+        }
+        // ed25519-zebra, as sp-core verifies (ZIP-215 rules).
+        Signature::Ed25519(sig) => {
+            ed25519_zebra::VerificationKey::try_from(signer.0).is_ok_and(|key| {
+                key.verify(&ed25519_zebra::Signature::from(*sig), message)
+                    .is_ok()
+            })
+        }
+        Signature::Ecdsa(sig) => ecdsa_recover(sig, &blake2_256(message))
+            .is_some_and(|public| blake2_256(&public) == signer.0),
+    }
+}
+
+/// The compressed public key that made `sig` over `digest`, as sp-io's
+/// `secp256k1_ecdsa_recover_compressed`: `v` of 27/28 is read as 0/1, and a high-S
+/// signature is accepted (libsecp256k1 recovers it; k256 wants it normalized first).
+fn ecdsa_recover(sig: &[u8; 65], digest: &[u8; 32]) -> Option<[u8; 33]> {
+    use k256::ecdsa::{RecoveryId, Signature as EcdsaSignature, VerifyingKey};
+    let v = if sig[64] > 26 { sig[64] - 27 } else { sig[64] };
+    let mut id = RecoveryId::from_byte(v)?;
+    let mut parsed = EcdsaSignature::from_slice(&sig[..64]).ok()?;
+    if let Some(low) = parsed.normalize_s() {
+        parsed = low;
+        id = RecoveryId::new(!id.is_y_odd(), id.is_x_reduced());
+    }
+    let key = VerifyingKey::recover_from_prehash(digest, &parsed, id).ok()?;
+    key.to_encoded_point(true).as_bytes().try_into().ok()
 }
 
 /// One item of a signature batch.
@@ -203,33 +155,44 @@ pub fn verify_batch(items: &[SignedMessage<'_>]) -> Result<(), BadSignatures> {
 #[error("invalid signatures at batch positions {0:?}")]
 pub struct BadSignatures(pub Vec<usize>);
 
+/// The bad indices of a chunk: its sr25519 signatures in one schnorrkel batch (one
+/// by one only if the batch fails), the other schemes one by one.
 fn verify_chunk(items: &[SignedMessage<'_>]) -> Vec<usize> {
-    if batch_ok(items) {
-        return Vec::new();
-    }
+    let is_sr25519 = |item: &SignedMessage<'_>| matches!(item.signature, Signature::Sr25519(_));
+    let batch_passed = batch_ok(items.iter().filter(|item| is_sr25519(item)));
     items
         .iter()
         .enumerate()
+        .filter(|(_, item)| !(batch_passed && is_sr25519(item)))
         .filter(|(_, item)| !verify(item.signer, item.message, item.signature))
         .map(|(i, _)| i)
         .collect()
 }
 
-fn batch_ok(items: &[SignedMessage<'_>]) -> bool {
-    let mut publics = Vec::with_capacity(items.len());
-    let mut sigs = Vec::with_capacity(items.len());
+/// Whether every sr25519 signature of `items` is valid, checked as one batch.
+fn batch_ok<'a, 'b: 'a>(items: impl Iterator<Item = &'a SignedMessage<'b>>) -> bool {
+    let mut publics = Vec::new();
+    let mut sigs = Vec::new();
+    let mut messages = Vec::new();
     for item in items {
+        let Signature::Sr25519(bytes) = item.signature else {
+            return false;
+        };
         let (Ok(public), Ok(sig)) = (
             schnorrkel::PublicKey::from_bytes(&item.signer.0),
-            schnorrkel::Signature::from_bytes(&item.signature.0),
+            schnorrkel::Signature::from_bytes(bytes),
         ) else {
             return false;
         };
         publics.push(public);
         sigs.push(sig);
+        messages.push(item.message);
+    }
+    if sigs.is_empty() {
+        return true;
     }
     let context = schnorrkel::signing_context(SIGNING_CONTEXT);
-    let transcripts = items.iter().map(|item| context.bytes(item.message));
+    let transcripts = messages.iter().map(|m| context.bytes(m));
     schnorrkel::verify_batch(transcripts, &sigs, &publics, false).is_ok()
 }
 
@@ -271,61 +234,7 @@ fn parallel_chunks(
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn secret_uris_split_as_substrate_splits_them() {
-        use subxt_signer::ExposeSecret;
-        for uri in [
-            "//Alice",
-            "//Alice///pw",
-            "//Alice//stash",
-            "/soft//hard/3//4",
-            "bottom drive obey lake curtain smoke basket hold race lonely fit walk//x",
-            "0xe5be9a5092b81bca64be81d212e7f2f9eba183bb7a90954f7b76361f6edb5c0a//Alice",
-            "//Alice//bad path///",
-            "phrase with_underscore/soft///pass/with/slashes",
-            "",
-            "///only a password",
-            "//",
-            "bad-char//Alice",
-            "//a//",
-            "//a////b",
-        ] {
-            let ours = parse_secret_uri(uri);
-            let theirs: Result<subxt_signer::SecretUri, _> = uri.parse();
-            match (ours, theirs) {
-                (Ok(a), Ok(b)) => {
-                    assert_eq!(a.phrase.expose_secret(), b.phrase.expose_secret(), "{uri}");
-                    assert_eq!(
-                        a.password.as_ref().map(|p| p.expose_secret().to_string()),
-                        b.password.as_ref().map(|p| p.expose_secret().to_string()),
-                        "{uri}"
-                    );
-                    assert_eq!(a.junctions, b.junctions, "{uri}");
-                }
-                (Err(_), Err(_)) => {}
-                (a, b) => panic!(
-                    "{uri}: ours {:?}, subxt-signer's {:?}",
-                    a.is_ok(),
-                    b.is_ok()
-                ),
-            }
-        }
-    }
-
-    #[test]
-    fn alice_derives_as_substrate() {
-        let alice = Keypair::from_uri("//Alice").expect("dev uri");
-        assert_eq!(
-            alice.account_id().to_ss58(),
-            "5GrwvaEF5zXb26Fz9rcQpDWS57CtERHpNehXCPcNoHGKutQY"
-        );
-        let bob = Keypair::from_uri("//Bob").expect("dev uri");
-        assert_eq!(
-            bob.account_id().to_ss58(),
-            "5FHneW46xGXgs5mUiveU4sbTyGBzmstUspZC92UhjJM694ty"
-        );
-    }
+    use crate::keys::Keypair;
 
     #[test]
     fn sign_and_verify() {
@@ -334,12 +243,11 @@ mod tests {
         assert!(verify(&alice.account_id(), b"hello", &sig));
         assert!(!verify(&alice.account_id(), b"hellp", &sig));
         assert!(!verify(&AccountId([0; 32]), b"hello", &sig));
-        assert!(!verify(&alice.account_id(), b"hello", &Signature([0; 64])));
-    }
-
-    #[test]
-    fn bad_uri_is_an_error() {
-        assert!(Keypair::from_uri("not a mnemonic//x").is_err());
+        assert!(!verify(
+            &alice.account_id(),
+            b"hello",
+            &Signature::Sr25519([0; 64])
+        ));
     }
 
     #[test]

@@ -1,7 +1,7 @@
 //! [`RuntimeError`]: every error the runtime can return, for callers that handle them alike.
 
 use crate::chain::ChainError;
-use crate::crypto::KeyError;
+use crate::keys::KeyError;
 use crate::primitives::{ParseHexError, Ss58Error};
 use crate::state::StateError;
 use crate::store::StoreError;

@@ -196,7 +196,7 @@ pub(crate) fn expected_fee(
             storage_deposit_limit,
             call,
         },
-        signature: crate::crypto::Signature([0; 64]),
+        signature: crate::crypto::Signature::Sr25519([0; 64]),
     };
     config.fee(weight, tx.encoded_size())
 }

@@ -4,7 +4,7 @@ use parity_scale_codec::Encode;
 
 use crate::account::AccountInfo;
 use crate::block::{Block, Header};
-use crate::crypto::{KeyError, Keypair};
+use crate::keys::{KeyError, Keypair};
 use crate::primitives::{AccountId, Balance, Hash, Timestamp};
 use crate::schedule::ChainConfig;
 use crate::state::{account_key, config_key};

@@ -40,6 +40,7 @@ pub mod exec;
 mod executive;
 mod gas;
 mod genesis;
+mod keys;
 mod overlay;
 mod primitives;
 mod receipt;
@@ -55,8 +56,8 @@ pub use block::{extrinsics_root, receipts_root, verify_header_chain, Block, Head
 pub use chain::{Chain, ChainError, DryRun, Produced, Proposal, Rejected};
 pub use contract::{code_hash, contract_address, trie_id};
 pub use crypto::{
-    blake2_128, blake2_256, sha256, verify, verify_batch, BadSignatures, KeyError, Keypair,
-    Signature, SignedMessage, SIGNING_CONTEXT,
+    blake2_128, blake2_256, sha256, verify, verify_batch, BadSignatures, Signature, SignedMessage,
+    SIGNING_CONTEXT,
 };
 pub use deposit::{base_deposit, code_deposit, DepositError, DepositMeter, Diff, StorageDeposit};
 pub use dispatch_error::{ContractError, DispatchError, RejectKind};
@@ -67,6 +68,7 @@ pub use executive::{
 };
 pub use gas::{Charged, GasMeter, OutOfGas, Weight};
 pub use genesis::{Genesis, DEV_ACCOUNTS};
+pub use keys::{KeyError, Keypair, Scheme};
 pub use overlay::{NoCheckpoint, Overlay, Pending};
 pub use primitives::{
     AccountId, Balance, BlockNumber, CodeHash, Hash, Nonce, ParseHexError, Ss58Error, Timestamp,

@@ -2,8 +2,9 @@
 
 use parity_scale_codec::{Decode, Encode};
 
-use crate::crypto::{sha256, verify, Keypair, Signature};
+use crate::crypto::{sha256, verify, Signature};
 use crate::gas::Weight;
+use crate::keys::Keypair;
 use crate::primitives::{AccountId, Balance, CodeHash, Hash, Nonce};
 
 /// Prefix of every signing payload, so a Carechain signature never verifies as a
@@ -91,7 +92,9 @@ impl Transaction {
     }
 }
 
-/// A transaction with the signer's sr25519 signature over its signing payload.
+/// A transaction with the signer's signature over its signing payload, in any of
+/// `MultiSignature`'s schemes (the signer's account must be the key's, as
+/// `MultiSigner::into_account` maps it).
 #[derive(Debug, Clone, PartialEq, Eq, Encode, Decode)]
 pub struct SignedTransaction {
     /// The transaction.

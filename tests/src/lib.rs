@@ -167,6 +167,8 @@ pub enum Op {
     Trap,
     /// Stop and return this data.
     Return(Vec<u8>),
+    /// Terminate the contract in favour of this account, and stop.
+    Terminate(AccountId),
 }
 
 /// The test VM: code is `Vec<Op>` SCALE-encoded; a contract's input picks nothing, it
@@ -243,6 +245,13 @@ impl Engine for ScriptVm {
                 Op::Return(data) => {
                     ret.data = data.clone();
                     break;
+                }
+                Op::Terminate(beneficiary) => {
+                    let mut ext = FrameExt::new(stack, state, &mut run.frame);
+                    return match ext.terminate(beneficiary) {
+                        Ok(()) => end(Ok(ret)),
+                        Err(_) => end(Err(DispatchError::Module(ContractError::ContractTrapped))),
+                    };
                 }
             }
         }

@@ -2,8 +2,9 @@
 //! revert, trap and out-of-gas, events only from successful calls.
 
 use carechain_runtime::{
-    code_hash, contract_storage_key, Call, Chain, ChainStore, ContractError, DispatchError, Hash,
-    MemoryStore, NoVm, Outcome, StateDb, StateExt, Weight, EMPTY_ROOT,
+    base_deposit, code_hash, contract_storage_key, Call, Chain, ChainStore, ContractError,
+    ContractInfo, DispatchError, Hash, MemoryStore, NoVm, Outcome, StateDb, StateExt, Weight,
+    EMPTY_ROOT,
 };
 use carechain_tests::{dev, dev_chain, signed, trie_id_of, Op, ScriptVm, GAS};
 
@@ -192,4 +193,53 @@ fn without_a_vm_contract_calls_fail_but_transfers_work() {
     );
     assert_eq!(produced.receipts[1].outcome, Outcome::Success);
     assert_ne!(chain.head().state_root, EMPTY_ROOT);
+}
+
+/// A constructor that writes storage and then terminates fails with the pallet's
+/// `TerminatedInConstructor` even when its writes alone would exceed the deposit
+/// limit: the termination's refund is booked before the limit is checked, as
+/// pallet-contracts' `terminate` books it.
+#[test]
+fn a_terminating_constructor_is_refused_as_such_under_a_tight_deposit_limit() {
+    let mut chain = dev_chain();
+    let (alice, bob) = (dev("Alice"), dev("Bob"));
+    let g = chain.genesis_hash();
+    let code = ScriptVm::code(&[
+        Op::Set(b"k".to_vec(), vec![7; 200]),
+        Op::Terminate(bob.account_id()),
+    ]);
+    let hash = code_hash(&code);
+    let config = chain.config().clone();
+    let base = base_deposit(
+        &ContractInfo::new(hash, alice.account_id(), Hash::default()),
+        &config,
+    );
+    let writes = config.deposit_per_byte * 200 + config.deposit_per_item;
+    let mut instantiate = signed(
+        &alice,
+        g,
+        1,
+        GAS,
+        Call::Instantiate {
+            code_hash: hash,
+            value: 0,
+            data: vec![],
+            salt: vec![],
+        },
+    )
+    .transaction;
+    // Room for the base deposit, not for the writes.
+    instantiate.storage_deposit_limit = Some(base + writes / 2);
+    let txs = vec![
+        signed(&alice, g, 0, GAS, Call::UploadCode { code }),
+        instantiate.sign(&alice),
+    ];
+    let produced = chain.produce_block(txs, 1, &ScriptVm).expect("block");
+    assert!(produced.rejected.is_empty(), "{:?}", produced.rejected);
+    assert_eq!(
+        produced.receipts[1].outcome,
+        Outcome::Failed(DispatchError::Module(
+            ContractError::TerminatedInConstructor
+        ))
+    );
 }

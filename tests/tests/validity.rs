@@ -24,7 +24,7 @@ fn each_invalid_transaction_is_rejected_with_its_own_error_and_changes_nothing()
         .expect("block 1");
 
     let mut bad_sig = signed(&alice, g, 1, GAS, transfer("Bob", 1));
-    bad_sig.signature = Signature([7; 64]);
+    bad_sig.signature = Signature::Sr25519([7; 64]);
     let mut tampered = signed(&alice, g, 1, GAS, transfer("Bob", 1));
     tampered.transaction.call = transfer("Bob", 1_000_000_000_000);
     let cases = [
@@ -217,7 +217,9 @@ fn blocks_import_on_a_second_node_and_tampering_is_caught() {
     ));
 
     let mut bad_tx = produced.block.clone();
-    bad_tx.extrinsics[3].signature.0[10] ^= 1;
+    if let Signature::Sr25519(bytes) = &mut bad_tx.extrinsics[3].signature {
+        bytes[10] ^= 1;
+    }
     assert!(matches!(
         b.import_block(bad_tx, &NoVm),
         Err(ChainError::InvalidTransaction {

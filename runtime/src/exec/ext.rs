@@ -123,6 +123,14 @@ impl<'a> FrameExt<'a> {
         let top = self.stack.top_mut().ok_or(ContractError::ContractTrapped)?;
         top.gas = meter;
         top.deposits = deposits;
+        if top.pending_info.is_none() {
+            // A delegate call, or a reentrant frame, may have changed this contract's
+            // code (`set_code_hash`); pallet-contracts' `own_code_hash` reads the record
+            // as it is now, so the frame follows it.
+            if let Ok(Some(info)) = self.state.contract_info(&self.frame.address) {
+                self.frame.code_hash = info.code_hash;
+            }
+        }
         Ok(out)
     }
 
@@ -339,7 +347,11 @@ impl<'a> FrameExt<'a> {
         let address = self.frame.address;
         let top = self.stack.top_mut().ok_or(ContractError::ContractTrapped)?;
         top.terminated = true;
-        if top.pending_info.is_some() {
+        if let Some(info) = &top.pending_info {
+            // A constructor that terminates fails with `TerminatedInConstructor`; its
+            // deposit is booked as the pallet books it, so the first frame's limit
+            // check before that sees the refund and cannot fail first.
+            top.deposits.terminate(info, *beneficiary, ed);
             return Ok(());
         }
         let info = self

@@ -147,7 +147,9 @@ fn probe_behaves_as_on_pallet_contracts() {
     s.call("hashes empty", a, 0, msg("hashes", Vec::<u8>::new()));
     s.call("hashes", a, 0, msg("hashes", b"carechain".to_vec()));
     let alice = dev("Alice");
-    let signature = alice.sign(b"consent").0;
+    let carechain_runtime::Signature::Sr25519(signature) = alice.sign(b"consent") else {
+        unreachable!("a dev key signs sr25519")
+    };
     s.call(
         "sr25519 valid",
         a,
@@ -558,6 +560,51 @@ fn probe_behaves_as_on_pallet_contracts() {
     s.sign_as("Alice");
     s.remove_code("remove unused code", spare_hash);
     s.remove_code("remove removed code", spare_hash);
+
+    // A delegate call that changes the caller's code: the caller's `own_code_hash`
+    // (and so its own-code checks) must follow the record, as on the pallet.
+    let upgrader = wat::parse_str(
+        r#"(module (import "seal0" "input" (func $input (param i32 i32)))
+            (import "seal0" "set_code_hash" (func $set (param i32) (result i32)))
+            (import "env" "memory" (memory 1 1))
+            (func (export "deploy"))
+            (func (export "call")
+              (i32.store (i32.const 100) (i32.const 32))
+              (call $input (i32.const 0) (i32.const 100))
+              (drop (call $set (i32.const 0)))))"#,
+    )
+    .expect("wat");
+    let asker = wat::parse_str(
+        r#"(module (import "seal0" "input" (func $input (param i32 i32)))
+            (import "seal0" "seal_return" (func $return (param i32 i32 i32)))
+            (import "seal0" "delegate_call" (func $delegate (param i32 i32 i32 i32 i32 i32) (result i32)))
+            (import "seal0" "own_code_hash" (func $own (param i32 i32)))
+            (import "env" "memory" (memory 1 1))
+            (func (export "deploy"))
+            ;; input: the code to delegate to, then the code it sets; returns the
+            ;; delegate call's return code and own_code_hash after it.
+            (func (export "call")
+              (i32.store (i32.const 100) (i32.const 64))
+              (call $input (i32.const 0) (i32.const 100))
+              (i32.store (i32.const 196)
+                (call $delegate (i32.const 0) (i32.const 0) (i32.const 32) (i32.const 32)
+                  (i32.const -1) (i32.const 0)))
+              (i32.store (i32.const 104) (i32.const 32))
+              (call $own (i32.const 200) (i32.const 104))
+              (call $return (i32.const 0) (i32.const 196) (i32.const 36))))"#,
+    )
+    .expect("wat");
+    let upgrader_hash = s.upload(&upgrader);
+    let asker_hash = s.upload(&asker);
+    if let Some(asking) = s.instantiate("raw asker", asker_hash, 0, Vec::new(), b"q") {
+        let input = [upgrader_hash.as_slice(), probe_hash.as_slice()].concat();
+        s.call(
+            "own code hash after a delegated set_code_hash",
+            asking,
+            0,
+            input,
+        );
+    }
 
     // Final contract storage and balances.
     for (name, contract) in [("A", a), ("B", b), ("C", c)] {

@@ -24,7 +24,8 @@ use carechain_runtime::ContractError;
 /// How a transaction is signed and sent.
 #[derive(Debug, Clone, Args)]
 pub(super) struct Signing {
-    /// Secret URI of the signer (`//Alice`, a mnemonic, a `0x` seed).
+    /// Secret URI of the signer (`//Alice`, a mnemonic, a `0x` seed); prefix
+    /// `ecdsa:` or `ed25519:` for those schemes (`ecdsa://Alice`), sr25519 otherwise.
     #[arg(long, env = "CARECHAIN_SURI", default_value = "//Alice")]
     pub(super) suri: String,
     /// Submit a signed transaction instead of a dry run.
@@ -126,9 +127,10 @@ struct Report {
     events: Vec<DecodedEvent>,
 }
 
-/// A dev URI, mnemonic or seed as a key pair.
+/// A dev URI, mnemonic or seed as a key pair; `ecdsa:` or `ed25519:` first picks
+/// that scheme (default sr25519).
 pub(super) fn keypair(suri: &str) -> Result<Keypair> {
-    Keypair::from_uri(suri).map_err(|e| anyhow!("--suri {suri}: {e}"))
+    Keypair::from_suri(suri).map_err(|e| anyhow!("--suri {suri}: {e}"))
 }
 
 /// Signs `calls` from `key` with the next nonce(s), each with its gas limit and

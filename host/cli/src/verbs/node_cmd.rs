@@ -42,8 +42,8 @@ pub struct GenesisArgs {
     /// The existential deposit of a new chain (default 10^9; ink_sandbox: 1).
     #[arg(long)]
     pub existential_deposit: Option<u128>,
-    /// Endow an account at genesis, `ACCOUNT=AMOUNT` (a dev URI such as `//Alice`, SS58
-    /// or 0x hex), besides the dev accounts; repeatable.
+    /// Endow an account at genesis, `ACCOUNT=AMOUNT` (a dev URI such as `//Alice` or
+    /// `ecdsa://Alice`, SS58 or 0x hex), besides the dev accounts; repeatable.
     #[arg(long = "endow", value_parser = parse_endowment)]
     pub endowments: Vec<(AccountId, u128)>,
     /// ink_sandbox's `DefaultSandbox` genesis, so balances and deposits compare
@@ -69,8 +69,8 @@ fn parse_endowment(text: &str) -> Result<(AccountId, u128), String> {
         .parse()
         .map_err(|e| format!("`{amount}`: not an amount: {e}"))?;
     let who = who.trim();
-    let account = if who.starts_with("//") {
-        Keypair::from_uri(who)
+    let account = if who.starts_with("//") || who.contains(":/") {
+        Keypair::from_suri(who)
             .map_err(|e| format!("`{who}`: {e}"))?
             .account_id()
     } else {

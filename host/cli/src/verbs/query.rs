@@ -91,7 +91,8 @@ pub struct BlockArgs {
 /// `account` arguments.
 #[derive(Debug, Args)]
 pub struct AccountArgs {
-    /// An SS58 address, 0x public key, or secret URI such as `//Alice`.
+    /// An SS58 address, 0x account id, or secret URI such as `//Alice` (`ecdsa://Alice`
+    /// for an ecdsa account).
     pub who: String,
     #[command(flatten)]
     conn: Connection,
@@ -309,7 +310,7 @@ pub(super) fn block(args: &BlockArgs, out: &Out) -> Result<()> {
 pub(super) fn account(args: &AccountArgs, out: &Out) -> Result<()> {
     let who = match Address::parse(&args.who) {
         Ok(a) => a,
-        Err(as_address) => Keypair::from_uri(&args.who)
+        Err(as_address) => Keypair::from_suri(&args.who)
             .map(|k| Address(k.account_id()))
             .map_err(|e| anyhow!("{as_address}; as a secret URI: {e}"))?,
     };

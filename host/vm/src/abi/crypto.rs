@@ -122,7 +122,7 @@ pub(crate) fn define(linker: &mut Linker<HostState>) -> wasmtime::Result<()> {
         "sr25519_verify",
         |mut c: Ctx<'_>, sig: u32, key: u32, len: u32, msg: u32| {
             charge(&mut c, RuntimeCosts::Sr25519Verify(len))?;
-            let signature = Signature(read_into::<64>(&mut c, sig)?);
+            let signature = Signature::Sr25519(read_into::<64>(&mut c, sig)?);
             let public = AccountId(read_into::<32>(&mut c, key)?);
             let message = read(&mut c, msg, len)?;
             Ok(
