@@ -281,6 +281,10 @@ fn parse_secret_uri(uri: &str) -> Result<subxt_signer::SecretUri, KeyError> {
         Some(at) => (&uri[..at], Some(&uri[at + 3..])),
         None => (uri, None),
     };
+    // sp-core reads the password up to a newline and refuses what follows.
+    if password.is_some_and(|p| p.contains('\n')) {
+        return Err(invalid());
+    }
     let (phrase, mut path) = body.split_at(body.find('/').unwrap_or(body.len()));
     let word = |c: char| c.is_alphanumeric() || c == '_' || c == ' ';
     if !phrase.chars().all(word) {
@@ -336,6 +340,7 @@ mod tests {
             "bad-char//Alice",
             "//a//",
             "//a////b",
+            "//Alice///pw\nx",
         ] {
             let ours = parse_secret_uri(uri);
             let theirs: Result<subxt_signer::SecretUri, _> = uri.parse();

@@ -123,13 +123,20 @@ impl<'a> FrameExt<'a> {
         let top = self.stack.top_mut().ok_or(ContractError::ContractTrapped)?;
         top.gas = meter;
         top.deposits = deposits;
-        if top.pending_info.is_none() {
-            // A delegate call, or a reentrant frame, may have changed this contract's
-            // code (`set_code_hash`); pallet-contracts' `own_code_hash` reads the record
-            // as it is now, so the frame follows it.
-            if let Ok(Some(info)) = self.state.contract_info(&self.frame.address) {
-                self.frame.code_hash = info.code_hash;
-            }
+        // A delegate call, or a reentrant frame, may have changed this contract's code
+        // (`set_code_hash`); pallet-contracts' `own_code_hash` reads the record as it is
+        // now (a constructor's, the one it is building), so the frame follows it.
+        let now = match &top.pending_info {
+            Some(info) => Some(info.code_hash),
+            None => self
+                .state
+                .contract_info(&self.frame.address)
+                .ok()
+                .flatten()
+                .map(|info| info.code_hash),
+        };
+        if let Some(hash) = now {
+            self.frame.code_hash = hash;
         }
         Ok(out)
     }

@@ -244,7 +244,13 @@ pub fn run_frame<E: Engine + ?Sized>(
     if keep {
         // Cannot fail: this frame opened the checkpoint.
         let _ = state.commit_checkpoint();
-        if let Err(e) = absorb_deposits(stack, state, deposits, entry, &target.frame.address) {
+        let absorbed = if target.delegated && entry.pending_info.is_some() {
+            absorb_into_constructor(stack, deposits, entry, &target.frame.address);
+            Ok(())
+        } else {
+            absorb_deposits(stack, state, deposits, entry, &target.frame.address)
+        };
+        if let Err(e) = absorbed {
             result = Err(FrameError {
                 error: e,
                 in_callee: false,
@@ -292,8 +298,10 @@ fn finish<C>(
             .map_err(refused)?;
     }
     let result = match (&mut entry.pending_info, target.delegated) {
-        (Some(_), _) if entry.terminated => Err(ContractError::TerminatedInConstructor.into()),
-        (Some(info), _) => {
+        // A delegate call only borrows a constructor's record; the constructor stores it.
+        (_, true) => Ok(None),
+        (Some(_), false) if entry.terminated => Err(ContractError::TerminatedInConstructor.into()),
+        (Some(info), false) => {
             let checked = entry.deposits.enforce_subcall_limit(Some(info), config);
             checked.map(|()| {
                 state.put_contract_info(&address, info);
@@ -304,7 +312,6 @@ fn finish<C>(
             .deposits
             .enforce_subcall_limit(stored.as_mut(), config)
             .map(|()| None),
-        (None, true) => Ok(None),
     };
     if let Some(info) = stored
         .as_ref()
@@ -337,6 +344,23 @@ fn absorb_deposits(
         state.put_contract_info(address, info);
     }
     Ok(())
+}
+
+/// A delegate call made by a constructor ran on a copy of the constructor's pending
+/// record (pallet-contracts clones the caller's cached `contract_info` into the
+/// delegated frame): its deposits go onto the constructor's meter and the record, with
+/// its moved counters and any new code hash or dependency, back to the constructor.
+fn absorb_into_constructor(
+    stack: &mut CallStack,
+    deposits: &mut DepositMeter,
+    mut entry: StackEntry,
+    address: &AccountId,
+) {
+    let mut info = entry.pending_info.take();
+    deposits.absorb(entry.deposits, address, info.as_mut(), &stack.config);
+    if let Some(caller) = stack.frames.last_mut() {
+        caller.pending_info = info;
+    }
 }
 
 fn rollback(stack: &mut CallStack, state: &mut dyn StateAccess, events_before: usize) {
@@ -435,6 +459,8 @@ fn resolve<E: Engine + ?Sized>(
         FrameKind::Delegate { code_hash, account } => {
             let code = load_code(engine, stack, state, meter, *code_hash)?;
             depth()?;
+            // From a constructor: the record it is building, as the pallet's clone.
+            let constructing = stack.frames.last().and_then(|c| c.pending_info.clone());
             Ok(Target {
                 code,
                 frame: Frame {
@@ -443,7 +469,7 @@ fn resolve<E: Engine + ?Sized>(
                     ..account.clone()
                 },
                 entry: Entry::Call,
-                pending_info: None,
+                pending_info: constructing,
                 nonce: None,
                 delegated: true,
             })
@@ -477,7 +503,7 @@ fn transfer_in<C>(
             Err(TransferError::State(e)) => return Err(unreadable(e)),
         }
     }
-    if let Some(info) = &target.pending_info {
+    if let (Some(info), Some(_)) = (&target.pending_info, target.nonce) {
         if !state
             .bump_refcount(&info.code_hash, true)
             .map_err(unreadable)?

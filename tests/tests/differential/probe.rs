@@ -606,6 +606,58 @@ fn probe_behaves_as_on_pallet_contracts() {
         );
     }
 
+    // A constructor that delegates: the delegated code works on the record being built
+    // (its storage write and its dependency lock count in the new contract's deposit).
+    let builder_part = wat::parse_str(
+        r#"(module (import "seal0" "input" (func $input (param i32 i32)))
+            (import "seal2" "set_storage" (func $set (param i32 i32 i32 i32) (result i32)))
+            (import "seal0" "lock_delegate_dependency" (func $lock (param i32)))
+            (import "env" "memory" (memory 1 1))
+            (data (i32.const 300) "written by the delegate, forty bytes....")
+            (func (export "deploy"))
+            (func (export "call")
+              (i32.store (i32.const 100) (i32.const 32))
+              (call $input (i32.const 0) (i32.const 100))
+              (call $lock (i32.const 0))
+              (drop (call $set (i32.const 200) (i32.const 4) (i32.const 300) (i32.const 40)))))"#,
+    )
+    .expect("wat");
+    let builder = wat::parse_str(
+        r#"(module (import "seal0" "input" (func $input (param i32 i32)))
+            (import "seal0" "delegate_call" (func $delegate (param i32 i32 i32 i32 i32 i32) (result i32)))
+            (import "seal1" "get_storage" (func $get (param i32 i32 i32 i32) (result i32)))
+            (import "seal0" "seal_return" (func $return (param i32 i32 i32)))
+            (import "env" "memory" (memory 1 1))
+            ;; input: the code to delegate to, then the code it locks.
+            (func (export "deploy")
+              (i32.store (i32.const 100) (i32.const 64))
+              (call $input (i32.const 0) (i32.const 100))
+              (drop (call $delegate (i32.const 0) (i32.const 0) (i32.const 32) (i32.const 32)
+                (i32.const -1) (i32.const 0))))
+            ;; returns get_storage's code and the value the delegate wrote.
+            (func (export "call")
+              (i32.store (i32.const 104) (i32.const 64))
+              (i32.store (i32.const 500)
+                (call $get (i32.const 200) (i32.const 4) (i32.const 504) (i32.const 104)))
+              (call $return (i32.const 0) (i32.const 500) (i32.const 44))))"#,
+    )
+    .expect("wat");
+    let part_hash = s.upload(&builder_part);
+    let builder_hash = s.upload(&builder);
+    let init = [part_hash.as_slice(), flipper_hash.as_slice()].concat();
+    if let Some(built) = s.instantiate("constructor delegating", builder_hash, 0, init, b"d") {
+        s.call(
+            "what the constructor's delegate wrote",
+            built,
+            0,
+            Vec::new(),
+        );
+    }
+    s.remove_code(
+        "remove code locked by a constructor's delegate",
+        flipper_hash,
+    );
+
     // Final contract storage and balances.
     for (name, contract) in [("A", a), ("B", b), ("C", c)] {
         for key in probe_keys() {

@@ -42,7 +42,7 @@ pub struct GasReportArgs {
     #[arg(long, requires = "snapshot")]
     pub check: bool,
     /// How far (percent of the snapshot's figure) a figure may move under `--check`.
-    #[arg(long, default_value_t = 0.0)]
+    #[arg(long, default_value_t = 0.0, requires = "check")]
     pub tolerance: f64,
     #[command(flatten)]
     pub genesis: GenesisArgs,
@@ -175,6 +175,14 @@ impl Report {
                 changes.push(format!("{}::{}: no longer called", k.0, k.1));
                 continue;
             };
+            if was.calls != now.calls {
+                // Figures over a different set of calls are not comparable, whatever
+                // the tolerance: the run measured something else.
+                changes.push(format!(
+                    "{}::{}: calls {} -> {}",
+                    k.0, k.1, was.calls, now.calls
+                ));
+            }
             let mut moved = |figure: &str, was: [i128; 3], now: [i128; 3]| {
                 for ((stat, w), n) in ["min", "median", "max"].iter().zip(was).zip(now) {
                     if beyond(w, n, tolerance) {
@@ -398,6 +406,14 @@ fn run_scenario(
             .with_context(|| format!("deploying `{}`", d.name))?;
     }
     for (i, s) in scenario.step.iter().enumerate() {
+        if s.repeat == 0 {
+            bail!(
+                "step {} (`{}::{}`): repeat must be at least 1",
+                i + 1,
+                s.contract,
+                s.message
+            );
+        }
         for _ in 0..s.repeat {
             run.step(s)
                 .with_context(|| format!("step {} (`{}::{}`)", i + 1, s.contract, s.message))?;
