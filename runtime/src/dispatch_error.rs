@@ -101,6 +101,8 @@ pub enum RejectKind {
     Engine = 4,
     /// An imported host function this node does not provide.
     Link = 5,
+    /// A data or element segment does not fit: the module cannot be instantiated.
+    Instantiation = 6,
 }
 
 impl RejectKind {
@@ -113,6 +115,7 @@ impl RejectKind {
             RejectKind::Instrument => "instrumentation failed",
             RejectKind::Engine => "the engine rejected the module",
             RejectKind::Link => "a host function this node does not provide",
+            RejectKind::Instantiation => "a data or element segment does not fit",
         }
     }
 }
@@ -279,6 +282,7 @@ mod tests {
             RejectKind::Instrument,
             RejectKind::Engine,
             RejectKind::Link,
+            RejectKind::Instantiation,
         ]
         .into_iter()
         .enumerate()

@@ -10,5 +10,6 @@
 
 mod chains;
 mod healthcare;
+mod modules;
 mod probe;
 mod suite;

@@ -87,6 +87,20 @@ impl Suite {
         ours.0
     }
 
+    /// Uploads code either chain may refuse: the same verdict (code hash, or the
+    /// error's name) and deposit on both; the hash when both accept it.
+    pub(crate) fn upload_verdict(&mut self, name: &str, code: &[u8]) -> Option<Account> {
+        let ours = self.carechain.upload(code);
+        let theirs = self.pallet.upload(code);
+        if ours != theirs {
+            self.mismatches.push(format!(
+                "upload {name}:\n    carechain: {ours:?}\n    pallet:    {theirs:?}"
+            ));
+        }
+        self.balances_after(&format!("upload {name}"), &[]);
+        ours.ok().map(|(hash, _)| hash)
+    }
+
     /// Free and held balances of the signer and `accounts` must be equal after a step.
     fn balances_after(&mut self, name: &str, accounts: &[Account]) {
         let signer = *self.pallet.origin.as_ref();

@@ -4,7 +4,7 @@
 //!
 //! Keys are the contract's own bytes (at most the schedule's key length) under its
 //! trie id (its instance's namespace); values are at most the schedule's payload length. Version 0
-//! functions take fixed 32-byte keys.
+//! functions take fixed 32-byte keys, kept apart from variable keys as on the pallet.
 
 use carechain_runtime::{ContractError, RuntimeCosts};
 use wasmtime::Linker;
@@ -15,15 +15,31 @@ use crate::engine::memory::{
     adjust, charge_upfront, read, supervisor, write_output, Ctx, SENTINEL,
 };
 
+/// How long the stored form of a version-0 fixed key is: longer than any variable key
+/// may be, so the two kinds never meet.
+const FIXED_KEY_STORED_LEN: usize = 256;
+
 /// Reads a key: `Some(len)` for a variable key, `None` for version 0's fixed 32 bytes
-/// (pallet-contracts' `decode_key`).
+/// (pallet-contracts' `decode_key`). The pallet keeps the kinds apart (`Key::Fix` is
+/// stored under `blake2_256(key)`, `Key::Var` under `blake2_128_concat(key)`), so the
+/// same 32 bytes through `seal0` and `seal1` are two entries; here a fixed key is
+/// stored zero-padded to [`FIXED_KEY_STORED_LEN`] bytes, a length no variable key can
+/// have, and variable keys stay as they are.
 fn key(c: &mut Ctx<'_>, ptr: u32, len: Option<u32>) -> wasmtime::Result<Vec<u8>> {
-    if let Some(len) = len {
-        if len > c.data().schedule.max_storage_key_len {
-            return Err(supervisor(ContractError::DecodingFailed));
+    match len {
+        Some(len) => {
+            if len > c.data().schedule.max_storage_key_len {
+                return Err(supervisor(ContractError::DecodingFailed));
+            }
+            read(c, ptr, len)
+        }
+        None => {
+            let fixed = read(c, ptr, 32)?;
+            let mut stored = vec![0u8; FIXED_KEY_STORED_LEN - fixed.len()];
+            stored.extend(fixed);
+            Ok(stored)
         }
     }
-    read(c, ptr, len.unwrap_or(32))
 }
 
 fn max_value_size(c: &Ctx<'_>) -> u32 {
@@ -213,4 +229,17 @@ pub(crate) fn define(linker: &mut Linker<HostState>) -> wasmtime::Result<()> {
         |mut c: Ctx<'_>, k: u32, kl: u32, o: u32, ol: u32| take(&mut c, k, kl, o, ol),
     )?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use carechain_runtime::ChainConfig;
+
+    #[test]
+    fn no_variable_key_is_as_long_as_a_stored_fixed_key() {
+        for config in [ChainConfig::default(), ChainConfig::sandbox_compatible()] {
+            let max = config.schedule.vm.max_storage_key_len;
+            assert!((max as usize) < super::FIXED_KEY_STORED_LEN, "{max}");
+        }
+    }
 }

@@ -217,8 +217,15 @@ fn run(
     let func = instance
         .get_func(&mut *store, entry)
         .ok_or_else(|| wasmtime::Error::msg(format!("no `{entry}` export")))?;
-    let mut results = vec![Val::I32(0); func.ty(&*store).results().len()];
-    func.call(&mut *store, &[], &mut results)
+    // pallet-contracts calls the entry with no result slots: an entry typed
+    // `() -> i32` passes upload there, and then wasmi refuses every call before its
+    // first instruction, as `CodeRejected`.
+    if func.ty(&*store).results().len() != 0 {
+        return Err(crate::engine::memory::supervisor(
+            ContractError::CodeRejected,
+        ));
+    }
+    func.call(&mut *store, &[], &mut [])
 }
 
 /// Maps how execution stopped to the frame's result, as pallet-contracts does.

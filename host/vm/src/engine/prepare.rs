@@ -3,11 +3,14 @@
 //! reason, and turn accepted code into what the engine runs.
 //!
 //! Checks, in pallet-contracts' order: size; WASM MVP plus sign-extension only (no
-//! floats, bulk memory, reference types, multi-value, SIMD, threads, tail calls); only
+//! floats, bulk-memory instructions, reference types, multi-value, SIMD, threads, tail
+//! calls; passive segments and the DataCount section pass, as in wasmi 0.31); only
 //! `deploy` and `call` exported, as `() -> ()` or `() -> i32`; only known `seal<n>`
 //! functions imported with their exact signatures (unstable ones only with the
 //! unstable interface on, deprecated ones never, chain extensions only if enabled);
-//! exactly one memory, imported as `env.memory`, with at most the schedule's pages.
+//! exactly one memory, imported as `env.memory`, with at most the schedule's pages;
+//! active data and element segments within the memory and tables (what the pallet's
+//! trial instantiation checks).
 //!
 //! The engine then runs a rewritten module: the memory import becomes a defined memory
 //! with the same limits, exported under [`MEMORY_EXPORT`] (an imported memory belongs
@@ -115,6 +118,9 @@ pub enum PrepareError {
     /// Rewriting or instrumenting failed (the module is outside what the tools handle).
     #[error("instrumentation failed: {0}")]
     Instrument(String),
+    /// Instantiating it would fail: a data or element segment out of bounds.
+    #[error("cannot be instantiated: {0}")]
+    Instantiation(String),
 }
 
 impl PrepareError {
@@ -133,6 +139,7 @@ impl PrepareError {
             PrepareError::Export(_) => rejected(RejectKind::Export, None),
             PrepareError::Import(_) => rejected(RejectKind::Import, None),
             PrepareError::Instrument(_) => rejected(RejectKind::Instrument, None),
+            PrepareError::Instantiation(_) => rejected(RejectKind::Instantiation, None),
         }
     }
 }
@@ -141,7 +148,170 @@ fn features() -> WasmFeatures {
     // MVP types (GC_TYPES gates even funcref in wasmparser) plus sign extension: what
     // pallet-contracts' wasmi config allows with floats off. No mutable-global
     // imports or exports either: pallet-contracts forbids global imports and exports.
-    WasmFeatures::GC_TYPES | WasmFeatures::SIGN_EXTENSION
+    // Bulk memory's *module* forms (passive segments, the DataCount section) pass
+    // wasmi 0.31's parser; only its instructions are refused ([`refuse_bulk_ops`]).
+    WasmFeatures::GC_TYPES | WasmFeatures::SIGN_EXTENSION | WasmFeatures::BULK_MEMORY
+}
+
+/// Refuses the bulk-memory instructions, which wasmi 0.31 rejects with bulk memory off
+/// even where the module's passive segments and DataCount section pass.
+fn refuse_bulk_ops(code: &[u8]) -> Result<(), PrepareError> {
+    for payload in Parser::new(0).parse_all(code) {
+        let Ok(Payload::CodeSectionEntry(body)) = payload else {
+            continue;
+        };
+        let Ok(mut ops) = body.get_operators_reader() else {
+            continue;
+        };
+        while !ops.eof() {
+            let Ok((op, offset)) = ops.read_with_offset() else {
+                break;
+            };
+            if matches!(
+                op,
+                Operator::MemoryInit { .. }
+                    | Operator::DataDrop { .. }
+                    | Operator::MemoryCopy { .. }
+                    | Operator::MemoryFill { .. }
+                    | Operator::TableInit { .. }
+                    | Operator::ElemDrop { .. }
+                    | Operator::TableCopy { .. }
+            ) {
+                return Err(PrepareError::Invalid {
+                    reason: "bulk memory operations are not enabled".into(),
+                    offset,
+                    instruction: Some(text_name(&op)),
+                });
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The module without what no accepted code can use: passive data segments are
+/// reachable only through the bulk-memory instructions refused above, so they and the
+/// DataCount section are dropped before the rewrite (parity-wasm, under the stack
+/// limiter, reads neither). The code hash stays the uploaded bytes'.
+fn without_inert_segments(code: &[u8]) -> Result<Vec<u8>, PrepareError> {
+    use wasm_encoder::{DataSection, RawSection};
+    let malformed = |e: wasmparser::BinaryReaderError| PrepareError::Invalid {
+        reason: e.message().to_string(),
+        offset: e.offset(),
+        instruction: None,
+    };
+    let mut inert = false;
+    let mut module = wasm_encoder::Module::new();
+    for payload in Parser::new(0).parse_all(code) {
+        let payload = payload.map_err(malformed)?;
+        match &payload {
+            Payload::DataCountSection { .. } => inert = true,
+            Payload::DataSection(reader) => {
+                let mut section = DataSection::new();
+                for data in reader.clone() {
+                    let data = data.map_err(malformed)?;
+                    match data.kind {
+                        wasmparser::DataKind::Active { .. } => {
+                            section.raw(&code[data.range.clone()]);
+                        }
+                        wasmparser::DataKind::Passive => inert = true,
+                    }
+                }
+                module.section(&section);
+            }
+            other => {
+                if let Some((id, range)) = other.as_section() {
+                    module.section(&RawSection {
+                        id,
+                        data: &code[range],
+                    });
+                }
+            }
+        }
+    }
+    Ok(if inert {
+        module.finish()
+    } else {
+        code.to_vec()
+    })
+}
+
+/// What instantiating the module would check first: every active data segment fits
+/// in the initial memory and every active element segment in its table, as the
+/// pallet's trial instantiation at upload checks ("New code rejected on wasmi
+/// instantiation"). Offsets are constants: MVP offsets can only name imported
+/// globals, and contracts import none.
+fn check_segments(code: &[u8], memory: MemoryLimits) -> Result<(), PrepareError> {
+    let memory_bytes = u64::from(memory.initial) * 65_536;
+    let mut tables: Vec<u64> = Vec::new();
+    let malformed = |e: wasmparser::BinaryReaderError| PrepareError::Invalid {
+        reason: e.message().to_string(),
+        offset: e.offset(),
+        instruction: None,
+    };
+    let offset_of = |expr: &wasmparser::ConstExpr<'_>| -> Option<u64> {
+        let mut ops = expr.get_operators_reader();
+        match ops.read().ok()? {
+            Operator::I32Const { value } => Some(u64::from(value as u32)),
+            _ => None,
+        }
+    };
+    let out_of_bounds = |what: &str| {
+        Err(PrepareError::Instantiation(format!(
+            "{what} does not fit: the module cannot be instantiated"
+        )))
+    };
+    for payload in Parser::new(0).parse_all(code) {
+        match payload.map_err(malformed)? {
+            Payload::TableSection(reader) => {
+                for table in reader {
+                    tables.push(table.map_err(malformed)?.ty.initial);
+                }
+            }
+            Payload::ElementSection(reader) => {
+                for element in reader {
+                    let element = element.map_err(malformed)?;
+                    let wasmparser::ElementKind::Active {
+                        table_index,
+                        offset_expr,
+                    } = &element.kind
+                    else {
+                        // wasmi 0.31 takes passive data segments but not passive or
+                        // declared element segments.
+                        return Err(PrepareError::Invalid {
+                            reason: "passive and declared element segments are not enabled".into(),
+                            offset: element.range.start,
+                            instruction: None,
+                        });
+                    };
+                    {
+                        let size = tables.get(table_index.unwrap_or(0) as usize).copied();
+                        let count = u64::from(match &element.items {
+                            wasmparser::ElementItems::Functions(r) => r.count(),
+                            wasmparser::ElementItems::Expressions(_, r) => r.count(),
+                        });
+                        match (offset_of(offset_expr), size) {
+                            (Some(at), Some(size)) if at + count <= size => {}
+                            _ => return out_of_bounds("an element segment"),
+                        }
+                    }
+                }
+            }
+            Payload::DataSection(reader) => {
+                for data in reader {
+                    let data = data.map_err(malformed)?;
+                    if let wasmparser::DataKind::Active { offset_expr, .. } = &data.kind {
+                        let len = data.data.len() as u64;
+                        match offset_of(offset_expr) {
+                            Some(at) if at + len <= memory_bytes => {}
+                            _ => return out_of_bounds("a data segment"),
+                        }
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    Ok(())
 }
 
 /// Checks `code` and returns what the engine should run.
@@ -156,7 +326,10 @@ pub fn prepare(code: &[u8], config: &PrepareConfig) -> Result<PreparedCode, Prep
         });
     }
     validate(code)?;
+    refuse_bulk_ops(code)?;
     let memory = scan(code, config)?;
+    check_segments(code, memory)?;
+    let code = &without_inert_segments(code)?;
     // Fuel first, on the contract's own instructions only, so that the count is wasmi's.
     let metered = if config.meter_fuel {
         super::fuel::inject(code).map_err(|e| PrepareError::Instrument(e.to_string()))?
@@ -472,6 +645,49 @@ mod tests {
             Ok(_) => panic!("accepted, but must be rejected: {body}"),
             Err(e) => e.to_string(),
         }
+    }
+
+    #[test]
+    fn bulk_memory_module_forms_pass_and_its_instructions_do_not() {
+        let passive = format!(r#"{MEMORY} {ENTRIES} (data "inert") (data (i32.const 0) "x")"#);
+        let prepared = check(&passive).expect("passive data passes, as on wasmi 0.31");
+        // What runs keeps the active segment only, and is valid without bulk memory.
+        validate_with(
+            &prepared.code,
+            WasmFeatures::GC_TYPES | WasmFeatures::MUTABLE_GLOBAL | WasmFeatures::SIGN_EXTENSION,
+        )
+        .expect("no DataCount or passive segment left");
+        let copy = rejected(&format!(
+            r#"{MEMORY} (func (export "deploy")) (func (export "call")
+              (memory.copy (i32.const 0) (i32.const 1) (i32.const 1)))"#
+        ));
+        assert!(
+            copy.contains("bulk memory") && copy.contains("memory.copy"),
+            "{copy}"
+        );
+        let elem = rejected(&format!(
+            r#"{MEMORY} {ENTRIES} (table 1 funcref) (func $f) (elem func $f)"#
+        ));
+        assert!(elem.contains("element segments"), "{elem}");
+    }
+
+    #[test]
+    fn segments_that_do_not_fit_are_refused_at_upload() {
+        let data = rejected(&format!(
+            r#"{MEMORY} {ENTRIES} (data (i32.const 65535) "ab")"#
+        ));
+        assert!(
+            data.starts_with("cannot be instantiated: a data segment"),
+            "{data}"
+        );
+        let elem = rejected(&format!(
+            r#"{MEMORY} {ENTRIES} (table 1 funcref) (func $f) (elem (i32.const 1) $f)"#
+        ));
+        assert!(elem.contains("an element segment"), "{elem}");
+        check(&format!(
+            r#"{MEMORY} {ENTRIES} (data (i32.const 65535) "a") (data (i32.const 65536) "")"#
+        ))
+        .expect("segments up to the end fit");
     }
 
     #[test]
