@@ -121,6 +121,30 @@ impl Carechain {
             .gas_required
     }
 
+    /// `data` to `dest` as a dry run, which has a debug buffer as every ink_sandbox
+    /// call has (a transaction has none): its result and gas consumed.
+    pub(crate) fn dry_call(
+        &self,
+        dest: Account,
+        data: &[u8],
+    ) -> (Result<(bool, Vec<u8>), String>, Weight) {
+        let origin = dev(self.signer).account_id();
+        let call = ContractCall::Call {
+            dest: carechain_runtime::AccountId(dest),
+            value: 0,
+            data,
+        };
+        let run = self
+            .chain
+            .dry_run(&origin, GAS, self.deposit_limit, call, &self.vm);
+        let result = run
+            .outcome
+            .result
+            .map(|r| (r.reverted, r.data))
+            .map_err(|e| carechain_error_name(&e));
+        (result, run.outcome.gas_consumed)
+    }
+
     fn step(receipt: carechain_runtime::Receipt, required: Weight) -> (Step, Gas) {
         let result = match &receipt.outcome {
             Outcome::Success => Ok((false, receipt.output.clone())),
