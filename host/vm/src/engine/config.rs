@@ -28,6 +28,7 @@ pub fn consensus_config() -> Config {
         .total_memories(POOLED_INSTANCES)
         .total_tables(POOLED_INSTANCES)
         .max_memory_size(MAX_MEMORY_BYTES)
+        .table_elements(super::prepare::MAX_TABLE_ELEMENTS)
         .linear_memory_keep_resident(2 * 65_536)
         .table_keep_resident(4096);
     let mut config = Config::new();

@@ -192,7 +192,7 @@ impl VmCore {
                 kind: RejectKind::Engine,
                 offset: None,
             },
-            detail: format!("the engine rejected the prepared module: {e}"),
+            detail: format!("the engine rejected the prepared module: {e:#}"),
         })
     }
 

@@ -121,7 +121,19 @@ pub enum PrepareError {
     /// Instantiating it would fail: a data or element segment out of bounds.
     #[error("cannot be instantiated: {0}")]
     Instantiation(String),
+    /// Over a limit of this engine that pallet-contracts does not have (a known
+    /// deviation, see docs/architecture.md).
+    #[error("over this engine's limits: {0}")]
+    EngineLimit(String),
 }
+
+/// Elements a table may start with: the pooling allocator's slot size
+/// (`consensus_config`). wasmi has no such limit; a larger table is refused by name.
+pub const MAX_TABLE_ELEMENTS: usize = 20_000;
+
+/// Targets one `br_table` may have: Cranelift compiles at most 65,520 (measured:
+/// 65,521 fails to compile). wasmi has no such limit; more are refused by name.
+pub const MAX_BR_TABLE_TARGETS: u32 = 65_520;
 
 impl PrepareError {
     /// The error a receipt records: the rule broken and where, never the text (which
@@ -140,6 +152,7 @@ impl PrepareError {
             PrepareError::Import(_) => rejected(RejectKind::Import, None),
             PrepareError::Instrument(_) => rejected(RejectKind::Instrument, None),
             PrepareError::Instantiation(_) => rejected(RejectKind::Instantiation, None),
+            PrepareError::EngineLimit(_) => rejected(RejectKind::Engine, None),
         }
     }
 }
@@ -154,7 +167,8 @@ fn features() -> WasmFeatures {
 }
 
 /// Refuses the bulk-memory instructions, which wasmi 0.31 rejects with bulk memory off
-/// even where the module's passive segments and DataCount section pass.
+/// even where the module's passive segments and DataCount section pass, and a
+/// `br_table` over [`MAX_BR_TABLE_TARGETS`].
 fn refuse_bulk_ops(code: &[u8]) -> Result<(), PrepareError> {
     for payload in Parser::new(0).parse_all(code) {
         let Ok(Payload::CodeSectionEntry(body)) = payload else {
@@ -167,6 +181,14 @@ fn refuse_bulk_ops(code: &[u8]) -> Result<(), PrepareError> {
             let Ok((op, offset)) = ops.read_with_offset() else {
                 break;
             };
+            if let Operator::BrTable { targets } = &op {
+                if targets.len() > MAX_BR_TABLE_TARGETS {
+                    return Err(PrepareError::EngineLimit(format!(
+                        "a br_table of {} targets at offset {offset:#x}; Cranelift compiles at most {MAX_BR_TABLE_TARGETS}",
+                        targets.len()
+                    )));
+                }
+            }
             if matches!(
                 op,
                 Operator::MemoryInit { .. }
@@ -264,7 +286,13 @@ fn check_segments(code: &[u8], memory: MemoryLimits) -> Result<(), PrepareError>
         match payload.map_err(malformed)? {
             Payload::TableSection(reader) => {
                 for table in reader {
-                    tables.push(table.map_err(malformed)?.ty.initial);
+                    let initial = table.map_err(malformed)?.ty.initial;
+                    if initial > MAX_TABLE_ELEMENTS as u64 {
+                        return Err(PrepareError::EngineLimit(format!(
+                            "a table of {initial} elements; this engine's instance slots hold {MAX_TABLE_ELEMENTS}"
+                        )));
+                    }
+                    tables.push(initial);
                 }
             }
             Payload::ElementSection(reader) => {
@@ -669,6 +697,33 @@ mod tests {
             r#"{MEMORY} {ENTRIES} (table 1 funcref) (func $f) (elem func $f)"#
         ));
         assert!(elem.contains("element segments"), "{elem}");
+    }
+
+    #[test]
+    fn engine_limits_the_pallet_lacks_are_refused_by_name() {
+        let table = |n: usize| format!("{MEMORY} {ENTRIES} (table {n} funcref)");
+        check(&table(MAX_TABLE_ELEMENTS)).expect("a table at the limit");
+        let big = rejected(&table(MAX_TABLE_ELEMENTS + 1));
+        assert!(
+            big.starts_with("over this engine's limits: a table of 20001"),
+            "{big}"
+        );
+        let br = |n: u32| {
+            format!(
+                r#"{MEMORY} (func (export "deploy")) (func (export "call")
+                  (block (br_table {} 0 (i32.const 0))))"#,
+                "0 ".repeat(n as usize)
+            )
+        };
+        let many = rejected(&br(MAX_BR_TABLE_TARGETS + 1));
+        assert!(many.contains("a br_table of 65521 targets"), "{many}");
+        assert!(matches!(
+            check(&br(MAX_BR_TABLE_TARGETS + 1)).map_err(|e| e.dispatch_error()),
+            Err(DispatchError::CodeRejected {
+                kind: RejectKind::Engine,
+                ..
+            })
+        ));
     }
 
     #[test]
