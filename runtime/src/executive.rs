@@ -14,7 +14,7 @@ use crate::dispatch_error::{ContractError, DispatchError};
 use crate::gas::Weight;
 use crate::primitives::{AccountId, Balance, BlockNumber, CodeHash, Hash, Timestamp};
 use crate::receipt::{Event, Outcome, Receipt};
-use crate::schedule::ChainConfig;
+use crate::schedule::{ChainConfig, CodeShape};
 use crate::state::{code_info_key, code_key, CodeInfo, StateAccess, StateError, StateExt};
 use crate::transaction::{Call, SignedTransaction};
 use crate::validity::{check_stateful, TxError};
@@ -96,6 +96,13 @@ pub trait ContractVm {
     /// [`DispatchError::CodeRejected`] naming the offending part.
     fn validate_code(&self, code: &[u8], config: &ChainConfig) -> Result<(), DispatchError>;
 
+    /// What compiling `code` would take, counted without compiling it (a parse), so
+    /// the upload can be charged, and refused for want of gas, first. Code it cannot
+    /// parse counts as far as it parses; [`ContractVm::validate_code`] refuses it.
+    fn code_shape(&self, _code: &[u8]) -> CodeShape {
+        CodeShape::default()
+    }
+
     /// Runs one top-level call against `state`, taking at most `deposit_limit` of
     /// storage deposit (`None`: the chain's default). The VM must leave `state` with
     /// the same number of open checkpoints it found; the executive rolls back the whole
@@ -141,14 +148,17 @@ impl ContractVm for NoVm {
 }
 
 /// The most weight `tx` can take from its block: the transaction's own base cost, the
-/// dispatchable's weight and, for a contract call, all of its gas limit (as a
-/// Substrate extrinsic's `call().saturating_add(gas_limit)`).
+/// dispatchable's weight and, for a contract call or an upload (whose compile is
+/// charged as gas), all of its gas limit (as a Substrate extrinsic's
+/// `call().saturating_add(gas_limit)`).
 pub fn weight_bound(tx: &SignedTransaction, config: &ChainConfig) -> Weight {
     let t = &tx.transaction;
     let fixed = fixed_weight(&t.call, config);
     match t.call {
-        Call::Instantiate { .. } | Call::Call { .. } => fixed.saturating_add(t.gas_limit),
-        Call::Transfer { .. } | Call::UploadCode { .. } | Call::RemoveCode { .. } => fixed,
+        Call::Instantiate { .. } | Call::Call { .. } | Call::UploadCode { .. } => {
+            fixed.saturating_add(t.gas_limit)
+        }
+        Call::Transfer { .. } | Call::RemoveCode { .. } => fixed,
     }
 }
 
@@ -337,13 +347,25 @@ fn dispatch(
             Ok(Dispatched::fixed(result, Weight::ZERO))
         }
         Call::UploadCode { code } => {
+            // The compile is priced from the code's shape and paid from the gas limit
+            // before anything is compiled; code over the size limit is not parsed.
+            let fits = code.len() <= ctx.config.schedule.limits.max_code_len as usize;
+            let compile = if fits {
+                ctx.config.schedule.compile.weight(&vm.code_shape(code))
+            } else {
+                Weight::ZERO
+            };
+            if compile.any_gt(t.gas_limit) {
+                let out_of_gas = Err(DispatchError::Module(ContractError::OutOfGas));
+                return Ok(Dispatched::fixed(out_of_gas, t.gas_limit));
+            }
             let limit = t.storage_deposit_limit;
             let result = match store_code(state, ctx.config, &t.signer, code, limit, vm) {
                 Err(CodeError::State(e)) => return Err(e),
                 Err(CodeError::Refused(e)) => Err(e),
                 Ok((hash, deposit)) => Ok((hash.0.to_vec(), StorageDeposit::Charge(deposit))),
             };
-            Ok(Dispatched::with_deposit(result, Weight::ZERO))
+            Ok(Dispatched::with_deposit(result, compile))
         }
         Call::RemoveCode { code_hash } => {
             let result = match remove_code(state, &t.signer, code_hash) {

@@ -76,8 +76,8 @@ pub use primitives::{
 };
 pub use receipt::{Event, EventRef, Outcome, Receipt, TxLocation};
 pub use schedule::{
-    BaseCosts, ChainConfig, DispatchWeights, HostFnWeights, Limits, RuntimeCosts, Schedule,
-    VmSchedule,
+    BaseCosts, ChainConfig, CodeShape, CompileWeights, DispatchWeights, HostFnWeights, Limits,
+    RuntimeCosts, Schedule, VmSchedule,
 };
 pub use state::{
     account_key, code_info_key, code_key, config_key, contract_info_key, contract_key_of,

@@ -58,7 +58,7 @@ pub fn deploy<S: ChainStore>(
     let hash = code_hash(&code);
     let address = contract_address(&alice.account_id(), &hash, &ctor, &[]);
     let txs = vec![
-        signed(&alice, g, nonce, GAS, Call::UploadCode { code }),
+        signed(&alice, g, nonce, UPLOAD_GAS, Call::UploadCode { code }),
         signed(
             &alice,
             g,
@@ -90,6 +90,10 @@ pub fn deploy<S: ChainStore>(
 
 /// A generous gas limit for tests.
 pub const GAS: Weight = Weight::new(10_000_000_000, 1_000_000);
+
+/// A gas limit for uploads: their compile is charged as gas (the schedule's
+/// `CompileWeights`), up to half a second of it for the largest contracts.
+pub const UPLOAD_GAS: Weight = Weight::new(500_000_000_000, 1_000_000);
 
 /// Builds and signs a transaction.
 pub fn signed(

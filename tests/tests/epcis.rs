@@ -354,6 +354,14 @@ impl World {
     }
 }
 
+/// Uploads pay for their compile as gas.
+fn gas_for(call: &Call) -> carechain_runtime::Weight {
+    match call {
+        Call::UploadCode { .. } => carechain_tests::UPLOAD_GAS,
+        _ => GAS,
+    }
+}
+
 fn submit(client: &Client, key: &Keypair, call: Call) -> carechain_rpc::ReceiptView {
     let genesis = client.info().expect("info").genesis_hash.0;
     let nonce = client
@@ -361,7 +369,7 @@ fn submit(client: &Client, key: &Keypair, call: Call) -> carechain_rpc::ReceiptV
         .expect("account")
         .nonce;
     client
-        .submit(&signed(key, genesis, nonce, GAS, call))
+        .submit(&signed(key, genesis, nonce, gas_for(&call), call))
         .unwrap_or_else(|e| panic!("submit: {e}"))
 }
 

@@ -5,7 +5,7 @@ use carechain_runtime::{
     code_hash, contract_address, Call, ContractError, DispatchError, Outcome, Receipt, RejectKind,
     SignedTransaction, Weight,
 };
-use carechain_tests::{deploy, dev, dev_chain, ink_artifact, signed, GAS};
+use carechain_tests::{deploy, dev, dev_chain, ink_artifact, signed, GAS, UPLOAD_GAS};
 use carechain_vm::WasmtimeVm;
 
 fn selector(kind: &str, label: &str) -> Vec<u8> {
@@ -41,7 +41,13 @@ fn scenario(vm: &WasmtimeVm) -> Run {
         )
     };
     let blocks: Vec<Vec<SignedTransaction>> = vec![
-        vec![signed(&alice, g, 0, GAS, Call::UploadCode { code: wasm })],
+        vec![signed(
+            &alice,
+            g,
+            0,
+            UPLOAD_GAS,
+            Call::UploadCode { code: wasm },
+        )],
         vec![signed(
             &alice,
             g,
@@ -138,7 +144,7 @@ fn too_little_gas_is_out_of_gas_and_rolls_back() {
     let base = chain.config().schedule.costs.transaction;
     let tight = Weight::new(base.ref_time + 10_000, base.proof_size + 100_000);
     let txs = vec![
-        signed(&alice, g, 0, GAS, Call::UploadCode { code: wasm }),
+        signed(&alice, g, 0, UPLOAD_GAS, Call::UploadCode { code: wasm }),
         signed(
             &alice,
             g,
@@ -300,4 +306,59 @@ fn debug_messages_are_captured_in_dry_runs_only() {
         Ok(0u32.to_le_bytes().to_vec())
     );
     assert_eq!(dry.outcome.debug_message, "hello");
+}
+
+/// An upload pays for its compile: the schedule's price of the code's shape, as gas,
+/// checked against the gas limit before anything is compiled.
+#[test]
+fn an_upload_is_charged_its_compile_and_refused_unpaid_before_compiling() {
+    let vm = WasmtimeVm::new().expect("vm");
+    let mut chain = dev_chain();
+    let alice = dev("Alice");
+    let g = chain.genesis_hash();
+    let wasm = std::fs::read(ink_artifact("flipper", "wasm")).expect("wasm");
+    let shape = carechain_runtime::ContractVm::code_shape(&vm, &wasm);
+    assert!(
+        shape.functions > 10 && shape.body_bytes > 1_000,
+        "{shape:?}"
+    );
+    let price = chain.config().schedule.compile.weight(&shape);
+    let short = Weight::new(price.ref_time - 1, GAS.proof_size);
+    let produced = chain
+        .produce_block(
+            vec![signed(
+                &alice,
+                g,
+                0,
+                short,
+                Call::UploadCode { code: wasm.clone() },
+            )],
+            1,
+            &vm,
+        )
+        .expect("block");
+    let unpaid = &produced.receipts[0];
+    assert_eq!(
+        unpaid.outcome,
+        Outcome::Failed(DispatchError::Module(ContractError::OutOfGas))
+    );
+    assert_eq!(unpaid.gas_used, short);
+    assert_eq!(vm.compilations(), 0, "refused before compiling");
+    let produced = chain
+        .produce_block(
+            vec![signed(
+                &alice,
+                g,
+                1,
+                UPLOAD_GAS,
+                Call::UploadCode { code: wasm },
+            )],
+            2,
+            &vm,
+        )
+        .expect("block");
+    let paid = &produced.receipts[0];
+    assert_eq!(paid.outcome, Outcome::Success);
+    assert_eq!(paid.gas_used, price);
+    assert_eq!(vm.compilations(), 1);
 }

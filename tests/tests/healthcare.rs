@@ -76,7 +76,8 @@ impl World {
     fn deploy(&mut self, who: &Keypair, name: &str, args: impl Encode) -> AccountId {
         let code = std::fs::read(ink_artifact(name, "wasm")).expect("wasm");
         let hash = code_hash(&code);
-        let upload = self.submit(who, Call::UploadCode { code });
+        let upload =
+            self.submit_with_gas(who, carechain_tests::UPLOAD_GAS, Call::UploadCode { code });
         assert_eq!(upload.outcome, Outcome::Success, "upload {name}");
         let mut data = selector(name, "constructors", "new").to_vec();
         args.encode_to(&mut data);

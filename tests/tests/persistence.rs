@@ -65,7 +65,13 @@ fn blocks_written_to_redb_read_back_the_same_after_reopening() {
         ]);
         let code_hash = carechain_runtime::code_hash(&code);
         let txs = vec![
-            signed(&alice, g, 3, GAS, Call::UploadCode { code }),
+            signed(
+                &alice,
+                g,
+                3,
+                carechain_tests::UPLOAD_GAS,
+                Call::UploadCode { code },
+            ),
             signed(
                 &alice,
                 g,

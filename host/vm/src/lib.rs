@@ -12,8 +12,8 @@ mod extension;
 
 pub use abi::{host_function, HostFnSpec, Stability, ValueType, HOST_FUNCTIONS};
 pub use engine::prepare::{
-    prepare, MemoryLimits, PrepareConfig, PrepareError, PreparedCode, MAX_BR_TABLE_TARGETS,
-    MAX_TABLE_ELEMENTS, MEMORY_EXPORT,
+    code_shape, prepare, MemoryLimits, PrepareConfig, PrepareError, PreparedCode,
+    MAX_BR_TABLE_TARGETS, MAX_TABLE_ELEMENTS, MEMORY_EXPORT,
 };
 pub use engine::{consensus_config, Rejection, WasmtimeVm, WasmtimeVmBuilder, MAX_WASM_STACK};
 pub use extension::{ChainExtension, ChainExtensions, ExtensionEnv, ExtensionOutput};

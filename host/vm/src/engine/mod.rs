@@ -277,6 +277,10 @@ impl ContractVm for WasmtimeVm {
         self.check_code(code, config).map_err(Rejection::logged)
     }
 
+    fn code_shape(&self, code: &[u8]) -> carechain_runtime::CodeShape {
+        prepare::code_shape(code)
+    }
+
     fn execute(
         &self,
         ctx: &ExecContext<'_>,

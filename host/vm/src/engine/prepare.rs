@@ -22,7 +22,7 @@
 
 use std::collections::BTreeMap;
 
-use carechain_runtime::{ChainConfig, ContractError, DispatchError, RejectKind};
+use carechain_runtime::{ChainConfig, CodeShape, ContractError, DispatchError, RejectKind};
 
 use parity_wasm::elements::{
     ExportEntry, External, Internal, MemorySection, MemoryType, Module, Section,
@@ -164,6 +164,44 @@ fn features() -> WasmFeatures {
     // Bulk memory's *module* forms (passive segments, the DataCount section) pass
     // wasmi 0.31's parser; only its instructions are refused ([`refuse_bulk_ops`]).
     WasmFeatures::GC_TYPES | WasmFeatures::SIGN_EXTENSION | WasmFeatures::BULK_MEMORY
+}
+
+/// Counts what compiling `code` takes (functions, locals, body bytes, `br_table`
+/// targets) with a parse and no compile, so an upload is priced before it is compiled.
+/// Code that does not parse counts as far as it parses; `prepare` then refuses it.
+pub fn code_shape(code: &[u8]) -> CodeShape {
+    let mut shape = CodeShape::default();
+    for payload in Parser::new(0).parse_all(code) {
+        let Ok(payload) = payload else {
+            break;
+        };
+        let Payload::CodeSectionEntry(body) = payload else {
+            continue;
+        };
+        shape.functions += 1;
+        shape.body_bytes += body.range().len() as u64;
+        if let Ok(locals) = body.get_locals_reader() {
+            for local in locals {
+                match local {
+                    Ok((count, _)) => shape.locals += u64::from(count),
+                    Err(_) => break,
+                }
+            }
+        }
+        let Ok(mut ops) = body.get_operators_reader() else {
+            continue;
+        };
+        while !ops.eof() {
+            match ops.read() {
+                Ok(Operator::BrTable { targets }) => {
+                    shape.br_table_targets += u64::from(targets.len());
+                }
+                Ok(_) => {}
+                Err(_) => break,
+            }
+        }
+    }
+    shape
 }
 
 /// Refuses the bulk-memory instructions, which wasmi 0.31 rejects with bulk memory off
