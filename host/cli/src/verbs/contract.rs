@@ -259,11 +259,19 @@ pub(super) fn upload(args: &UploadArgs, out: &Out) -> Result<()> {
         let vm = carechain_vm::WasmtimeVm::new().map_err(|e| anyhow!("VM: {e}"))?;
         let config = carechain_runtime::ChainConfig::default();
         let verdict = vm.check_code(&wasm, &config);
+        let compile = {
+            use carechain_runtime::ContractVm;
+            config.schedule.compile.weight(&vm.code_shape(&wasm))
+        };
         out.emit(&report, || {
             println!("code hash {hash} ({} bytes)", wasm.len());
             match &verdict {
                 Ok(()) => {
-                    println!("dry run: the chain accepts this code; add --execute (-x) to upload")
+                    println!("dry run: the chain accepts this code; add --execute (-x) to upload");
+                    println!(
+                        "  compile, charged as gas: ref_time {} ps (the upload's gas limit must cover it)",
+                        compile.ref_time
+                    );
                 }
                 Err(r) => println!(
                     "dry run: the chain refuses this code: {} ({})",
