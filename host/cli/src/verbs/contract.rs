@@ -160,6 +160,21 @@ pub(super) fn sign_all(
         .collect())
 }
 
+/// The gas limit of an upload: its compile price (the schedule's `CompileWeights` of
+/// the code's shape, counted here as the chain counts it) plus 10%, capped at the
+/// chain's transaction limit, so an upload does not reserve a whole transaction's
+/// weight of its block.
+pub(super) fn upload_limit(client: &Client, code: &[u8]) -> Result<Weight> {
+    let max: Weight = client.info()?.max_tx_gas.into();
+    let schedule = carechain_runtime::ChainConfig::default().schedule;
+    let price = schedule
+        .compile
+        .weight(&carechain_vm::code_shape(code))
+        .ref_time;
+    let padded = price.saturating_add(price / 10).saturating_add(1);
+    Ok(Weight::new(padded.min(max.ref_time), max.proof_size))
+}
+
 /// The gas limit to submit with: the user's, or the dry run's plus 10%, capped.
 pub(super) fn gas_limit(client: &Client, given: Option<Weight>, required: Gas) -> Result<Weight> {
     if let Some(g) = given {
@@ -285,7 +300,7 @@ pub(super) fn upload(args: &UploadArgs, out: &Out) -> Result<()> {
     let key = keypair(&args.signing.suri)?;
     let limit = match args.signing.gas {
         Some(g) => g,
-        None => client.info()?.max_tx_gas.into(),
+        None => upload_limit(&client, &wasm)?,
     };
     let tx = sign_all(
         &client,
@@ -337,8 +352,8 @@ pub(super) fn instantiate(args: &InstantiateArgs, out: &Out) -> Result<()> {
             "code {} is not on chain yet: uploading it first",
             bundle.code_hash
         ));
-        let limit = client.info()?.max_tx_gas.into();
         let code = bundle.wasm()?.to_vec();
+        let limit = upload_limit(&client, &code)?;
         let tx = sign_all(
             &client,
             &key,

@@ -20,7 +20,7 @@ use clap::Args;
 use serde::{Deserialize, Serialize};
 
 use super::bundle::Bundle;
-use super::contract::{gas_limit, keypair, sign_all};
+use super::contract::{gas_limit, keypair, sign_all, upload_limit};
 use super::node_cmd::{genesis, GenesisArgs};
 use super::output::Out;
 
@@ -483,12 +483,12 @@ impl<'a> ScenarioRun<'a> {
             bail!("the alias `{}` is deployed twice", d.name);
         }
         let key = keypair(&d.suri)?;
-        let info = self.client.info()?;
         let code = bundle.wasm()?.to_vec();
+        let limit = upload_limit(self.client, &code)?;
         let upload = sign_all(
             self.client,
             &key,
-            vec![(Call::UploadCode { code }, info.max_tx_gas.into())],
+            vec![(Call::UploadCode { code }, limit)],
             None,
         )?;
         for tx in &upload {
