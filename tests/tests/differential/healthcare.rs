@@ -912,19 +912,5 @@ fn healthcare_contracts_behave_as_on_pallet_contracts() {
         call_of("dscsa", "serial_flag", 1u64),
     );
 
-    for (name, result, ours, theirs) in &s.gas {
-        println!(
-            "{name:<32} {result:<14} {:>12} {:>7} | {:>12} {:>7}",
-            ours.consumed.ref_time,
-            ours.consumed.proof_size,
-            theirs.consumed.ref_time,
-            theirs.consumed.proof_size
-        );
-    }
-    assert!(
-        s.mismatches.is_empty(),
-        "{} step(s) differ from pallet-contracts:\n{}",
-        s.mismatches.len(),
-        s.mismatches.join("\n")
-    );
+    s.finish();
 }

@@ -667,27 +667,5 @@ fn probe_behaves_as_on_pallet_contracts() {
     }
     s.balance("Bob", bob);
 
-    println!(
-        "{:<40} {:<22} {:>14} {:>9} | {:>14} {:>9}",
-        "step", "result", "carechain ref", "proof", "pallet ref", "proof"
-    );
-    for (name, result, ours, theirs) in &s.gas {
-        println!(
-            "{name:<40} {result:<22} {:>14} {:>9} | {:>14} {:>9}",
-            ours.consumed.ref_time,
-            ours.consumed.proof_size,
-            theirs.consumed.ref_time,
-            theirs.consumed.proof_size
-        );
-    }
-    for (step, _) in &s.known {
-        s.mismatches
-            .push(format!("known difference `{step}` was never run"));
-    }
-    assert!(
-        s.mismatches.is_empty(),
-        "{} step(s) differ from pallet-contracts:\n{}",
-        s.mismatches.len(),
-        s.mismatches.join("\n")
-    );
+    s.finish();
 }

@@ -87,6 +87,34 @@ impl Suite {
         ours.0
     }
 
+    /// Prints the gas of every step side by side, then fails the test if any step
+    /// differed or a listed known difference was never run.
+    pub(crate) fn finish(mut self) {
+        println!(
+            "{:<56} {:<22} {:>14} {:>9} | {:>14} {:>9}",
+            "step", "result", "carechain ref", "proof", "pallet ref", "proof"
+        );
+        for (name, result, ours, theirs) in &self.gas {
+            println!(
+                "{name:<56} {result:<22} {:>14} {:>9} | {:>14} {:>9}",
+                ours.consumed.ref_time,
+                ours.consumed.proof_size,
+                theirs.consumed.ref_time,
+                theirs.consumed.proof_size
+            );
+        }
+        for (step, _) in &self.known {
+            self.mismatches
+                .push(format!("known difference `{step}` was never run"));
+        }
+        assert!(
+            self.mismatches.is_empty(),
+            "{} step(s) differ from pallet-contracts:\n{}",
+            self.mismatches.len(),
+            self.mismatches.join("\n")
+        );
+    }
+
     /// Uploads code either chain may refuse: the same verdict (code hash, or the
     /// error's name) and deposit on both; the hash when both accept it.
     pub(crate) fn upload_verdict(&mut self, name: &str, code: &[u8]) -> Option<Account> {

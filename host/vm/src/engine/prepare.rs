@@ -21,6 +21,7 @@
 //! uploaded bytes.
 
 use std::collections::BTreeMap;
+use std::ops::ControlFlow;
 
 use carechain_runtime::{ChainConfig, CodeShape, ContractError, DispatchError, RejectKind};
 
@@ -208,6 +209,43 @@ pub fn code_shape(code: &[u8]) -> CodeShape {
 /// even where the module's passive segments and DataCount section pass, and a
 /// `br_table` over [`MAX_BR_TABLE_TARGETS`].
 fn refuse_bulk_ops(code: &[u8]) -> Result<(), PrepareError> {
+    let refused = each_operator(code, |op, offset| {
+        if let Operator::BrTable { targets } = op {
+            if targets.len() > MAX_BR_TABLE_TARGETS {
+                return ControlFlow::Break(PrepareError::EngineLimit(format!(
+                    "a br_table of {} targets at offset {offset:#x}; Cranelift compiles at most {MAX_BR_TABLE_TARGETS}",
+                    targets.len()
+                )));
+            }
+        }
+        if matches!(
+            op,
+            Operator::MemoryInit { .. }
+                | Operator::DataDrop { .. }
+                | Operator::MemoryCopy { .. }
+                | Operator::MemoryFill { .. }
+                | Operator::TableInit { .. }
+                | Operator::ElemDrop { .. }
+                | Operator::TableCopy { .. }
+        ) {
+            return ControlFlow::Break(PrepareError::Invalid {
+                reason: "bulk memory operations are not enabled".into(),
+                offset,
+                instruction: Some(text_name(op)),
+            });
+        }
+        ControlFlow::Continue(())
+    });
+    refused.map_or(Ok(()), Err)
+}
+
+/// Visits every operator of every function body with its offset until `visit` breaks,
+/// and returns what it broke with. A body that does not parse ends its own walk (the
+/// validator reports it).
+fn each_operator<T>(
+    code: &[u8],
+    mut visit: impl FnMut(&Operator<'_>, usize) -> ControlFlow<T>,
+) -> Option<T> {
     for payload in Parser::new(0).parse_all(code) {
         let Ok(Payload::CodeSectionEntry(body)) = payload else {
             continue;
@@ -219,33 +257,12 @@ fn refuse_bulk_ops(code: &[u8]) -> Result<(), PrepareError> {
             let Ok((op, offset)) = ops.read_with_offset() else {
                 break;
             };
-            if let Operator::BrTable { targets } = &op {
-                if targets.len() > MAX_BR_TABLE_TARGETS {
-                    return Err(PrepareError::EngineLimit(format!(
-                        "a br_table of {} targets at offset {offset:#x}; Cranelift compiles at most {MAX_BR_TABLE_TARGETS}",
-                        targets.len()
-                    )));
-                }
-            }
-            if matches!(
-                op,
-                Operator::MemoryInit { .. }
-                    | Operator::DataDrop { .. }
-                    | Operator::MemoryCopy { .. }
-                    | Operator::MemoryFill { .. }
-                    | Operator::TableInit { .. }
-                    | Operator::ElemDrop { .. }
-                    | Operator::TableCopy { .. }
-            ) {
-                return Err(PrepareError::Invalid {
-                    reason: "bulk memory operations are not enabled".into(),
-                    offset,
-                    instruction: Some(text_name(&op)),
-                });
+            if let ControlFlow::Break(found) = visit(&op, offset) {
+                return Some(found);
             }
         }
     }
-    Ok(())
+    None
 }
 
 /// The module without what no accepted code can use: passive data segments are
@@ -426,23 +443,13 @@ fn validate_with(code: &[u8], features: WasmFeatures) -> Result<(), PrepareError
 
 /// The instruction starting at `offset`, in WASM text syntax (`f64.add`), if any.
 fn instruction_at(code: &[u8], offset: usize) -> Option<String> {
-    for payload in Parser::new(0).parse_all(code) {
-        let Ok(Payload::CodeSectionEntry(body)) = payload else {
-            continue;
-        };
-        let Ok(mut ops) = body.get_operators_reader() else {
-            continue;
-        };
-        while !ops.eof() {
-            match ops.read_with_offset() {
-                Ok((op, at)) if at == offset => return Some(text_name(&op)),
-                Ok((_, at)) if at > offset => break,
-                Ok(_) => {}
-                Err(_) => break,
-            }
+    each_operator(code, |op, at| {
+        if at == offset {
+            ControlFlow::Break(text_name(op))
+        } else {
+            ControlFlow::Continue(())
         }
-    }
-    None
+    })
 }
 
 /// `F64Add` -> `f64.add`, `I32TruncF32S` -> `i32.trunc_f32_s`, `MemoryCopy` -> `memory.copy`.
