@@ -347,14 +347,15 @@ fn dispatch(
             Ok(Dispatched::fixed(result, Weight::ZERO))
         }
         Call::UploadCode { code } => {
-            // The compile is priced from the code's shape and paid from the gas limit
-            // before anything is compiled; code over the size limit is not parsed.
-            let fits = code.len() <= ctx.config.schedule.limits.max_code_len as usize;
-            let compile = if fits {
-                ctx.config.schedule.compile.weight(&vm.code_shape(code))
-            } else {
-                Weight::ZERO
-            };
+            // pallet-contracts' order: the size first (oversize code is not parsed);
+            // then the compile, priced from the code's shape and paid from the gas
+            // limit before anything is compiled.
+            let max = ctx.config.schedule.limits.max_code_len;
+            if u32::try_from(code.len()).map_or(true, |len| len > max) {
+                let too_large = Err(DispatchError::Module(ContractError::CodeTooLarge));
+                return Ok(Dispatched::fixed(too_large, Weight::ZERO));
+            }
+            let compile = ctx.config.schedule.compile.weight(&vm.code_shape(code));
             if compile.any_gt(t.gas_limit) {
                 let out_of_gas = Err(DispatchError::Module(ContractError::OutOfGas));
                 return Ok(Dispatched::fixed(out_of_gas, t.gas_limit));
@@ -418,9 +419,9 @@ impl From<ContractError> for CodeError {
     }
 }
 
-/// pallet-contracts' `upload_code`: validated code is stored with its info, and its
-/// deposit held on the uploader; code already stored costs nothing. Returns the hash
-/// and the deposit taken.
+/// pallet-contracts' `upload_code` for code within the size limit: validated code is
+/// stored with its info, and its deposit held on the uploader; code already stored
+/// costs nothing. Returns the hash and the deposit taken.
 fn store_code(
     state: &mut dyn StateAccess,
     config: &ChainConfig,
@@ -429,11 +430,7 @@ fn store_code(
     limit: Option<Balance>,
     vm: &dyn ContractVm,
 ) -> Result<(CodeHash, Balance), CodeError> {
-    let max = config.schedule.limits.max_code_len;
     let len = u32::try_from(code.len()).unwrap_or(u32::MAX);
-    if len > max {
-        return Err(ContractError::CodeTooLarge.into());
-    }
     vm.validate_code(code, config).map_err(CodeError::Refused)?;
     let hash = code_hash(code);
     let deposit = if state.code_info(&hash)?.is_some() {
