@@ -38,7 +38,10 @@ mod tests;
 
 #[ink::contract]
 mod consent {
-    pub use health_types::consent::Provision;
+    pub use health_types::consent::{
+        ConsentRecorded, ConsentRevoked, DelegateAdded, DelegateRemoved, Provision, ReaderAdded,
+        ReaderRemoved,
+    };
     use health_types::{class_set, purpose_set, ClassSet, DataClass, Purpose, PurposeSet};
     use ink::prelude::vec::Vec;
     use ink::storage::Mapping;
@@ -169,72 +172,6 @@ mod consent {
         NotAuthorized,
         /// Only the deployer registers reader contracts.
         NotAdmin,
-    }
-
-    /// A consent was recorded, with its scope (what an auditor and the sentinel need
-    /// to tell which accesses it explains).
-    #[ink(event)]
-    pub struct ConsentRecorded {
-        #[ink(topic)]
-        patient: AccountId,
-        #[ink(topic)]
-        grantee: AccountId,
-        id: u64,
-        provision: Provision,
-        by: AccountId,
-        /// Purposes of use, one bit per [`Purpose`].
-        purposes: PurposeSet,
-        /// Data classes, one bit per [`DataClass`]; none: see the module docs.
-        classes: ClassSet,
-        /// Valid from.
-        start: Timestamp,
-        /// Valid until (exclusive), if it ends.
-        end: Option<Timestamp>,
-    }
-
-    /// A consent was revoked.
-    #[ink(event)]
-    pub struct ConsentRevoked {
-        #[ink(topic)]
-        patient: AccountId,
-        #[ink(topic)]
-        grantee: AccountId,
-        id: u64,
-        by: AccountId,
-    }
-
-    /// A patient added a delegate.
-    #[ink(event)]
-    pub struct DelegateAdded {
-        #[ink(topic)]
-        patient: AccountId,
-        #[ink(topic)]
-        delegate: AccountId,
-    }
-
-    /// A patient removed a delegate.
-    #[ink(event)]
-    pub struct DelegateRemoved {
-        #[ink(topic)]
-        patient: AccountId,
-        #[ink(topic)]
-        delegate: AccountId,
-    }
-
-    /// The deployer registered a contract that may ask [`Consent::decision`].
-    #[ink(event)]
-    pub struct ReaderAdded {
-        #[ink(topic)]
-        reader: AccountId,
-        by: AccountId,
-    }
-
-    /// The deployer withdrew a reader contract.
-    #[ink(event)]
-    pub struct ReaderRemoved {
-        #[ink(topic)]
-        reader: AccountId,
-        by: AccountId,
     }
 
     /// (patient, grantee) or (patient, delegate).

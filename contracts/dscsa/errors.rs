@@ -123,3 +123,15 @@ pub enum Error {
     /// A repackaged package may not expire later than its source.
     ExpiryAfterSource,
 }
+
+impl From<health_types::oracle::OracleError> for Error {
+    fn from(error: health_types::oracle::OracleError) -> Self {
+        use health_types::oracle::OracleError;
+        match error {
+            OracleError::NotOracle => Error::NotOracle,
+            OracleError::ModelExists => Error::ModelExists,
+            OracleError::UnknownModel => Error::UnknownModel,
+            OracleError::ScoreOutOfRange => Error::ScoreOutOfRange,
+        }
+    }
+}

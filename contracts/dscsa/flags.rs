@@ -1,24 +1,14 @@
 //! The oracle's serial flags: raising and closing them.
 
 use crate::dscsa::{Dscsa, SerialFlagReviewed, SerialFlagged};
-use crate::env::AccountId;
 use crate::errors::Error;
 use crate::gs1::{fixed, gs1_text_ok};
 use crate::types::*;
-use health_types::{FlagOutcome, MAX_SCORE};
+use health_types::FlagOutcome;
 use ink::codegen::Env as _;
 use ink::prelude::string::String;
 
 impl Dscsa {
-    pub(crate) fn ensure_oracle(&self) -> Result<AccountId, Error> {
-        let caller = self.env().caller();
-        if self.oracle == Some(caller) {
-            Ok(caller)
-        } else {
-            Err(Error::NotOracle)
-        }
-    }
-
     /// [`Dscsa::flag_serial`]'s checks and effects.
     pub(crate) fn do_flag_serial(
         &mut self,
@@ -28,13 +18,8 @@ impl Dscsa {
         reasons: u32,
         model: [u8; 32],
     ) -> Result<u64, Error> {
-        self.ensure_oracle()?;
-        if score > MAX_SCORE {
-            return Err(Error::ScoreOutOfRange);
-        }
-        if !self.models.contains(model) {
-            return Err(Error::UnknownModel);
-        }
+        self.registry
+            .check_flag(self.env().caller(), score, model)?;
         let gtin = fixed::<14>(&gtin, Error::InvalidGtin)?;
         if !gs1_text_ok(&serial) {
             return Err(Error::InvalidSerial);

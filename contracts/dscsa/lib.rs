@@ -80,7 +80,6 @@ mod verification;
 mod env {
     use ink::env::{DefaultEnvironment, Environment};
     pub use ink::primitives::AccountId;
-    pub type BlockNumber = <DefaultEnvironment as Environment>::BlockNumber;
     pub type Timestamp = <DefaultEnvironment as Environment>::Timestamp;
 }
 
@@ -91,135 +90,14 @@ mod dscsa {
     pub use crate::types::*;
 
     use crate::gs1::{fixed, text_ok};
-    use health_types::FlagOutcome;
+    pub use health_types::dscsa::{
+        IllegitimateProduct, LotRecalled, PackageEvent, PartnerAdded, PartnerStatusChanged,
+        PrefixAssigned, PrefixRemoved, SerialFlagReviewed, SerialFlagged, VerificationRequested,
+    };
+    use health_types::oracle::OracleRegistry;
     use ink::prelude::string::String;
     use ink::prelude::vec::Vec;
     use ink::storage::Mapping;
-
-    /// Something happened to a package.
-    #[ink(event)]
-    pub struct PackageEvent {
-        #[ink(topic)]
-        pub(crate) package: PackageKey,
-        #[ink(topic)]
-        pub(crate) actor: AccountId,
-        pub(crate) action: Action,
-    }
-
-    /// A package was declared illegitimate: what an FDA Form 3911 notification needs.
-    #[ink(event)]
-    pub struct IllegitimateProduct {
-        #[ink(topic)]
-        pub(crate) package: PackageKey,
-        #[ink(topic)]
-        pub(crate) reporter: AccountId,
-        pub(crate) reporter_kind: PartnerKind,
-        pub(crate) reporter_gln: [u8; 13],
-        pub(crate) gtin: Gtin,
-        pub(crate) serial: String,
-        pub(crate) lot: String,
-        pub(crate) expiry: Timestamp,
-        pub(crate) description: String,
-        pub(crate) at: Timestamp,
-    }
-
-    /// A partner asked whether a product identifier is genuine (VRS), and the answer.
-    #[ink(event)]
-    pub struct VerificationRequested {
-        #[ink(topic)]
-        pub(crate) package: PackageKey,
-        #[ink(topic)]
-        pub(crate) requester: AccountId,
-        pub(crate) gtin: Gtin,
-        pub(crate) serial: String,
-        pub(crate) verified: bool,
-        pub(crate) status: Option<Status>,
-        /// Who presented the product to the requester (as the requester says).
-        pub(crate) presenter: AccountId,
-        /// Why the requester asks.
-        pub(crate) context: VerificationContext,
-        /// The requester is or was the package's owner or custodian, or is the
-        /// recipient or carrier of its shipment under way.
-        pub(crate) requester_connected: bool,
-    }
-
-    /// The operator named (or removed) the oracle.
-    #[ink(event)]
-    pub struct OracleSet {
-        pub(crate) oracle: Option<AccountId>,
-    }
-
-    /// The oracle registered a model's SHA-256 before flagging with it.
-    #[ink(event)]
-    pub struct ModelRegistered {
-        #[ink(topic)]
-        pub(crate) model: [u8; 32],
-        pub(crate) oracle: AccountId,
-    }
-
-    /// The oracle flagged a serial: its owner should investigate.
-    #[ink(event)]
-    pub struct SerialFlagged {
-        #[ink(topic)]
-        pub(crate) package: PackageKey,
-        pub(crate) flag: u64,
-        pub(crate) owner: Option<AccountId>,
-        pub(crate) score: u16,
-        pub(crate) reasons: u32,
-        pub(crate) model: [u8; 32],
-    }
-
-    /// A serial's flag was closed: its outcome is a label.
-    #[ink(event)]
-    pub struct SerialFlagReviewed {
-        #[ink(topic)]
-        pub(crate) package: PackageKey,
-        pub(crate) flag: u64,
-        pub(crate) outcome: FlagOutcome,
-    }
-
-    /// A GTIN and lot were recalled (by the GTIN's brand owner).
-    #[ink(event)]
-    pub struct LotRecalled {
-        #[ink(topic)]
-        pub(crate) gtin: Gtin,
-        #[ink(topic)]
-        pub(crate) manufacturer: AccountId,
-        pub(crate) lot: String,
-    }
-
-    /// The operator registered a trading partner.
-    #[ink(event)]
-    pub struct PartnerAdded {
-        #[ink(topic)]
-        pub(crate) account: AccountId,
-        pub(crate) kind: PartnerKind,
-        pub(crate) gln: [u8; 13],
-    }
-
-    /// The operator suspended or reinstated a trading partner.
-    #[ink(event)]
-    pub struct PartnerStatusChanged {
-        #[ink(topic)]
-        pub(crate) account: AccountId,
-        pub(crate) active: bool,
-    }
-
-    /// The operator assigned a GS1 company prefix to a partner.
-    #[ink(event)]
-    pub struct PrefixAssigned {
-        #[ink(topic)]
-        pub(crate) account: AccountId,
-        pub(crate) prefix: String,
-    }
-
-    /// The operator removed a partner's GS1 company prefix.
-    #[ink(event)]
-    pub struct PrefixRemoved {
-        #[ink(topic)]
-        pub(crate) account: AccountId,
-        pub(crate) prefix: String,
-    }
 
     /// The contract's storage.
     #[ink(storage)]
@@ -233,8 +111,8 @@ mod dscsa {
         pub(crate) history: Mapping<(PackageKey, u32), HistoryEntry>,
         /// Partners by GLN (each GLN names one partner).
         pub(crate) gln_partner: Mapping<[u8; 13], AccountId>,
-        pub(crate) oracle: Option<AccountId>,
-        pub(crate) models: Mapping<[u8; 32], Timestamp>,
+        /// The oracle and its registered models.
+        pub(crate) registry: OracleRegistry,
         pub(crate) flags: Mapping<u64, SerialFlag>,
         pub(crate) flag_len: u64,
         /// The open flag on a package, if any.
@@ -278,8 +156,7 @@ mod dscsa {
                 history_len: Mapping::default(),
                 history: Mapping::default(),
                 gln_partner: Mapping::default(),
-                oracle: None,
-                models: Mapping::default(),
+                registry: OracleRegistry::default(),
                 flags: Mapping::default(),
                 flag_len: 0,
                 open_flag: Mapping::default(),
@@ -746,27 +623,26 @@ mod dscsa {
         #[ink(message)]
         pub fn set_oracle(&mut self, oracle: Option<AccountId>) -> Result<(), Error> {
             self.ensure_operator()?;
-            self.oracle = oracle;
-            self.env().emit_event(OracleSet { oracle });
+            let event = self.registry.set_oracle(oracle);
+            self.env().emit_event(event);
             Ok(())
         }
 
         /// Anyone: the oracle, if one is named.
         #[ink(message)]
         pub fn oracle(&self) -> Option<AccountId> {
-            self.oracle
+            self.registry.oracle()
         }
 
         /// The oracle only (its flags must name a model fixed before them):
         /// registers the SHA-256 of a model file, before its first flag.
         #[ink(message)]
         pub fn register_model(&mut self, model: [u8; 32]) -> Result<(), Error> {
-            let oracle = self.ensure_oracle()?;
-            if self.models.contains(model) {
-                return Err(Error::ModelExists);
-            }
-            self.models.insert(model, &self.env().block_timestamp());
-            self.env().emit_event(ModelRegistered { model, oracle });
+            let now = self.env().block_timestamp();
+            let event = self
+                .registry
+                .register_model(self.env().caller(), model, now)?;
+            self.env().emit_event(event);
             Ok(())
         }
 
@@ -774,7 +650,7 @@ mod dscsa {
         /// registered, if it was.
         #[ink(message)]
         pub fn model_registered_at(&self, model: [u8; 32]) -> Option<Timestamp> {
-            self.models.get(model)
+            self.registry.model_registered_at(model)
         }
 
         /// The oracle only (the operator named it to do this): flags (GTIN, serial),

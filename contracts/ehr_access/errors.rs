@@ -73,3 +73,15 @@ pub enum Error {
     /// The patient has [`MAX_OPEN_FLAGS`] open flags already.
     TooManyOpenFlags,
 }
+
+impl From<health_types::oracle::OracleError> for Error {
+    fn from(error: health_types::oracle::OracleError) -> Self {
+        use health_types::oracle::OracleError;
+        match error {
+            OracleError::NotOracle => Error::NotOracle,
+            OracleError::ModelExists => Error::ModelExists,
+            OracleError::UnknownModel => Error::UnknownModel,
+            OracleError::ScoreOutOfRange => Error::ScoreOutOfRange,
+        }
+    }
+}

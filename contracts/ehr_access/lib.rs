@@ -60,7 +60,6 @@ mod types;
 mod env {
     use ink::env::{DefaultEnvironment, Environment};
     pub use ink::primitives::AccountId;
-    pub type BlockNumber = <DefaultEnvironment as Environment>::BlockNumber;
     pub type Timestamp = <DefaultEnvironment as Environment>::Timestamp;
 }
 
@@ -70,127 +69,14 @@ mod ehr_access {
     pub use crate::types::*;
 
     use crate::types::PatientContent;
-    use health_types::{DataClass, FlagOutcome, Purpose, MAX_SCORE};
+    pub use health_types::ehr::{
+        AccessDecided, AccessFlagged, BreakGlassEscalated, BreakGlassReviewed,
+        CareRelationRegistered, FlagReviewed, ProviderAdded, ProviderRemoved, RecordRegistered,
+    };
+    use health_types::oracle::OracleRegistry;
+    use health_types::{DataClass, FlagOutcome, Purpose};
     use ink::prelude::vec::Vec;
     use ink::storage::Mapping;
-
-    /// A record was registered (or amended: `amends` names the old one).
-    #[ink(event)]
-    pub struct RecordRegistered {
-        #[ink(topic)]
-        pub(crate) patient: AccountId,
-        #[ink(topic)]
-        pub(crate) custodian: AccountId,
-        pub(crate) record: RecordId,
-        pub(crate) class: DataClass,
-        pub(crate) amends: Option<RecordId>,
-    }
-
-    /// An access was decided (consent or break-glass), or an attempt refused.
-    #[ink(event)]
-    pub struct AccessDecided {
-        #[ink(topic)]
-        pub(crate) patient: AccountId,
-        #[ink(topic)]
-        pub(crate) accessor: AccountId,
-        pub(crate) entry: u64,
-        pub(crate) record: RecordId,
-        pub(crate) purpose: Purpose,
-        pub(crate) granted: bool,
-        pub(crate) break_glass: bool,
-        /// Granted under the organization's consent, not one naming the accessor.
-        pub(crate) via_organization: bool,
-        /// The record's data class.
-        pub(crate) class: DataClass,
-        /// Why.
-        pub(crate) basis: Basis,
-    }
-
-    /// The organization recorded a care relation.
-    #[ink(event)]
-    pub struct CareRelationRegistered {
-        #[ink(topic)]
-        pub(crate) patient: AccountId,
-        #[ink(topic)]
-        pub(crate) provider: AccountId,
-        pub(crate) start: Timestamp,
-        pub(crate) end: Timestamp,
-    }
-
-    /// The administrator registered a provider.
-    #[ink(event)]
-    pub struct ProviderAdded {
-        #[ink(topic)]
-        pub(crate) provider: AccountId,
-        pub(crate) by: AccountId,
-    }
-
-    /// The administrator removed a provider.
-    #[ink(event)]
-    pub struct ProviderRemoved {
-        #[ink(topic)]
-        pub(crate) provider: AccountId,
-        pub(crate) by: AccountId,
-    }
-
-    /// The administrator named (or removed) the oracle.
-    #[ink(event)]
-    pub struct OracleSet {
-        pub(crate) oracle: Option<AccountId>,
-    }
-
-    /// The oracle registered a model's SHA-256 before flagging with it.
-    #[ink(event)]
-    pub struct ModelRegistered {
-        #[ink(topic)]
-        pub(crate) model: [u8; 32],
-        pub(crate) oracle: AccountId,
-    }
-
-    /// The oracle flagged an access for review.
-    #[ink(event)]
-    pub struct AccessFlagged {
-        #[ink(topic)]
-        pub(crate) patient: AccountId,
-        #[ink(topic)]
-        pub(crate) accessor: AccountId,
-        pub(crate) flag: u64,
-        pub(crate) entry: u64,
-        pub(crate) score: u16,
-        pub(crate) reasons: u32,
-        pub(crate) model: [u8; 32],
-    }
-
-    /// The privacy officer closed a flag: its outcome is a label.
-    #[ink(event)]
-    pub struct FlagReviewed {
-        #[ink(topic)]
-        pub(crate) patient: AccountId,
-        pub(crate) flag: u64,
-        pub(crate) entry: u64,
-        pub(crate) outcome: FlagOutcome,
-    }
-
-    /// A break-glass access was reviewed (by the patient's side or the officer).
-    #[ink(event)]
-    pub struct BreakGlassReviewed {
-        #[ink(topic)]
-        pub(crate) patient: AccountId,
-        #[ink(topic)]
-        pub(crate) reviewer: AccountId,
-        pub(crate) entry: u64,
-        pub(crate) review: Review,
-    }
-
-    /// An accessor holds more than [`ESCALATE_AFTER`] unreviewed break-glass
-    /// entries: the privacy officer should look now.
-    #[ink(event)]
-    pub struct BreakGlassEscalated {
-        #[ink(topic)]
-        pub(crate) accessor: AccountId,
-        pub(crate) entry: u64,
-        pub(crate) unreviewed: u32,
-    }
 
     /// (patient, provider).
     type Pair = (AccountId, AccountId);
@@ -221,9 +107,8 @@ mod ehr_access {
         pub(crate) unreviewed: Mapping<AccountId, u32>,
         /// Care relations per (patient, provider), in the order recorded.
         pub(crate) care: Mapping<Pair, Vec<CareRelation>>,
-        pub(crate) oracle: Option<AccountId>,
-        /// Registered model hashes, with the block time of registration.
-        pub(crate) models: Mapping<[u8; 32], Timestamp>,
+        /// The oracle and its registered models.
+        pub(crate) registry: OracleRegistry,
         pub(crate) flags: Mapping<u64, AccessFlag>,
         pub(crate) flag_len: u64,
         /// The flag on each flagged audit entry.
@@ -254,8 +139,7 @@ mod ehr_access {
                 pending_position: Mapping::default(),
                 unreviewed: Mapping::default(),
                 care: Mapping::default(),
-                oracle: None,
-                models: Mapping::default(),
+                registry: OracleRegistry::default(),
                 flags: Mapping::default(),
                 flag_len: 0,
                 flag_of_entry: Mapping::default(),
@@ -633,7 +517,8 @@ mod ehr_access {
             provider: AccountId,
         ) -> Result<Vec<CareRelation>, Error> {
             let caller = self.env().caller();
-            let staff = caller == provider || caller == self.admin || self.oracle == Some(caller);
+            let staff =
+                caller == provider || caller == self.admin || self.registry.is_oracle(caller);
             if !staff && !self.may_read_for(patient, caller)? {
                 return Err(Error::NotAuthorized);
             }
@@ -645,26 +530,25 @@ mod ehr_access {
         #[ink(message)]
         pub fn set_oracle(&mut self, oracle: Option<AccountId>) -> Result<(), Error> {
             self.ensure_admin()?;
-            self.oracle = oracle;
-            self.env().emit_event(OracleSet { oracle });
+            let event = self.registry.set_oracle(oracle);
+            self.env().emit_event(event);
             Ok(())
         }
 
         /// The oracle, if one is named (public: who may flag is part of the rules).
         #[ink(message)]
         pub fn oracle(&self) -> Option<AccountId> {
-            self.oracle
+            self.registry.oracle()
         }
 
         /// The oracle registers the SHA-256 of a model file, before its first flag.
         #[ink(message)]
         pub fn register_model(&mut self, model: [u8; 32]) -> Result<(), Error> {
-            let oracle = self.ensure_oracle()?;
-            if self.models.contains(model) {
-                return Err(Error::ModelExists);
-            }
-            self.models.insert(model, &self.env().block_timestamp());
-            self.env().emit_event(ModelRegistered { model, oracle });
+            let now = self.env().block_timestamp();
+            let event = self
+                .registry
+                .register_model(self.env().caller(), model, now)?;
+            self.env().emit_event(event);
             Ok(())
         }
 
@@ -672,7 +556,7 @@ mod ehr_access {
         /// model raised a flag).
         #[ink(message)]
         pub fn model_registered_at(&self, model: [u8; 32]) -> Option<Timestamp> {
-            self.models.get(model)
+            self.registry.model_registered_at(model)
         }
 
         /// The oracle flags audit entry `entry` with a score (basis points), reason
@@ -686,13 +570,8 @@ mod ehr_access {
             reasons: u32,
             model: [u8; 32],
         ) -> Result<u64, Error> {
-            self.ensure_oracle()?;
-            if score > MAX_SCORE {
-                return Err(Error::ScoreOutOfRange);
-            }
-            if !self.models.contains(model) {
-                return Err(Error::UnknownModel);
-            }
+            self.registry
+                .check_flag(self.env().caller(), score, model)?;
             let audit = self.audit.get(entry).ok_or(Error::EntryNotFound)?;
             if self.flag_of_entry.contains(entry) {
                 return Err(Error::AlreadyFlagged);
@@ -771,7 +650,7 @@ mod ehr_access {
         pub fn flag(&self, flag: u64) -> Result<AccessFlag, Error> {
             let record = self.flags.get(flag).ok_or(Error::FlagNotFound)?;
             let caller = self.env().caller();
-            let staff = caller == self.admin || self.oracle == Some(caller);
+            let staff = caller == self.admin || self.registry.is_oracle(caller);
             if !staff && !self.may_read_for(record.patient, caller)? {
                 return Err(Error::NotAuthorized);
             }
@@ -790,7 +669,7 @@ mod ehr_access {
         #[ink(message)]
         pub fn open_flags(&self, patient: AccountId) -> Result<Vec<u64>, Error> {
             let caller = self.env().caller();
-            let staff = caller == self.admin || self.oracle == Some(caller);
+            let staff = caller == self.admin || self.registry.is_oracle(caller);
             if !staff && !self.may_read_for(patient, caller)? {
                 return Err(Error::NotAuthorized);
             }

@@ -1,4 +1,4 @@
-//! The administrator and the oracle.
+//! The administrator.
 
 use crate::ehr_access::EhrAccess;
 use crate::env::AccountId;
@@ -6,15 +6,6 @@ use crate::errors::Error;
 use ink::codegen::Env as _;
 
 impl EhrAccess {
-    pub(crate) fn ensure_oracle(&self) -> Result<AccountId, Error> {
-        let caller = self.env().caller();
-        if self.oracle == Some(caller) {
-            Ok(caller)
-        } else {
-            Err(Error::NotOracle)
-        }
-    }
-
     pub(crate) fn ensure_admin(&self) -> Result<AccountId, Error> {
         let caller = self.env().caller();
         if caller == self.admin {

@@ -6,6 +6,11 @@
 //! can name, with the sensitive ones (mental health, 42 CFR Part 2 substance-use
 //! treatment, genomics) marked, since no general grant may cover them.
 //!
+//! Each contract's events live here too (ink!'s event-definition pattern), behind a
+//! feature per contract (`consent`, `dscsa`, `ehr`, and `oracle` for the registry
+//! the last two share), because ink! lists every event linked into a contract in its
+//! metadata: each contract enables only its own.
+//!
 //! The GS1 identifier rules ([`gs1`]) live here too, so that the DSCSA contract, the
 //! EPCIS mapping and the sentinel check a GTIN, SSCC or GLN the same way. Off chain,
 //! the main workspace depends on this crate with `std`, so the sentinel decodes with
@@ -17,6 +22,15 @@ pub mod consent;
 pub mod dscsa;
 pub mod ehr;
 pub mod gs1;
+#[cfg(feature = "oracle")]
+pub mod oracle;
+
+/// An account, as the contracts' default environment spells it.
+pub use ink::primitives::AccountId;
+/// Block time, milliseconds since the Unix epoch (the default environment's).
+pub type Timestamp = u64;
+/// A block number (the default environment's).
+pub type BlockNumber = u32;
 
 /// Why data is used: HL7 v3 `PurposeOfUse`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]

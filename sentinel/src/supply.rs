@@ -300,14 +300,14 @@ impl SupplyMonitor {
             Action::Commissioned | Action::CommissionedFrom(_) => trail.owner = Some(*actor),
             Action::Shipped(shipment) => {
                 trail.shipped = Some(InTransit {
-                    to: shipment.to,
-                    carrier: shipment.carrier,
+                    to: shipment.to.0,
+                    carrier: shipment.carrier.map(|c| c.0),
                     at,
                 });
                 let order = self.open_order.get_or_insert(Order {
                     contract: *contract,
                     seller: *actor,
-                    buyer: shipment.to,
+                    buyer: shipment.to.0,
                     place: (block, tx_index),
                     at,
                     packages: 0,
@@ -479,7 +479,7 @@ mod tests {
 
     fn ship(to: AccountId) -> Action {
         Action::Shipped(Shipment {
-            to,
+            to: to.into(),
             carrier: None,
             transaction_information: [7; 32],
         })
@@ -543,8 +543,8 @@ mod tests {
         const CARRIER: AccountId = [5; 32];
         pkg(&mut m, 1, MAKER, Action::Commissioned, 0, 0);
         let carried = Action::Shipped(Shipment {
-            to: PHARMACY,
-            carrier: Some(CARRIER),
+            to: PHARMACY.into(),
+            carrier: Some(CARRIER.into()),
             transaction_information: [7; 32],
         });
         pkg(&mut m, 1, MAKER, carried, 0, 1);

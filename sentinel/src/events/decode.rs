@@ -1,14 +1,11 @@
 //! The decoder: signature topics learnt from the contracts' metadata, and each
-//! event's SCALE data decoded field by field, by contract.
+//! event's SCALE data decoded as the contract's own event type (`health_types`).
 
 use std::collections::BTreeMap;
 
 use parity_scale_codec::Decode;
 
-use super::{
-    AccountId, Action, Basis, ChainEvent, DataClass, Event, FlagOutcome, PackageKey, PartnerKind,
-    Provision, Purpose, RawEvent, RecordId, Review, Status, Timestamp, VerificationContext,
-};
+use super::{ChainEvent, Event, RawEvent};
 
 /// Why a raw event could not be read.
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
@@ -144,120 +141,102 @@ fn decode_data(label: &str, data: &[u8]) -> Result<Event, String> {
     Err(format!("no decoder for {label}"))
 }
 
-/// Decodes an `ehr_access` event (and `ModelRegistered`, which `dscsa` emits with the
-/// same fields); `Ok(None)` for a label it does not emit.
+/// Decodes an `ehr_access` event (and `ModelRegistered`, which `dscsa` emits too:
+/// both hold the shared oracle registry); `Ok(None)` for a label it does not emit.
 fn ehr_access(label: &str, data: &[u8]) -> Result<Option<Event>, String> {
-    type Access = (
-        AccountId,
-        AccountId,
-        u64,
-        RecordId,
-        Purpose,
-        bool,
-        bool,
-        bool,
-        DataClass,
-        Basis,
-    );
+    use health_types::ehr as e;
     Ok(Some(match label {
         "RecordRegistered" => {
-            let (patient, custodian, record, class, amends) =
-                exact::<(AccountId, AccountId, RecordId, DataClass, Option<RecordId>)>(data)?;
+            let e: e::RecordRegistered = exact(data)?;
             Event::RecordRegistered {
-                patient,
-                custodian,
-                record,
-                class,
-                amends,
+                patient: e.patient.0,
+                custodian: e.custodian.0,
+                record: e.record,
+                class: e.class,
+                amends: e.amends,
             }
         }
         "AccessDecided" => {
-            let (
-                patient,
-                accessor,
-                entry,
-                record,
-                purpose,
-                granted,
-                break_glass,
-                via_org,
-                class,
-                basis,
-            ) = exact::<Access>(data)?;
+            let e: e::AccessDecided = exact(data)?;
             Event::AccessDecided {
-                patient,
-                accessor,
-                entry,
-                record,
-                purpose,
-                granted,
-                break_glass,
-                via_organization: via_org,
-                class,
-                basis,
+                patient: e.patient.0,
+                accessor: e.accessor.0,
+                entry: e.entry,
+                record: e.record,
+                purpose: e.purpose,
+                granted: e.granted,
+                break_glass: e.break_glass,
+                via_organization: e.via_organization,
+                class: e.class,
+                basis: e.basis,
             }
         }
         "ProviderAdded" => {
-            let (provider, by) = exact::<(AccountId, AccountId)>(data)?;
-            Event::ProviderAdded { provider, by }
+            let e: e::ProviderAdded = exact(data)?;
+            Event::ProviderAdded {
+                provider: e.provider.0,
+                by: e.by.0,
+            }
         }
         "ProviderRemoved" => {
-            let (provider, by) = exact::<(AccountId, AccountId)>(data)?;
-            Event::ProviderRemoved { provider, by }
+            let e: e::ProviderRemoved = exact(data)?;
+            Event::ProviderRemoved {
+                provider: e.provider.0,
+                by: e.by.0,
+            }
         }
         "BreakGlassEscalated" => {
-            let (accessor, entry, unreviewed) = exact::<(AccountId, u64, u32)>(data)?;
+            let e: e::BreakGlassEscalated = exact(data)?;
             Event::BreakGlassEscalated {
-                accessor,
-                entry,
-                unreviewed,
+                accessor: e.accessor.0,
+                entry: e.entry,
+                unreviewed: e.unreviewed,
             }
         }
         "BreakGlassReviewed" => {
-            let (patient, reviewer, entry, review) =
-                exact::<(AccountId, AccountId, u64, Review)>(data)?;
+            let e: e::BreakGlassReviewed = exact(data)?;
             Event::BreakGlassReviewed {
-                patient,
-                reviewer,
-                entry,
-                review,
+                patient: e.patient.0,
+                reviewer: e.reviewer.0,
+                entry: e.entry,
+                review: e.review,
             }
         }
         "CareRelationRegistered" => {
-            let (patient, provider, start, end) =
-                exact::<(AccountId, AccountId, Timestamp, Timestamp)>(data)?;
+            let e: e::CareRelationRegistered = exact(data)?;
             Event::CareRelationRegistered {
-                patient,
-                provider,
-                start,
-                end,
+                patient: e.patient.0,
+                provider: e.provider.0,
+                start: e.start,
+                end: e.end,
             }
         }
         "ModelRegistered" => {
-            let (model, oracle) = exact::<([u8; 32], AccountId)>(data)?;
-            Event::ModelRegistered { model, oracle }
+            let e: health_types::oracle::ModelRegistered = exact(data)?;
+            Event::ModelRegistered {
+                model: e.model,
+                oracle: e.oracle.0,
+            }
         }
         "AccessFlagged" => {
-            let (patient, accessor, flag, entry, score, reasons, model) =
-                exact::<(AccountId, AccountId, u64, u64, u16, u32, [u8; 32])>(data)?;
+            let e: e::AccessFlagged = exact(data)?;
             Event::AccessFlagged {
-                patient,
-                accessor,
-                flag,
-                entry,
-                score,
-                reasons,
-                model,
+                patient: e.patient.0,
+                accessor: e.accessor.0,
+                flag: e.flag,
+                entry: e.entry,
+                score: e.score,
+                reasons: e.reasons,
+                model: e.model,
             }
         }
         "FlagReviewed" => {
-            let (patient, flag, entry, outcome) =
-                exact::<(AccountId, u64, u64, FlagOutcome)>(data)?;
+            let e: e::FlagReviewed = exact(data)?;
             Event::FlagReviewed {
-                patient,
-                flag,
-                entry,
-                outcome,
+                patient: e.patient.0,
+                flag: e.flag,
+                entry: e.entry,
+                outcome: e.outcome,
             }
         }
         _ => return Ok(None),
@@ -266,40 +245,28 @@ fn ehr_access(label: &str, data: &[u8]) -> Result<Option<Event>, String> {
 
 /// Decodes a `consent` event; `Ok(None)` for a label it does not emit.
 fn consent(label: &str, data: &[u8]) -> Result<Option<Event>, String> {
-    type Consent = (
-        AccountId,
-        AccountId,
-        u64,
-        Provision,
-        AccountId,
-        u8,
-        u8,
-        Timestamp,
-        Option<Timestamp>,
-    );
+    use health_types::consent as c;
     Ok(Some(match label {
         "ConsentRecorded" => {
-            let (patient, grantee, id, provision, by, purposes, classes, start, end) =
-                exact::<Consent>(data)?;
+            let e: c::ConsentRecorded = exact(data)?;
             Event::ConsentRecorded {
-                patient,
-                grantee,
-                id,
-                provision,
-                by,
-                purposes,
-                classes,
-                start,
-                end,
+                patient: e.patient.0,
+                grantee: e.grantee.0,
+                id: e.id,
+                provision: e.provision,
+                by: e.by.0,
+                purposes: e.purposes,
+                classes: e.classes,
+                start: e.start,
+                end: e.end,
             }
         }
         "ConsentRevoked" => {
-            let (patient, grantee, id, _by) =
-                exact::<(AccountId, AccountId, u64, AccountId)>(data)?;
+            let e: c::ConsentRevoked = exact(data)?;
             Event::ConsentRevoked {
-                patient,
-                grantee,
-                id,
+                patient: e.patient.0,
+                grantee: e.grantee.0,
+                id: e.id,
             }
         }
         _ => return Ok(None),
@@ -308,85 +275,77 @@ fn consent(label: &str, data: &[u8]) -> Result<Option<Event>, String> {
 
 /// Decodes a `dscsa` event; `Ok(None)` for a label it does not emit.
 fn dscsa(label: &str, data: &[u8]) -> Result<Option<Event>, String> {
-    type Verification = (
-        PackageKey,
-        AccountId,
-        [u8; 14],
-        String,
-        bool,
-        Option<Status>,
-        AccountId,
-        VerificationContext,
-        bool,
-    );
+    use health_types::dscsa as d;
     Ok(Some(match label {
         "PackageEvent" => {
-            let (package, actor, action) = exact::<(PackageKey, AccountId, Action)>(data)?;
+            let e: d::PackageEvent = exact(data)?;
             Event::Package {
-                package,
-                actor,
-                action,
+                package: e.package,
+                actor: e.actor.0,
+                action: e.action,
             }
         }
         "VerificationRequested" => {
-            let (
-                package,
-                requester,
-                gtin,
-                serial,
-                verified,
-                status,
-                presenter,
-                context,
-                requester_connected,
-            ) = exact::<Verification>(data)?;
+            let e: d::VerificationRequested = exact(data)?;
             Event::VerificationRequested {
-                package,
-                requester,
-                gtin,
-                serial,
-                verified,
-                status,
-                presenter,
-                context,
-                requester_connected,
+                package: e.package,
+                requester: e.requester.0,
+                gtin: e.gtin,
+                serial: e.serial,
+                verified: e.verified,
+                status: e.status,
+                presenter: e.presenter.0,
+                context: e.context,
+                requester_connected: e.requester_connected,
             }
         }
         "SerialFlagged" => {
-            let (package, flag, owner, score, reasons, model) =
-                exact::<(PackageKey, u64, Option<AccountId>, u16, u32, [u8; 32])>(data)?;
+            let e: d::SerialFlagged = exact(data)?;
             Event::SerialFlagged {
-                package,
-                flag,
-                owner,
-                score,
-                reasons,
-                model,
+                package: e.package,
+                flag: e.flag,
+                owner: e.owner.map(|o| o.0),
+                score: e.score,
+                reasons: e.reasons,
+                model: e.model,
             }
         }
         "SerialFlagReviewed" => {
-            let (package, flag, outcome) = exact::<(PackageKey, u64, FlagOutcome)>(data)?;
+            let e: d::SerialFlagReviewed = exact(data)?;
             Event::SerialFlagReviewed {
-                package,
-                flag,
-                outcome,
+                package: e.package,
+                flag: e.flag,
+                outcome: e.outcome,
             }
         }
         "PartnerAdded" => {
-            let (account, kind, gln) = exact::<(AccountId, PartnerKind, [u8; 13])>(data)?;
-            Event::PartnerAdded { account, kind, gln }
+            let e: d::PartnerAdded = exact(data)?;
+            Event::PartnerAdded {
+                account: e.account.0,
+                kind: e.kind,
+                gln: e.gln,
+            }
         }
         "PartnerStatusChanged" => {
-            let (account, active) = exact::<(AccountId, bool)>(data)?;
-            Event::PartnerStatusChanged { account, active }
+            let e: d::PartnerStatusChanged = exact(data)?;
+            Event::PartnerStatusChanged {
+                account: e.account.0,
+                active: e.active,
+            }
         }
         "PrefixAssigned" => {
-            let (account, prefix) = exact::<(AccountId, String)>(data)?;
-            Event::PrefixAssigned { account, prefix }
+            let e: d::PrefixAssigned = exact(data)?;
+            Event::PrefixAssigned {
+                account: e.account.0,
+                prefix: e.prefix,
+            }
         }
         "PrefixRemoved" => {
-            let (account, prefix) = exact::<(AccountId, String)>(data)?;
-            Event::PrefixRemoved { account, prefix }
+            let e: d::PrefixRemoved = exact(data)?;
+            Event::PrefixRemoved {
+                account: e.account.0,
+                prefix: e.prefix,
+            }
         }
         _ => return Ok(None),
     }))

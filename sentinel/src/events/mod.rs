@@ -3,10 +3,8 @@
 //! An ink! 5 event's first topic is its signature topic and its data is the SCALE
 //! encoding of all its fields in order. The signature topics are read from the
 //! contracts' metadata ([`Decoder::add_metadata`]), so nothing here guesses how ink!
-//! spells a type; the field layouts below mirror the contracts' event structs, and a
+//! spells a type; the data decodes as the contracts' own event structs, and a
 //! test decodes real events emitted by the real contracts.
-
-use parity_scale_codec::{Decode, Encode};
 
 mod decode;
 #[cfg(test)]
@@ -42,150 +40,14 @@ pub struct RawEvent {
     pub data: Vec<u8>,
 }
 
-/// These enums are the contracts' own types
-/// (`health_types`), not mirrors: a change of the contracts' layout is a change here.
+/// These are the contracts' own types (`health_types`), not mirrors: a change of the
+/// contracts' layout is a change here.
 pub use health_types::consent::Provision;
-pub use health_types::dscsa::{Decommission, PartnerKind, Status, VerificationContext};
-pub use health_types::ehr::{Basis, Review};
+pub use health_types::dscsa::{
+    Action, Decommission, PartnerKind, Shipment, State, Status, VerificationContext,
+};
+pub use health_types::ehr::{AccessFlag, AuditEntry, Basis, BreakGlass, Review};
 pub use health_types::{DataClass, FlagOutcome, Purpose};
-
-/// A change of ownership under way (mirrors `dscsa::Shipment`).
-#[derive(Clone, Debug, PartialEq, Eq, Encode, Decode)]
-pub struct Shipment {
-    /// The recipient.
-    pub to: AccountId,
-    /// The 3PL carrying it, if any.
-    pub carrier: Option<AccountId>,
-    /// SHA-256 of the transaction information.
-    pub transaction_information: [u8; 32],
-}
-
-/// What happened to a package (mirrors `dscsa::Action`).
-#[derive(Clone, Debug, PartialEq, Eq, Encode, Decode)]
-pub enum Action {
-    /// Commissioned.
-    Commissioned,
-    /// Packed into a container.
-    Packed([u8; 18]),
-    /// Unpacked from a container.
-    Unpacked([u8; 18]),
-    /// Shipped.
-    Shipped(Shipment),
-    /// Received.
-    Received,
-    /// Quarantined, with the reason.
-    Quarantined(String),
-    /// Cleared.
-    Cleared,
-    /// Declared illegitimate.
-    DeclaredIllegitimate(String),
-    /// Recalled.
-    Recalled,
-    /// Dispensed.
-    Dispensed,
-    /// Decommissioned.
-    Decommissioned(Decommission),
-    /// Repackaged into the package with this key (on the source).
-    Repackaged(PackageKey),
-    /// Commissioned by repackaging the package with this key (on the new one).
-    CommissionedFrom(PackageKey),
-    /// A returned package's `SaleableReturn` verification succeeded.
-    ReturnVerified,
-    /// Its shipment was voided (CBV void_shipping): back with its owner.
-    ShipmentVoided,
-    /// Reported damaged.
-    Damaged,
-    /// Partly dispensed.
-    PartiallyDispensed,
-    /// Received back by a former owner or custodian (a saleable return); the
-    /// receiver is the new owner.
-    ReturnReceived,
-}
-
-/// A package's own state (mirrors `dscsa::State`; no event carries it, the
-/// package record does).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Encode, Decode)]
-pub enum State {
-    /// In the owner's hands.
-    Active,
-    /// Shipped, not yet received.
-    InTransit,
-    /// Quarantined.
-    Quarantined,
-    /// Declared illegitimate.
-    Illegitimate,
-    /// Dispensed (final).
-    Dispensed,
-    /// Decommissioned (final).
-    Decommissioned(Decommission),
-    /// A saleable return awaiting verification.
-    Returned,
-    /// Reported damaged.
-    Damaged,
-    /// Partly dispensed.
-    PartiallyDispensed,
-}
-
-/// A break-glass access's justification and reviews (mirrors `ehr_access::BreakGlass`).
-#[derive(Clone, Debug, PartialEq, Eq, Encode, Decode)]
-pub struct BreakGlass {
-    /// Commitment to the written reason (salted SHA-256; the text stays off chain).
-    pub justification: [u8; 32],
-    /// The compliance review.
-    pub review: Review,
-    /// Who made the compliance review.
-    pub reviewer: Option<AccountId>,
-    /// The patient's (or a delegate's) review.
-    pub patient_review: Review,
-}
-
-/// One audit entry as `ehr_access::audit_entry` answers it (mirrors
-/// `ehr_access::AuditEntry`).
-#[derive(Clone, Debug, PartialEq, Eq, Encode, Decode)]
-pub struct AuditEntry {
-    /// Who asked.
-    pub accessor: AccountId,
-    /// Whose record.
-    pub patient: AccountId,
-    /// Which record.
-    pub record: RecordId,
-    /// For what.
-    pub purpose: Purpose,
-    /// Granted or not.
-    pub granted: bool,
-    /// Block time of the decision.
-    pub at: Timestamp,
-    /// Block of the decision.
-    pub block: u32,
-    /// Set for a break-glass access.
-    pub break_glass: Option<BreakGlass>,
-    /// The record's data class.
-    pub class: DataClass,
-    /// Why it was granted or refused.
-    pub basis: Basis,
-}
-
-/// An AI flag on an audit entry as `ehr_access::flag` answers it (mirrors
-/// `ehr_access::AccessFlag`).
-#[derive(Clone, Debug, PartialEq, Eq, Encode, Decode)]
-pub struct AccessFlag {
-    /// The audit entry flagged.
-    pub entry: u64,
-    /// Whose record was accessed.
-    pub patient: AccountId,
-    /// Score, basis points.
-    pub score: u16,
-    /// Reason codes.
-    pub reasons: u32,
-    /// The model's hash.
-    pub model: [u8; 32],
-    /// Block time it was raised.
-    pub raised_at: Timestamp,
-    /// Where its review stands.
-    pub outcome: FlagOutcome,
-    /// The audit entry's accessor, who may not close it.
-    pub accessor: AccountId,
-}
 
 /// The events the sentinel uses, by contract.
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -1,5 +1,6 @@
 use super::decode::{exact, LABELS};
 use super::*;
+use parity_scale_codec::Encode;
 
 /// Metadata naming every event the sentinel reads, topic `[i; 32]` for the i-th
 /// label (from 1), and one it does not read.
@@ -180,7 +181,7 @@ fn the_hardened_contracts_layouts_decode_field_by_field() {
     assert_eq!(
         decode("BreakGlassEscalated", ([1u8; 32], 4u64, 9u32).encode()),
         Event::BreakGlassEscalated {
-            accessor: [1; 32],
+            accessor: [1; 32].into(),
             entry: 4,
             unreviewed: 9
         }
@@ -237,8 +238,8 @@ fn enum_variants_keep_the_contracts_indices() {
 #[test]
 fn audit_entries_and_flags_read_back_with_their_new_fields() {
     let entry = AuditEntry {
-        accessor: [1; 32],
-        patient: [2; 32],
+        accessor: [1; 32].into(),
+        patient: [2; 32].into(),
         record: [3; 32],
         purpose: Purpose::EmergencyTreatment,
         granted: true,
@@ -256,13 +257,13 @@ fn audit_entries_and_flags_read_back_with_their_new_fields() {
     assert_eq!(exact::<AuditEntry>(&entry.encode()), Ok(entry));
     let flag = AccessFlag {
         entry: 1,
-        patient: [2; 32],
+        patient: [2; 32].into(),
         score: 9_000,
         reasons: 3,
         model: [5; 32],
         raised_at: 11,
         outcome: FlagOutcome::Open,
-        accessor: [6; 32],
+        accessor: [6; 32].into(),
     };
     let bytes = flag.encode();
     assert_eq!(bytes.len(), 8 + 32 + 2 + 4 + 32 + 8 + 1 + 32);

@@ -20,9 +20,10 @@ use super::output::Out;
 use super::{BundleDirs, Connection};
 use carechain_epcis::export::{self, Action, Entry};
 use carechain_epcis::import::{read, Import, Mapped};
-use carechain_epcis::{ids, Operation, Reason, Target};
+use carechain_epcis::{ids, Operation, Target};
 use carechain_rpc::Client;
 use carechain_rpc::{Address, Bytes, DryRunCall, DryRunRequest, OutcomeKind, ProofRequest};
+use health_types::dscsa::{Action as Recorded, HistoryEntry, Package, Partner};
 
 /// `epcis` verbs.
 #[derive(Debug, Subcommand)]
@@ -194,7 +195,7 @@ impl Reader<'_> {
     /// A partner's GLN, if the account is one.
     fn gln(&self, account: AccountId) -> Result<Option<String>> {
         let data = self.query("partner", &[account.to_ss58()])?;
-        Ok(decode_ok::<Option<PartnerHead>>("partner", &data)?.map(|p| digits(&p.gln)))
+        Ok(decode_ok::<Option<Partner>>("partner", &data)?.map(|p| digits(&p.gln)))
     }
 }
 
@@ -677,63 +678,6 @@ fn check_plan(
     Ok(problems)
 }
 
-/// The contract's `Shipment`, as SCALE-encoded.
-#[derive(Decode)]
-struct ShipmentScale {
-    to: [u8; 32],
-    _carrier: Option<[u8; 32]>,
-    transaction_information: [u8; 32],
-}
-
-/// The contract's `Action`, every variant in the contract's order (its `Decommission`
-/// is the contract's own type, [`Reason`]).
-#[derive(Decode)]
-enum ActionScale {
-    Commissioned,
-    Packed([u8; 18]),
-    Unpacked([u8; 18]),
-    Shipped(ShipmentScale),
-    Received,
-    Quarantined(String),
-    Cleared,
-    DeclaredIllegitimate(String),
-    Recalled,
-    Dispensed,
-    Decommissioned(Reason),
-    Repackaged([u8; 32]),
-    CommissionedFrom([u8; 32]),
-    ReturnVerified,
-    ShipmentVoided,
-    Damaged,
-    PartiallyDispensed,
-    ReturnReceived,
-}
-
-/// The contract's `HistoryEntry` (ink!'s default block number is `u32`).
-#[derive(Decode)]
-struct HistoryEntryScale {
-    actor: [u8; 32],
-    action: ActionScale,
-    _block: u32,
-    at: u64,
-}
-
-/// The fields of the contract's `Package` that an export needs (a prefix of it).
-#[derive(Decode)]
-struct PackageHead {
-    _gtin: [u8; 14],
-    _serial: String,
-    lot: String,
-    expiry: u64,
-}
-
-/// The fields of the contract's `Partner` that an export needs.
-#[derive(Decode)]
-struct PartnerHead {
-    _kind: u8,
-    gln: [u8; 13],
-}
-
 fn digits(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).into_owned()
 }
@@ -776,7 +720,7 @@ fn export_history(args: &ExportArgs, out: &Out) -> Result<()> {
     };
     let package_args = [quoted(&gtin), quoted(&serial)];
     let package = reader
-        .query_result::<PackageHead>("package", &package_args)?
+        .query_result::<Package>("package", &package_args)?
         .map_err(|e| read_refused(&e, reader.origin, &gtin, &serial))?;
     let mut raw = Vec::new();
     loop {
@@ -788,7 +732,7 @@ fn export_history(args: &ExportArgs, out: &Out) -> Result<()> {
             "50".into(),
         ];
         let page = reader
-            .query_result::<Vec<HistoryEntryScale>>("history", &page_args)?
+            .query_result::<Vec<HistoryEntry>>("history", &page_args)?
             .map_err(|e| read_refused(&e, reader.origin, &gtin, &serial))?;
         let done = page.len() < 50;
         raw.extend(page);
@@ -808,37 +752,37 @@ fn export_history(args: &ExportArgs, out: &Out) -> Result<()> {
     let mut history = Vec::with_capacity(raw.len());
     for e in raw {
         let action = match e.action {
-            ActionScale::Commissioned => Action::Commissioned {
+            Recorded::Commissioned => Action::Commissioned {
                 lot: package.lot.clone(),
                 expiry: package.expiry,
             },
-            ActionScale::CommissionedFrom(source) => Action::CommissionedFrom {
+            Recorded::CommissionedFrom(source) => Action::CommissionedFrom {
                 source,
                 lot: package.lot.clone(),
                 expiry: package.expiry,
             },
-            ActionScale::Packed(s) => Action::Packed(digits(&s)),
-            ActionScale::Unpacked(s) => Action::Unpacked(digits(&s)),
-            ActionScale::Shipped(s) => Action::Shipped {
-                to_gln: gln_of(s.to)?,
+            Recorded::Packed(s) => Action::Packed(digits(&s)),
+            Recorded::Unpacked(s) => Action::Unpacked(digits(&s)),
+            Recorded::Shipped(s) => Action::Shipped {
+                to_gln: gln_of(s.to.0)?,
                 transaction_information: s.transaction_information,
             },
-            ActionScale::Received => Action::Received,
-            ActionScale::ReturnReceived => Action::ReturnReceived,
-            ActionScale::ReturnVerified => Action::ReturnVerified,
-            ActionScale::ShipmentVoided => Action::ShipmentVoided,
-            ActionScale::Quarantined(r) => Action::Quarantined(r),
-            ActionScale::Cleared => Action::Cleared,
-            ActionScale::DeclaredIllegitimate(t) => Action::DeclaredIllegitimate(t),
-            ActionScale::Recalled => Action::Recalled,
-            ActionScale::Dispensed => Action::Dispensed,
-            ActionScale::PartiallyDispensed => Action::PartiallyDispensed,
-            ActionScale::Damaged => Action::Damaged,
-            ActionScale::Decommissioned(d) => Action::Decommissioned(d),
-            ActionScale::Repackaged(new) => Action::Repackaged(new),
+            Recorded::Received => Action::Received,
+            Recorded::ReturnReceived => Action::ReturnReceived,
+            Recorded::ReturnVerified => Action::ReturnVerified,
+            Recorded::ShipmentVoided => Action::ShipmentVoided,
+            Recorded::Quarantined(r) => Action::Quarantined(r),
+            Recorded::Cleared => Action::Cleared,
+            Recorded::DeclaredIllegitimate(t) => Action::DeclaredIllegitimate(t),
+            Recorded::Recalled => Action::Recalled,
+            Recorded::Dispensed => Action::Dispensed,
+            Recorded::PartiallyDispensed => Action::PartiallyDispensed,
+            Recorded::Damaged => Action::Damaged,
+            Recorded::Decommissioned(d) => Action::Decommissioned(d),
+            Recorded::Repackaged(new) => Action::Repackaged(new),
         };
         history.push(Entry {
-            actor_gln: gln_of(e.actor)?,
+            actor_gln: gln_of(e.actor.0)?,
             at: e.at,
             action,
         });
