@@ -181,7 +181,7 @@ fn the_hardened_contracts_layouts_decode_field_by_field() {
     assert_eq!(
         decode("BreakGlassEscalated", ([1u8; 32], 4u64, 9u32).encode()),
         Event::BreakGlassEscalated {
-            accessor: [1; 32].into(),
+            accessor: [1; 32],
             entry: 4,
             unreviewed: 9
         }
