@@ -10,6 +10,7 @@
 use std::collections::HashMap;
 use std::time::Duration;
 
+use carechain_cli::Bundle;
 use carechain_runtime::{
     code_hash, contract_address, Call, Chain, ContractCall, ContractVm, ExecContext, Genesis,
     Keypair, MemoryStore, StateDb, Transaction, Weight,
@@ -24,21 +25,10 @@ use wasmtime::{
 
 const GAS: Weight = Weight::new(50_000_000_000, 1_000_000);
 
-fn artifact(ext: &str) -> Option<Vec<u8>> {
+/// flipper's bundle, as `build-contracts.sh` wrote it.
+fn flipper() -> Option<Bundle> {
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
-    std::fs::read(root.join(format!("target/ink/flipper/flipper.{ext}"))).ok()
-}
-
-fn selector(metadata: &serde_json::Value, kind: &str, label: &str) -> Vec<u8> {
-    let items = metadata["spec"][kind].as_array().expect("list");
-    let item = items.iter().find(|i| i["label"] == label).expect("label");
-    hex::decode(
-        item["selector"]
-            .as_str()
-            .expect("hex")
-            .trim_start_matches("0x"),
-    )
-    .expect("hex")
+    Bundle::load(&root.join("target/ink/flipper/flipper.contract")).ok()
 }
 
 /// The floor's store data: input, output and a storage map, nothing else.
@@ -144,14 +134,16 @@ fn floor_linker(engine: &Engine) -> Linker<Floor> {
 }
 
 fn contract_calls(c: &mut Criterion) {
-    let (Some(wasm), Some(json)) = (artifact("wasm"), artifact("json")) else {
+    let Some(bundle) = flipper() else {
         eprintln!("contract_calls: target/ink/flipper missing; run ./scripts/build-contracts.sh");
         return;
     };
-    let metadata: serde_json::Value = serde_json::from_slice(&json).expect("metadata");
-    let flip = selector(&metadata, "messages", "flip");
-    let mut ctor = selector(&metadata, "constructors", "new");
-    ctor.push(0);
+    let wasm = bundle
+        .wasm()
+        .expect("flipper.contract carries its wasm")
+        .to_vec();
+    let flip = bundle.call_data("flip", ()).expect("flip");
+    let ctor = bundle.call_data("new", false).expect("new");
 
     // Carechain: deploy through real transactions, then call the VM directly.
     let vm = WasmtimeVm::new().expect("vm");

@@ -6,6 +6,9 @@
 //! is a SCALE-encoded list of [`Op`]s; it never runs in the product.
 
 use std::path::PathBuf;
+use std::rc::Rc;
+
+pub use carechain_cli::Bundle;
 
 use carechain_runtime::exec::{CallStack, Engine, EngineRun, FrameExt, FrameRun};
 use carechain_runtime::{
@@ -135,25 +138,38 @@ pub fn ink_artifact(name: &str, ext: &str) -> PathBuf {
     path
 }
 
-/// The selector of constructor or message `label` of contract `name`, from the
-/// metadata `build-contracts.sh` wrote. Panics naming what is missing.
-pub fn selector(name: &str, kind: &str, label: &str) -> [u8; 4] {
-    let path = ink_artifact(name, "json");
-    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    let metadata: serde_json::Value =
-        serde_json::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    let entries = metadata["spec"][kind]
-        .as_array()
-        .unwrap_or_else(|| panic!("{name}: no spec.{kind} in its metadata"));
-    let hex_text = entries
-        .iter()
-        .find(|e| e["label"] == label)
-        .and_then(|e| e["selector"].as_str())
-        .unwrap_or_else(|| panic!("{name} has no {kind} `{label}`"));
-    let bytes = hex::decode(hex_text.trim_start_matches("0x")).unwrap_or_default();
-    bytes
-        .try_into()
-        .unwrap_or_else(|_| panic!("{name}.{label}: selector {hex_text} is not 4 bytes"))
+thread_local! {
+    /// Bundles loaded so far on this thread: a bundle's transcoder is built once.
+    static BUNDLES: std::cell::RefCell<std::collections::BTreeMap<String, Rc<Bundle>>> =
+        const { std::cell::RefCell::new(std::collections::BTreeMap::new()) };
+}
+
+/// The `.contract` bundle of contract `name` that `build-contracts.sh` wrote, read
+/// through the CLI's one bundle loader. Panics with the fix if it is missing.
+pub fn bundle(name: &str) -> Rc<Bundle> {
+    if let Some(found) = BUNDLES.with(|b| b.borrow().get(name).cloned()) {
+        return found;
+    }
+    let path = ink_artifact(name, "contract");
+    let loaded = Rc::new(Bundle::load(&path).unwrap_or_else(|e| panic!("{e:#}")));
+    BUNDLES.with(|b| b.borrow_mut().insert(name.to_string(), Rc::clone(&loaded)));
+    loaded
+}
+
+/// The selector of constructor or message `label` of contract `name`. Panics naming
+/// what is missing.
+pub fn selector(name: &str, label: &str) -> [u8; 4] {
+    bundle(name)
+        .selector(label)
+        .unwrap_or_else(|| panic!("{name} has no constructor or message `{label}`"))
+}
+
+/// The name of variant `index` of contract `name`'s `Error`, from its metadata.
+/// Panics if the metadata has no such variant.
+pub fn error_name(name: &str, index: u8) -> String {
+    bundle(name)
+        .error_name(index)
+        .unwrap_or_else(|| panic!("{name}'s Error has no variant {index}"))
 }
 
 /// One step of a [`ScriptVm`] program.

@@ -184,7 +184,7 @@ fn client(dir: &Path) -> Client {
 }
 
 fn message(label: &str, args: impl Encode) -> Vec<u8> {
-    let mut data = selector("dscsa", "messages", label).to_vec();
+    let mut data = selector("dscsa", label).to_vec();
     args.encode_to(&mut data);
     data
 }
@@ -202,7 +202,7 @@ impl World {
                 carechain_rpc::OutcomeKind::Success,
                 "{receipt:?}"
             );
-            let ctor = selector("dscsa", "constructors", "new").to_vec();
+            let ctor = selector("dscsa", "new").to_vec();
             let receipt = submit(
                 &client,
                 &alice,

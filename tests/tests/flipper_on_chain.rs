@@ -8,8 +8,8 @@ use carechain_runtime::{
 use carechain_tests::{deploy, dev, dev_chain, ink_artifact, signed, GAS, UPLOAD_GAS};
 use carechain_vm::WasmtimeVm;
 
-fn selector(kind: &str, label: &str) -> Vec<u8> {
-    carechain_tests::selector("flipper", kind, label).to_vec()
+fn selector(label: &str) -> Vec<u8> {
+    carechain_tests::selector("flipper", label).to_vec()
 }
 
 struct Run {
@@ -24,7 +24,7 @@ fn scenario(vm: &WasmtimeVm) -> Run {
     let alice = dev("Alice");
     let g = chain.genesis_hash();
     let hash = code_hash(&wasm);
-    let mut ctor = selector("constructors", "new");
+    let mut ctor = selector("new");
     ctor.push(0); // false
     let address = contract_address(&alice.account_id(), &hash, &ctor, &[]);
     let call = |nonce, data: Vec<u8>| {
@@ -61,10 +61,10 @@ fn scenario(vm: &WasmtimeVm) -> Run {
             },
         )],
         vec![
-            call(2, selector("messages", "flip")),
-            call(3, selector("messages", "get")),
-            call(4, selector("messages", "flip")),
-            call(5, selector("messages", "get")),
+            call(2, selector("flip")),
+            call(3, selector("get")),
+            call(4, selector("flip")),
+            call(5, selector("get")),
         ],
     ];
     let mut receipts = Vec::new();
@@ -139,7 +139,7 @@ fn too_little_gas_is_out_of_gas_and_rolls_back() {
     let alice = dev("Alice");
     let g = chain.genesis_hash();
     let hash = code_hash(&wasm);
-    let mut ctor = selector("constructors", "new");
+    let mut ctor = selector("new");
     ctor.push(1);
     let base = chain.config().schedule.costs.transaction;
     let tight = Weight::new(base.ref_time + 10_000, base.proof_size + 100_000);
@@ -222,11 +222,11 @@ fn a_dry_run_reports_output_gas_events_and_changes_and_commits_nothing() {
     let mut chain = dev_chain();
     let alice = dev("Alice");
     let g = chain.genesis_hash();
-    let mut ctor = selector("constructors", "new");
+    let mut ctor = selector("new");
     ctor.push(0);
     let address = deploy(&mut chain, &vm, wasm, ctor, 0);
     let head = chain.head().clone();
-    let flip = selector("messages", "flip");
+    let flip = selector("flip");
     let call = carechain_runtime::ContractCall::Call {
         dest: address,
         value: 0,

@@ -15,24 +15,13 @@ use carechain_runtime::{
     code_hash, contract_address, AccountId, Call, Chain, Event, Keypair, MemoryStore, Outcome,
     Receipt, Weight,
 };
-use carechain_tests::{dev, dev_chain_endowing, ink_artifact, selector, signed, GAS};
+use carechain_tests::{dev, dev_chain_endowing, error_name, ink_artifact, selector, signed, GAS};
 use carechain_vm::WasmtimeVm;
+use health_types::consent::Provision;
+use health_types::dscsa::{Decommission, HistoryEntry, PartnerKind, Status, VerificationContext};
+use health_types::ehr::{AuditEntry, Basis};
+use health_types::{DataClass, Purpose};
 use parity_scale_codec::{Decode, Encode};
-
-/// `health_types::Purpose` variant indices (SCALE encodes a fieldless enum as its index).
-mod purpose {
-    pub(crate) const TREATMENT: u8 = 0;
-    pub(crate) const EMERGENCY_TREATMENT: u8 = 1;
-}
-
-/// `health_types::DataClass` variant indices.
-mod class {
-    pub(crate) const LABS: u8 = 2;
-    pub(crate) const MENTAL_HEALTH: u8 = 4;
-}
-
-/// `consent::Provision`.
-const PERMIT: u8 = 0;
 
 /// A chain with the contracts on it, and the gas of every call made.
 struct World {
@@ -79,7 +68,7 @@ impl World {
         let upload =
             self.submit_with_gas(who, carechain_tests::UPLOAD_GAS, Call::UploadCode { code });
         assert_eq!(upload.outcome, Outcome::Success, "upload {name}");
-        let mut data = selector(name, "constructors", "new").to_vec();
+        let mut data = selector(name, "new").to_vec();
         args.encode_to(&mut data);
         let address = contract_address(&who.account_id(), &hash, &data, &[]);
         let receipt = self.submit(
@@ -106,7 +95,7 @@ impl World {
         message: &str,
         args: impl Encode,
     ) -> Receipt {
-        let mut data = selector(name, "messages", message).to_vec();
+        let mut data = selector(name, message).to_vec();
         args.encode_to(&mut data);
         let receipt = self.submit(
             who,
@@ -146,14 +135,21 @@ fn decode_output<T: Decode>(receipt: &Receipt) -> T {
     }
 }
 
-/// The index of a contract `Error` variant in a reverted `Result<_, Error>` output.
-fn error_index(receipt: &Receipt) -> u8 {
+/// The name of the `Error` variant of `contract` in a reverted `Result<_, Error>`
+/// output, read from the contract's metadata (no variant index is written here).
+fn error(receipt: &Receipt, contract: &str) -> String {
     assert_eq!(receipt.outcome, Outcome::Reverted, "{receipt:?}");
     // MessageResult Ok (0), then Result Err (1), then the error's index.
     match receipt.output.as_slice() {
-        [0, 1, index] => *index,
+        [0, 1, index] => error_name(contract, *index),
         other => panic!("not a contract error: {other:?}"),
     }
+}
+
+/// The name of an enum value's variant, without its fields.
+fn variant(value: &impl std::fmt::Debug) -> String {
+    let text = format!("{value:?}");
+    text.split('(').next().unwrap_or_default().to_string()
 }
 
 /// Events of `receipt` emitted by `contract`.
@@ -163,32 +159,6 @@ fn events_of(receipt: &Receipt, contract: AccountId) -> Vec<&Event> {
         .iter()
         .filter(|e| e.emitter == contract)
         .collect()
-}
-
-/// ehr_access's `Error` indices used below.
-mod ehr_error {
-    pub(crate) const NOT_CUSTODIAN: u8 = 4;
-    pub(crate) const DUPLICATE_CONTENT: u8 = 5;
-    pub(crate) const NOT_PATIENT_OR_DELEGATE: u8 = 15;
-    pub(crate) const SELF_REVIEW: u8 = 26;
-    pub(crate) const NOT_AUTHORIZED: u8 = 27;
-    pub(crate) const LESS_PROTECTED_CLASS: u8 = 30;
-}
-
-/// `ehr_access::Basis` indices.
-mod basis {
-    pub(crate) const PERSONAL_CONSENT: u8 = 0;
-    pub(crate) const ORGANIZATION_CONSENT: u8 = 1;
-    pub(crate) const CONSENT_DENIED: u8 = 3;
-    pub(crate) const NOT_PROVIDER: u8 = 5;
-}
-
-/// consent's `Error` indices used below.
-mod consent_error {
-    pub(crate) const NOT_PATIENT_OR_DELEGATE: u8 = 0;
-    pub(crate) const DELEGATE_AS_GRANTEE: u8 = 13;
-    pub(crate) const EXPIRY_REQUIRED: u8 = 14;
-    pub(crate) const NOT_AUTHORIZED: u8 = 15;
 }
 
 /// `ehr_access::Access`: audit entry, granted.
@@ -203,7 +173,15 @@ fn commit(salt: &[u8], text: &str) -> [u8; 32] {
 
 /// A consent provision's arguments: (patient, grantee, provision, purposes, classes,
 /// start, end).
-type Provision = (AccountId, AccountId, u8, Vec<u8>, Vec<u8>, u64, Option<u64>);
+type Grant = (
+    AccountId,
+    AccountId,
+    Provision,
+    Vec<Purpose>,
+    Vec<DataClass>,
+    u64,
+    Option<u64>,
+);
 
 #[test]
 fn consent_and_ehr_access_run_end_to_end_across_contracts() {
@@ -235,12 +213,12 @@ fn consent_and_ehr_access_run_end_to_end_across_contracts() {
     let mut ids = Vec::new();
     for (class, hash, location) in [
         (
-            class::LABS,
+            DataClass::Labs,
             lab_hash,
             "fhir://example.org/Observation/cbc-1",
         ),
         (
-            class::MENTAL_HEALTH,
+            DataClass::MentalHealth,
             psych_hash,
             "fhir://example.org/DocumentReference/psy-7",
         ),
@@ -274,7 +252,7 @@ fn consent_and_ehr_access_run_end_to_end_across_contracts() {
         "ehr_access",
         ehr,
         "request_access",
-        (labs, purpose::TREATMENT),
+        (labs, Purpose::Treatment),
     );
     assert!(!decision.expect("decided").1);
     assert_eq!(events_of(&receipt, ehr).len(), 1, "AccessDecided");
@@ -284,11 +262,11 @@ fn consent_and_ehr_access_run_end_to_end_across_contracts() {
     assert_eq!(topics[2].0, bob.account_id().0);
 
     // Charlie grants Bob treatment access to general data.
-    let grant: Provision = (
+    let grant: Grant = (
         charlie.account_id(),
         bob.account_id(),
-        PERMIT,
-        vec![purpose::TREATMENT],
+        Provision::Permit,
+        vec![Purpose::Treatment],
         Vec::new(),
         0,
         None,
@@ -298,20 +276,17 @@ fn consent_and_ehr_access_run_end_to_end_across_contracts() {
     let grant_id = granted.expect("granted");
     assert_eq!(events_of(&receipt, consent).len(), 1, "ConsentRecorded");
     // Someone else cannot grant for Charlie.
-    let stranger: Provision = (
+    let stranger: Grant = (
         charlie.account_id(),
         ferdie.account_id(),
-        PERMIT,
-        vec![purpose::TREATMENT],
+        Provision::Permit,
+        vec![Purpose::Treatment],
         Vec::new(),
         0,
         None,
     );
     let refused = w.call(&ferdie, "consent", consent, "record", stranger);
-    assert_eq!(
-        error_index(&refused),
-        consent_error::NOT_PATIENT_OR_DELEGATE
-    );
+    assert_eq!(error(&refused, "consent"), "NotPatientOrDelegate");
 
     // Labs: granted across contracts. Mental health: the general grant does not reach it.
     let (decision, _): (Result<Access, u8>, _) = w.query(
@@ -319,7 +294,7 @@ fn consent_and_ehr_access_run_end_to_end_across_contracts() {
         "ehr_access",
         ehr,
         "request_access",
-        (labs, purpose::TREATMENT),
+        (labs, Purpose::Treatment),
     );
     assert!(decision.expect("decided").1);
     let (decision, _): (Result<Access, u8>, _) = w.query(
@@ -327,7 +302,7 @@ fn consent_and_ehr_access_run_end_to_end_across_contracts() {
         "ehr_access",
         ehr,
         "request_access",
-        (psych, purpose::TREATMENT),
+        (psych, Purpose::Treatment),
     );
     assert!(!decision.expect("decided").1);
     // Not a provider: refused, and the attempt is on record.
@@ -336,7 +311,7 @@ fn consent_and_ehr_access_run_end_to_end_across_contracts() {
         "ehr_access",
         ehr,
         "request_access",
-        (labs, purpose::TREATMENT),
+        (labs, Purpose::Treatment),
     );
     assert_eq!(
         receipt.outcome,
@@ -354,7 +329,7 @@ fn consent_and_ehr_access_run_end_to_end_across_contracts() {
         "ehr_access",
         ehr,
         "request_access",
-        (labs, purpose::TREATMENT),
+        (labs, Purpose::Treatment),
     );
     assert!(!decision.expect("decided").1);
 
@@ -367,12 +342,12 @@ fn consent_and_ehr_access_run_end_to_end_across_contracts() {
     assert!(granted);
     let page = (charlie.account_id(), 0u32, 50u32);
     let refused = w.call(&ferdie, "ehr_access", ehr, "pending_reviews", page);
-    assert_eq!(error_index(&refused), ehr_error::NOT_AUTHORIZED);
+    assert_eq!(error(&refused, "ehr_access"), "NotAuthorized");
     let (pending, _): (Result<Vec<u64>, u8>, _) =
         w.query(&dave, "ehr_access", ehr, "pending_reviews", page);
     assert_eq!(pending, Ok(vec![entry]));
     let own = w.call(&bob, "ehr_access", ehr, "review", (entry, true));
-    assert_eq!(error_index(&own), ehr_error::SELF_REVIEW);
+    assert_eq!(error(&own, "ehr_access"), "SelfReview");
     let r = w.call(&charlie, "ehr_access", ehr, "review", (entry, true));
     assert_eq!(r.outcome, Outcome::Success);
     let r = w.call(&dave, "ehr_access", ehr, "review", (entry, false));
@@ -389,7 +364,7 @@ fn consent_and_ehr_access_run_end_to_end_across_contracts() {
     // and the break-glass), for Charlie; Eve only once she is his delegate.
     let window = (charlie.account_id(), 0u64, u64::MAX, 0u32, 50u32);
     let refused = w.call(&eve, "ehr_access", ehr, "accounting_of_disclosures", window);
-    assert_eq!(error_index(&refused), ehr_error::NOT_PATIENT_OR_DELEGATE);
+    assert_eq!(error(&refused, "ehr_access"), "NotPatientOrDelegate");
     let r = w.call(
         &charlie,
         "consent",
@@ -401,18 +376,18 @@ fn consent_and_ehr_access_run_end_to_end_across_contracts() {
     let (accounting, _): (Result<Vec<(u64, AuditEntry)>, u8>, _) =
         w.query(&eve, "ehr_access", ehr, "accounting_of_disclosures", window);
     let accounting = accounting.expect("accounting");
-    let purposes: Vec<(u8, bool, u8)> = accounting
+    let purposes: Vec<(Purpose, bool, DataClass)> = accounting
         .iter()
         .map(|(_, e)| (e.purpose, e.break_glass.is_some(), e.class))
         .collect();
     assert_eq!(
         purposes,
         vec![
-            (purpose::TREATMENT, false, class::LABS),
-            (purpose::EMERGENCY_TREATMENT, true, class::MENTAL_HEALTH)
+            (Purpose::Treatment, false, DataClass::Labs),
+            (Purpose::EmergencyTreatment, true, DataClass::MentalHealth)
         ]
     );
-    assert_eq!(accounting[0].1.basis, basis::PERSONAL_CONSENT);
+    assert_eq!(accounting[0].1.basis, Basis::PersonalConsent);
     let refused = w.call(
         &ferdie,
         "ehr_access",
@@ -420,7 +395,7 @@ fn consent_and_ehr_access_run_end_to_end_across_contracts() {
         "audit_count",
         charlie.account_id(),
     );
-    assert_eq!(error_index(&refused), ehr_error::NOT_AUTHORIZED);
+    assert_eq!(error(&refused, "ehr_access"), "NotAuthorized");
     let (count, _): (Result<u32, u8>, _) =
         w.query(&eve, "ehr_access", ehr, "audit_count", charlie.account_id());
     assert_eq!(
@@ -430,7 +405,7 @@ fn consent_and_ehr_access_run_end_to_end_across_contracts() {
     );
     // A stranger reads no audit entry; the delegate does.
     let refused = w.call(&ferdie, "ehr_access", ehr, "audit_entry", entry);
-    assert_eq!(error_index(&refused), ehr_error::NOT_AUTHORIZED);
+    assert_eq!(error(&refused, "ehr_access"), "NotAuthorized");
 
     // The consent history stays queryable after revocation, by Charlie's side only.
     let refused = w.call(
@@ -440,7 +415,7 @@ fn consent_and_ehr_access_run_end_to_end_across_contracts() {
         "consents_of",
         (charlie.account_id(), 0u32, 10u32),
     );
-    assert_eq!(error_index(&refused), consent_error::NOT_AUTHORIZED);
+    assert_eq!(error(&refused, "consent"), "NotAuthorized");
     let (history, _): (Result<History, u8>, _) = w.query(
         &eve,
         "consent",
@@ -451,7 +426,10 @@ fn consent_and_ehr_access_run_end_to_end_across_contracts() {
     let history = history.expect("history");
     assert_eq!(history.len(), 1);
     assert!(history[0].1.revoked.is_some());
-    assert_eq!(history[0].2, 3, "Status::Revoked");
+    assert_eq!(
+        carechain_tests::bundle("consent").variant_name("Status", history[0].2),
+        Some("Revoked".into())
+    );
 
     w.write_gas_table();
 }
@@ -494,28 +472,28 @@ fn attacks_on_consent_and_ehr_access_are_refused() {
     // Only the custodian records: Eve, a provider with no care relation, cannot.
     let note = carechain_runtime::sha256(b"42 CFR Part 2 counselling note").0;
     let where_ = commit(b"salt", "fhir://example.org/DocumentReference/sud-1");
-    let args = (charlie.account_id(), 5u8, note, where_);
+    let args = (charlie.account_id(), DataClass::SubstanceUse, note, where_);
     let refused = w.call(&eve, "ehr_access", ehr, "register_record", args);
-    assert_eq!(error_index(&refused), ehr_error::NOT_CUSTODIAN);
+    assert_eq!(error(&refused, "ehr_access"), "NotCustodian");
     let (part2, _): (Result<[u8; 32], u8>, _) =
         w.query(&bob, "ehr_access", ehr, "register_record", args);
     let part2 = part2.expect("registered by the custodian");
     // The same content cannot come back as General, by registration or amendment.
-    let general = (charlie.account_id(), 0u8, note, where_);
+    let general = (charlie.account_id(), DataClass::General, note, where_);
     let refused = w.call(&bob, "ehr_access", ehr, "register_record", general);
-    assert_eq!(error_index(&refused), ehr_error::DUPLICATE_CONTENT);
+    assert_eq!(error(&refused, "ehr_access"), "DuplicateContent");
     let other = carechain_runtime::sha256(b"amended note").0;
     let refused = w.call(
         &bob,
         "ehr_access",
         ehr,
         "amend_record",
-        (part2, 0u8, other, where_),
+        (part2, DataClass::General, other, where_),
     );
-    assert_eq!(error_index(&refused), ehr_error::LESS_PROTECTED_CLASS);
+    assert_eq!(error(&refused, "ehr_access"), "LessProtectedClass");
     // A stranger cannot read the record's class.
     let refused = w.call(&eve, "ehr_access", ehr, "record", part2);
-    assert_eq!(error_index(&refused), ehr_error::NOT_AUTHORIZED);
+    assert_eq!(error(&refused, "ehr_access"), "NotAuthorized");
 
     // Consent means what it says: a treatment deny covers emergency treatment.
     let lab_hash = carechain_runtime::sha256(b"lipid panel").0;
@@ -524,14 +502,14 @@ fn attacks_on_consent_and_ehr_access_are_refused() {
         "ehr_access",
         ehr,
         "register_record",
-        (charlie.account_id(), class::LABS, lab_hash, where_),
+        (charlie.account_id(), DataClass::Labs, lab_hash, where_),
     );
     let labs = labs.expect("labs");
-    let deny: Provision = (
+    let deny: Grant = (
         charlie.account_id(),
         eve.account_id(),
-        1,
-        vec![purpose::TREATMENT],
+        Provision::Deny,
+        vec![Purpose::Treatment],
         Vec::new(),
         0,
         None,
@@ -543,37 +521,41 @@ fn attacks_on_consent_and_ehr_access_are_refused() {
         "ehr_access",
         ehr,
         "request_access",
-        (labs, purpose::EMERGENCY_TREATMENT),
+        (labs, Purpose::EmergencyTreatment),
     );
     assert!(!access.expect("decided").1, "ETREAT is a kind of TREAT");
     let (entry, _) = access.expect("decided");
     let (audit, _): (Result<AuditEntry, u8>, _) =
         w.query(&dave, "ehr_access", ehr, "audit_entry", entry);
-    assert_eq!(audit.expect("entry").basis, basis::CONSENT_DENIED);
+    assert_eq!(audit.expect("entry").basis, Basis::ConsentDenied);
 
     // A delegate cannot grant itself, and Part 2 permits need an end.
-    let selfish: Provision = (
+    let selfish: Grant = (
         charlie.account_id(),
         ferdie.account_id(),
-        PERMIT,
-        vec![4],
-        vec![4, 5, 6],
+        Provision::Permit,
+        vec![Purpose::Research],
+        vec![
+            DataClass::MentalHealth,
+            DataClass::SubstanceUse,
+            DataClass::Genomics,
+        ],
         0,
         Some(u64::MAX),
     );
     let refused = w.call(&ferdie, "consent", consent, "record", selfish);
-    assert_eq!(error_index(&refused), consent_error::DELEGATE_AS_GRANTEE);
-    let endless: Provision = (
+    assert_eq!(error(&refused, "consent"), "DelegateAsGrantee");
+    let endless: Grant = (
         charlie.account_id(),
         bob.account_id(),
-        PERMIT,
-        vec![purpose::TREATMENT],
-        vec![5],
+        Provision::Permit,
+        vec![Purpose::Treatment],
+        vec![DataClass::SubstanceUse],
         0,
         None,
     );
     let refused = w.call(&ferdie, "consent", consent, "record", endless);
-    assert_eq!(error_index(&refused), consent_error::EXPIRY_REQUIRED);
+    assert_eq!(error(&refused, "consent"), "ExpiryRequired");
 
     // The administrator, registered as a provider, reading under the organization's
     // consent is marked as such.
@@ -585,11 +567,11 @@ fn attacks_on_consent_and_ehr_access_are_refused() {
         alice.account_id(),
     );
     assert_eq!(r.outcome, Outcome::Success);
-    let org: Provision = (
+    let org: Grant = (
         charlie.account_id(),
         alice.account_id(),
-        PERMIT,
-        vec![purpose::TREATMENT],
+        Provision::Permit,
+        vec![Purpose::Treatment],
         Vec::new(),
         0,
         None,
@@ -601,13 +583,13 @@ fn attacks_on_consent_and_ehr_access_are_refused() {
         "ehr_access",
         ehr,
         "request_access",
-        (labs, purpose::TREATMENT),
+        (labs, Purpose::Treatment),
     );
     let (entry, granted) = access.expect("decided");
     assert!(granted);
     let (audit, _): (Result<AuditEntry, u8>, _) =
         w.query(&dave, "ehr_access", ehr, "audit_entry", entry);
-    assert_eq!(audit.expect("entry").basis, basis::ORGANIZATION_CONSENT);
+    assert_eq!(audit.expect("entry").basis, Basis::OrganizationConsent);
     assert_eq!(events_of(&receipt, ehr).len(), 1);
 
     // An emergency is never refused: Eve files many break-glass entries, Bob's
@@ -638,12 +620,12 @@ fn attacks_on_consent_and_ehr_access_are_refused() {
     assert!(!granted);
     let (audit, _): (Result<AuditEntry, u8>, _) =
         w.query(&dave, "ehr_access", ehr, "audit_entry", entry);
-    assert_eq!(audit.expect("entry").basis, basis::NOT_PROVIDER);
+    assert_eq!(audit.expect("entry").basis, Basis::NotProvider);
 
     // A stranger reads no consent.
     // (Consent 0 names Eve as its grantee, so she may read that one; 1 does not.)
     let refused = w.call(&eve, "consent", consent, "consent", 1u64);
-    assert_eq!(error_index(&refused), consent_error::NOT_AUTHORIZED);
+    assert_eq!(error(&refused, "consent"), "NotAuthorized");
     let refused = w.call(
         &eve,
         "consent",
@@ -652,8 +634,8 @@ fn attacks_on_consent_and_ehr_access_are_refused() {
         (
             charlie.account_id(),
             bob.account_id(),
-            purpose::TREATMENT,
-            class::LABS,
+            Purpose::Treatment,
+            DataClass::Labs,
         ),
     );
     assert_eq!(decode_output::<Option<bool>>(&refused), None, "no probing");
@@ -667,7 +649,7 @@ fn attacks_on_consent_and_ehr_access_are_refused() {
     let (own_entry, granted) = access.expect("granted");
     assert!(granted);
     let own = w.call(&dave, "ehr_access", ehr, "review", (own_entry, true));
-    assert_eq!(error_index(&own), ehr_error::SELF_REVIEW);
+    assert_eq!(error(&own, "ehr_access"), "SelfReview");
     let r = w.call(&alice, "ehr_access", ehr, "review", (own_entry, false));
     assert_eq!(
         r.outcome,
@@ -696,7 +678,7 @@ fn attacks_on_consent_and_ehr_access_are_refused() {
     );
     let flag = flag.expect("flagged");
     let own = w.call(&dave, "ehr_access", ehr, "close_flag", (flag, false));
-    assert_eq!(error_index(&own), ehr_error::SELF_REVIEW);
+    assert_eq!(error(&own, "ehr_access"), "SelfReview");
     let r = w.call(&alice, "ehr_access", ehr, "close_flag", (flag, true));
     assert_eq!(r.outcome, Outcome::Success);
 
@@ -735,7 +717,7 @@ fn attacks_on_consent_and_ehr_access_are_refused() {
         "care_relations",
         (eve.account_id(), bob.account_id()),
     );
-    assert_eq!(error_index(&refused), ehr_error::NOT_AUTHORIZED);
+    assert_eq!(error(&refused, "ehr_access"), "NotAuthorized");
 
     // Expired provisions do not crowd out new ones: 32 short permits expire, then
     // both a permit and a deny can still be recorded.
@@ -744,37 +726,37 @@ fn attacks_on_consent_and_ehr_access_are_refused() {
     let mallory = dev("Mallory");
     let soon = w.time + 32 * 6_000 + 1;
     for _ in 0..32 {
-        let short: Provision = (
+        let short: Grant = (
             charlie.account_id(),
             mallory.account_id(),
-            PERMIT,
-            vec![purpose::TREATMENT],
-            vec![class::LABS],
+            Provision::Permit,
+            vec![Purpose::Treatment],
+            vec![DataClass::Labs],
             0,
             Some(soon),
         );
         let r = w.call(&charlie, "consent", consent, "record", short);
         assert_eq!(r.outcome, Outcome::Success);
     }
-    for provision in [PERMIT, 1] {
-        let again: Provision = (
+    for provision in [Provision::Permit, Provision::Deny] {
+        let again: Grant = (
             charlie.account_id(),
             mallory.account_id(),
             provision,
-            vec![purpose::TREATMENT],
-            vec![class::LABS],
+            vec![Purpose::Treatment],
+            vec![DataClass::Labs],
             0,
             None,
         );
         let r = w.call(&charlie, "consent", consent, "record", again);
-        assert_eq!(r.outcome, Outcome::Success, "provision {provision}");
+        assert_eq!(r.outcome, Outcome::Success, "provision {provision:?}");
     }
 
     // An access call that runs out of gas, wherever it does (before, in or after the
     // nested call to Consent), lets nothing through and leaves nothing: no event, no
     // entry (a grant exists only as an AccessDecided in a block).
-    let mut data = selector("ehr_access", "messages", "request_access").to_vec();
-    (labs, purpose::TREATMENT).encode_to(&mut data);
+    let mut data = selector("ehr_access", "request_access").to_vec();
+    (labs, Purpose::Treatment).encode_to(&mut data);
     let access = Call::Call {
         dest: ehr,
         value: 0,
@@ -797,43 +779,6 @@ fn attacks_on_consent_and_ehr_access_are_refused() {
     }
 }
 
-/// `dscsa::PartnerKind` indices.
-mod partner {
-    pub(crate) const MANUFACTURER: u8 = 0;
-    pub(crate) const REPACKAGER: u8 = 1;
-    pub(crate) const WHOLESALE_DISTRIBUTOR: u8 = 2;
-    pub(crate) const DISPENSER: u8 = 3;
-    pub(crate) const THIRD_PARTY_LOGISTICS: u8 = 4;
-}
-
-/// `dscsa::Error` indices used below.
-mod dscsa_error {
-    pub(crate) const NOT_OPERATOR: u8 = 0;
-    pub(crate) const UNKNOWN_PARTNER: u8 = 2;
-    pub(crate) const PARTNER_SUSPENDED: u8 = 3;
-    pub(crate) const WRONG_PARTNER_KIND: u8 = 4;
-    pub(crate) const DUPLICATE_SERIAL: u8 = 11;
-    pub(crate) const NOT_OWNER: u8 = 16;
-    pub(crate) const IN_CONTAINER: u8 = 17;
-    pub(crate) const QUARANTINED: u8 = 23;
-    pub(crate) const NOT_QUARANTINED: u8 = 24;
-    pub(crate) const RECALLED: u8 = 27;
-    pub(crate) const EXPIRED: u8 = 28;
-    pub(crate) const PREFIX_IN_USE: u8 = 42;
-    pub(crate) const NOT_BRAND_OWNER: u8 = 44;
-    pub(crate) const SSCC_RETIRED: u8 = 45;
-    pub(crate) const NOT_AUTHORIZED: u8 = 46;
-    pub(crate) const RATE_LIMITED: u8 = 47;
-    pub(crate) const RETURN_NOT_VERIFIED: u8 = 48;
-    pub(crate) const SELF_SHIPMENT: u8 = 49;
-    pub(crate) const MISSING_TRANSACTION_INFORMATION: u8 = 50;
-    pub(crate) const SELF_REVIEW: u8 = 51;
-    pub(crate) const DAMAGED: u8 = 52;
-    pub(crate) const PARTIALLY_DISPENSED: u8 = 53;
-    pub(crate) const RESERVED_REASON: u8 = 54;
-    pub(crate) const EXPIRY_AFTER_SOURCE: u8 = 55;
-}
-
 /// `dscsa::Target`.
 #[derive(Encode)]
 enum Target {
@@ -847,45 +792,7 @@ fn package(gtin: &str, serial: &str) -> Target {
 }
 
 /// `dscsa::Verification`: verified, and the status index only when verified.
-type Verification = (bool, Option<u8>);
-
-/// `dscsa::Status` indices.
-mod status {
-    pub(crate) const ACTIVE: u8 = 0;
-    pub(crate) const IN_TRANSIT: u8 = 1;
-    pub(crate) const QUARANTINED: u8 = 2;
-    pub(crate) const ILLEGITIMATE: u8 = 3;
-    pub(crate) const DISPENSED: u8 = 4;
-    pub(crate) const DECOMMISSIONED: u8 = 5;
-    pub(crate) const RECALLED: u8 = 6;
-    pub(crate) const EXPIRED: u8 = 7;
-    pub(crate) const RETURNED: u8 = 8;
-    pub(crate) const DAMAGED: u8 = 9;
-    pub(crate) const PARTIALLY_DISPENSED: u8 = 10;
-}
-
-/// `dscsa::VerificationContext` indices (GS1 Lightweight Messaging contexts).
-mod context {
-    pub(crate) const SALEABLE_RETURN: u8 = 0;
-    pub(crate) const SUSPECT: u8 = 1;
-    pub(crate) const DISPENSING: u8 = 3;
-}
-
-/// `dscsa::Action` indices, as history entries carry them.
-mod action {
-    pub(crate) const COMMISSIONED: u8 = 0;
-    pub(crate) const PACKED: u8 = 1;
-    pub(crate) const UNPACKED: u8 = 2;
-    pub(crate) const SHIPPED: u8 = 3;
-    pub(crate) const RECEIVED: u8 = 4;
-    pub(crate) const DISPENSED: u8 = 9;
-    pub(crate) const DECOMMISSIONED: u8 = 10;
-    pub(crate) const REPACKAGED: u8 = 11;
-    pub(crate) const COMMISSIONED_FROM: u8 = 12;
-    pub(crate) const RETURN_VERIFIED: u8 = 13;
-    pub(crate) const SHIPMENT_VOIDED: u8 = 14;
-    pub(crate) const RETURN_RECEIVED: u8 = 17;
-}
+type Verification = (bool, Option<Status>);
 
 /// Bob's GS1 company prefix, and a GTIN and an SSCC under it.
 const PREFIX: &str = "0300012";
@@ -906,7 +813,11 @@ fn ok(receipt: &Receipt) {
 
 impl World {
     /// Deploys `dscsa` from `operator` and registers each (partner, kind, GLN).
-    fn dscsa(&mut self, operator: &Keypair, partners: &[(&Keypair, u8, &str)]) -> AccountId {
+    fn dscsa(
+        &mut self,
+        operator: &Keypair,
+        partners: &[(&Keypair, PartnerKind, &str)],
+    ) -> AccountId {
         let d = self.deploy(operator, "dscsa", ());
         for (who, kind, gln) in partners {
             let args = (who.account_id(), *kind, gln.to_string(), "NJ-WDP-1");
@@ -935,11 +846,15 @@ impl World {
         v
     }
 
-    /// The action indices of a package's history, read by `who`.
-    fn actions(&mut self, who: &Keypair, d: AccountId, gtin: &str, serial: &str) -> Vec<u8> {
+    /// The action names of a package's history, read by `who`.
+    fn actions(&mut self, who: &Keypair, d: AccountId, gtin: &str, serial: &str) -> Vec<String> {
         let (history, _): (Result<Vec<HistoryEntry>, u8>, _) =
             self.query(who, "dscsa", d, "history", (gtin, serial, 0u32, 50u32));
-        history.expect("history").iter().map(|h| h.action).collect()
+        history
+            .expect("history")
+            .iter()
+            .map(|h| variant(&h.action))
+            .collect()
     }
 }
 
@@ -959,10 +874,10 @@ fn dscsa_packages_move_from_manufacturer_to_patient_and_stop_where_the_law_says(
     let d = w.dscsa(
         &alice,
         &[
-            (&bob, partner::MANUFACTURER, "0300012000006"),
-            (&charlie, partner::WHOLESALE_DISTRIBUTOR, "0614141000005"),
-            (&dave, partner::DISPENSER, "0614141000012"),
-            (&eve, partner::THIRD_PARTY_LOGISTICS, "0614141000029"),
+            (&bob, PartnerKind::Manufacturer, "0300012000006"),
+            (&charlie, PartnerKind::WholesaleDistributor, "0614141000005"),
+            (&dave, PartnerKind::Dispenser, "0614141000012"),
+            (&eve, PartnerKind::ThirdPartyLogistics, "0614141000029"),
         ],
     );
     let r = w.call(&alice, "dscsa", d, "add_prefix", (bob.account_id(), PREFIX));
@@ -977,8 +892,8 @@ fn dscsa_packages_move_from_manufacturer_to_patient_and_stop_where_the_law_says(
     }
     ok(&commission(&mut w, "SN9", "LOT2"));
     assert_eq!(
-        error_index(&commission(&mut w, "SN1", "LOT1")),
-        dscsa_error::DUPLICATE_SERIAL
+        error(&commission(&mut w, "SN1", "LOT1"), "dscsa"),
+        "DuplicateSerial"
     );
 
     // Aggregate two packages into a case; a packed package cannot ship alone.
@@ -991,10 +906,10 @@ fn dscsa_packages_move_from_manufacturer_to_patient_and_stop_where_the_law_says(
     );
     ok(&r);
     let alone = w.ship(&bob, d, package(GTIN, "SN1"), &charlie);
-    assert_eq!(error_index(&alone), dscsa_error::IN_CONTAINER);
+    assert_eq!(error(&alone, "dscsa"), "InContainer");
     // Only the owner ships.
     let theft = w.ship(&charlie, d, Target::Container(SSCC.into()), &dave);
-    assert_eq!(error_index(&theft), dscsa_error::NOT_OWNER);
+    assert_eq!(error(&theft, "dscsa"), "NotOwner");
 
     // Bob ships the case to Charlie, carried by Eve; in transit until received.
     let args = (
@@ -1007,7 +922,7 @@ fn dscsa_packages_move_from_manufacturer_to_patient_and_stop_where_the_law_says(
     ok(&w.call(&bob, "dscsa", d, "ship", args));
     assert_eq!(
         w.verify(&ferdie, d, "SN2", "LOT1"),
-        (true, Some(status::IN_TRANSIT))
+        (true, Some(Status::InTransit))
     );
     ok(&w.call(
         &charlie,
@@ -1023,7 +938,7 @@ fn dscsa_packages_move_from_manufacturer_to_patient_and_stop_where_the_law_says(
     ok(&w.call(&dave, "dscsa", d, "dispense", item("SN1")));
     assert_eq!(
         w.verify(&ferdie, d, "SN1", "LOT1"),
-        (true, Some(status::DISPENSED))
+        (true, Some(Status::Dispensed))
     );
     // A wrong lot and an unknown serial look the same: nothing is disclosed.
     assert_eq!(w.verify(&ferdie, d, "SN1", "LOT9"), (false, None));
@@ -1040,10 +955,10 @@ fn dscsa_packages_move_from_manufacturer_to_patient_and_stop_where_the_law_says(
     ok(&r);
     assert_eq!(
         w.verify(&ferdie, d, "SN2", "LOT1").1,
-        Some(status::QUARANTINED)
+        Some(Status::Quarantined)
     );
     let held = w.ship(&charlie, d, package(GTIN, "SN2"), &dave);
-    assert_eq!(error_index(&held), dscsa_error::QUARANTINED);
+    assert_eq!(error(&held, "dscsa"), "Quarantined");
     ok(&w.call(&charlie, "dscsa", d, "clear", item("SN2")));
     // Illegitimate: Bob quarantines SN9 and declares it, with the Form 3911 event.
     let why = (GTIN, "SN9", "counterfeit suspected");
@@ -1060,32 +975,32 @@ fn dscsa_packages_move_from_manufacturer_to_patient_and_stop_where_the_law_says(
     // Recall of LOT1 by its brand owner: SN3 (still Bob's) and SN2 stop.
     ok(&w.call(&bob, "dscsa", d, "recall", (GTIN, "LOT1")));
     let stopped = w.ship(&bob, d, package(GTIN, "SN3"), &charlie);
-    assert_eq!(error_index(&stopped), dscsa_error::RECALLED);
+    assert_eq!(error(&stopped, "dscsa"), "Recalled");
     assert_eq!(
         w.verify(&ferdie, d, "SN2", "LOT1").1,
-        Some(status::RECALLED)
+        Some(Status::Recalled)
     );
     assert_eq!(
         w.verify(&ferdie, d, "SN9", "LOT2").1,
-        Some(status::ILLEGITIMATE)
+        Some(Status::Illegitimate)
     );
 
     // SN1's whole life, read by its owner; Ferdie, with no DSCSA reason, reads nothing.
     assert_eq!(
         w.actions(&dave, d, GTIN, "SN1"),
         vec![
-            action::COMMISSIONED,
-            action::PACKED,
-            action::SHIPPED,
-            action::RECEIVED,
-            action::UNPACKED,
-            action::SHIPPED,
-            action::RECEIVED,
-            action::DISPENSED
+            "Commissioned",
+            "Packed",
+            "Shipped",
+            "Received",
+            "Unpacked",
+            "Shipped",
+            "Received",
+            "Dispensed"
         ]
     );
     let refused = w.call(&ferdie, "dscsa", d, "history", (GTIN, "SN1", 0u32, 50u32));
-    assert_eq!(error_index(&refused), dscsa_error::NOT_AUTHORIZED);
+    assert_eq!(error(&refused, "dscsa"), "NotAuthorized");
 
     w.write_gas_table();
 }
@@ -1108,18 +1023,18 @@ fn attacks_on_dscsa_are_refused() {
     let d = w.dscsa(
         &alice,
         &[
-            (&bob, partner::MANUFACTURER, "0300012000006"),
-            (&rita, partner::REPACKAGER, "0300099000005"),
-            (&charlie, partner::WHOLESALE_DISTRIBUTOR, "0614141000005"),
-            (&dave, partner::DISPENSER, "0614141000012"),
-            (&grace, partner::DISPENSER, "0614141000036"),
+            (&bob, PartnerKind::Manufacturer, "0300012000006"),
+            (&rita, PartnerKind::Repackager, "0300099000005"),
+            (&charlie, PartnerKind::WholesaleDistributor, "0614141000005"),
+            (&dave, PartnerKind::Dispenser, "0614141000012"),
+            (&grace, PartnerKind::Dispenser, "0614141000036"),
         ],
     );
 
     // Product identity belongs to its brand owner: prefixes are the operator's to
     // assign, one owner each, none inside another.
     let r = w.call(&bob, "dscsa", d, "add_prefix", (bob.account_id(), PREFIX));
-    assert_eq!(error_index(&r), dscsa_error::NOT_OPERATOR);
+    assert_eq!(error(&r, "dscsa"), "NotOperator");
     ok(&w.call(&alice, "dscsa", d, "add_prefix", (bob.account_id(), PREFIX)));
     for overlapping in ["030001", "03000123"] {
         let r = w.call(
@@ -1129,7 +1044,7 @@ fn attacks_on_dscsa_are_refused() {
             "add_prefix",
             (rita.account_id(), overlapping),
         );
-        assert_eq!(error_index(&r), dscsa_error::PREFIX_IN_USE, "{overlapping}");
+        assert_eq!(error(&r, "dscsa"), "PrefixInUse", "{overlapping}");
     }
     ok(&w.call(
         &alice,
@@ -1144,7 +1059,7 @@ fn attacks_on_dscsa_are_refused() {
     for gtin in [GTIN, RITA_GTIN] {
         let args = (gtin, "FAKE1", "LOT1", EXPIRY);
         let squat = w.call(&rita, "dscsa", d, "commission", args);
-        assert_eq!(error_index(&squat), dscsa_error::WRONG_PARTNER_KIND);
+        assert_eq!(error(&squat, "dscsa"), "WrongPartnerKind");
     }
     for serial in ["S1", "S2", "S3", "S4", "S5", "S6"] {
         ok(&w.call(
@@ -1156,28 +1071,28 @@ fn attacks_on_dscsa_are_refused() {
         ));
     }
     let recall = w.call(&rita, "dscsa", d, "recall", (GTIN, "LOT1"));
-    assert_eq!(error_index(&recall), dscsa_error::NOT_BRAND_OWNER);
+    assert_eq!(error(&recall, "dscsa"), "NotBrandOwner");
     // A repackager commissions under its own prefix, linked to the source.
     w.hand_over(d, GTIN, "S1", &bob, &rita);
     let foreign = (GTIN, "S1", "00300012999997", "R1", "LOT1", EXPIRY);
     let r = w.call(&rita, "dscsa", d, "repackage", foreign);
-    assert_eq!(error_index(&r), dscsa_error::NOT_BRAND_OWNER);
+    assert_eq!(error(&r, "dscsa"), "NotBrandOwner");
     let longer = (GTIN, "S1", RITA_GTIN, "R1", "LOT1", EXPIRY + 1);
     let r = w.call(&rita, "dscsa", d, "repackage", longer);
-    assert_eq!(error_index(&r), dscsa_error::EXPIRY_AFTER_SOURCE);
+    assert_eq!(error(&r, "dscsa"), "ExpiryAfterSource");
     let own = (GTIN, "S1", RITA_GTIN, "R1", "LOT1", EXPIRY);
     ok(&w.call(&rita, "dscsa", d, "repackage", own));
     assert_eq!(
         w.verify(&mallory, d, "S1", "LOT1"),
-        (true, Some(status::DECOMMISSIONED))
+        (true, Some(Status::Decommissioned))
     );
     assert_eq!(
-        w.actions(&rita, d, GTIN, "S1").last(),
-        Some(&action::REPACKAGED)
+        w.actions(&rita, d, GTIN, "S1").last().map(String::as_str),
+        Some("Repackaged")
     );
     assert_eq!(
         w.actions(&rita, d, RITA_GTIN, "R1"),
-        vec![action::COMMISSIONED_FROM]
+        vec!["CommissionedFrom"]
     );
     // SSCCs too: nobody packs into another company's SSCC, nor reuses one.
     ok(&w.call(
@@ -1189,31 +1104,31 @@ fn attacks_on_dscsa_are_refused() {
     ));
     let foreign = (SSCC_2, vec![(GTIN, "S2")]);
     let r = w.call(&charlie, "dscsa", d, "pack", foreign);
-    assert_eq!(error_index(&r), dscsa_error::NOT_BRAND_OWNER);
+    assert_eq!(error(&r, "dscsa"), "NotBrandOwner");
     ok(&w.call(&bob, "dscsa", d, "pack", (SSCC, vec![(GTIN, "S3")])));
     ok(&w.call(&bob, "dscsa", d, "unpack", SSCC));
     let reuse = w.call(&bob, "dscsa", d, "pack", (SSCC, vec![(GTIN, "S3")]));
-    assert_eq!(error_index(&reuse), dscsa_error::SSCC_RETIRED);
+    assert_eq!(error(&reuse, "dscsa"), "SsccRetired");
 
     // Verification answers only what the VRS would, to whom it should: package
     // details go to parties with a DSCSA reason; `verify` confirms and no more.
     for (who, message) in [(&mallory, "package"), (&grace, "package")] {
         let r = w.call(who, "dscsa", d, message, (GTIN, "S2"));
-        assert_eq!(error_index(&r), dscsa_error::NOT_AUTHORIZED);
+        assert_eq!(error(&r, "dscsa"), "NotAuthorized");
     }
     let r = w.call(&mallory, "dscsa", d, "package", (GTIN, "NEVER"));
     assert_eq!(
-        error_index(&r),
-        dscsa_error::NOT_AUTHORIZED,
+        error(&r, "dscsa"),
+        "NotAuthorized",
         "existence is not disclosed either"
     );
     let r = w.call(&grace, "dscsa", d, "history", (GTIN, "S2", 0u32, 10u32));
-    assert_eq!(error_index(&r), dscsa_error::NOT_AUTHORIZED);
+    assert_eq!(error(&r, "dscsa"), "NotAuthorized");
     ok(&w.call(&bob, "dscsa", d, "package", (GTIN, "S2")));
     let r = w.call(&mallory, "dscsa", d, "verify", (GTIN, "S2", "LOT1", EXPIRY));
     assert_eq!(
         r.output,
-        vec![0, 1, 1, status::ACTIVE],
+        Ok::<Verification, ()>((true, Some(Status::Active))).encode(),
         "verified, active, no more"
     );
     let r = w.call(&mallory, "dscsa", d, "verify", (GTIN, "S2", "LOT9", EXPIRY));
@@ -1231,30 +1146,30 @@ fn attacks_on_dscsa_are_refused() {
         "LOT1",
         EXPIRY,
         mallory.account_id(),
-        context::SUSPECT,
+        VerificationContext::Suspect,
     );
     let r = w.call(&mallory, "dscsa", d, "request_verification", args);
-    assert_eq!(error_index(&r), dscsa_error::UNKNOWN_PARTNER);
+    assert_eq!(error(&r, "dscsa"), "UnknownPartner");
     let (answer, r): (Result<Verification, u8>, _) =
         w.query(&grace, "dscsa", d, "request_verification", args);
-    assert_eq!(answer, Ok((true, Some(status::ACTIVE))));
+    assert_eq!(answer, Ok((true, Some(Status::Active))));
     let event = &events_of(&r, d)[0].data;
     let mut tail = mallory.account_id().encode();
-    tail.extend([context::SUSPECT, 0]);
+    (VerificationContext::Suspect, false).encode_to(&mut tail);
     assert!(event.ends_with(&tail), "presenter, context, not connected");
     ok(&w.call(&grace, "dscsa", d, "package", (GTIN, "S2")));
     for _ in 1..20 {
         ok(&w.call(&grace, "dscsa", d, "request_verification", args));
     }
     let flood = w.call(&grace, "dscsa", d, "request_verification", args);
-    assert_eq!(error_index(&flood), dscsa_error::RATE_LIMITED);
+    assert_eq!(error(&flood, "dscsa"), "RateLimited");
     let own = (
         GTIN,
         "S2",
         "LOT1",
         EXPIRY,
         bob.account_id(),
-        context::DISPENSING,
+        VerificationContext::Dispensing,
     );
     let r = w.call(&bob, "dscsa", d, "request_verification", own);
     assert_eq!(
@@ -1269,37 +1184,41 @@ fn attacks_on_dscsa_are_refused() {
     ok(&w.ship(&dave, d, package(GTIN, "S2"), &charlie));
     let r = w.call(&charlie, "dscsa", d, "receive", package(GTIN, "S2"));
     assert_eq!(
-        w.actions(&charlie, d, GTIN, "S2").last(),
-        Some(&action::RETURN_RECEIVED),
+        w.actions(&charlie, d, GTIN, "S2")
+            .last()
+            .map(String::as_str),
+        Some("ReturnReceived"),
         "{r:?}"
     );
     assert_eq!(
         w.verify(&mallory, d, "S2", "LOT1").1,
-        Some(status::RETURNED)
+        Some(Status::Returned)
     );
     let resale = w.ship(&charlie, d, package(GTIN, "S2"), &grace);
-    assert_eq!(error_index(&resale), dscsa_error::RETURN_NOT_VERIFIED);
+    assert_eq!(error(&resale, "dscsa"), "ReturnNotVerified");
     let check = (
         GTIN,
         "S2",
         "LOT1",
         EXPIRY,
         dave.account_id(),
-        context::SALEABLE_RETURN,
+        VerificationContext::SaleableReturn,
     );
     let (answer, _): (Result<Verification, u8>, _) =
         w.query(&charlie, "dscsa", d, "request_verification", check);
-    assert_eq!(answer, Ok((true, Some(status::ACTIVE))));
+    assert_eq!(answer, Ok((true, Some(Status::Active))));
     assert_eq!(
-        w.actions(&charlie, d, GTIN, "S2").last(),
-        Some(&action::RETURN_VERIFIED)
+        w.actions(&charlie, d, GTIN, "S2")
+            .last()
+            .map(String::as_str),
+        Some("ReturnVerified")
     );
     ok(&w.ship(&charlie, d, package(GTIN, "S2"), &grace));
 
     // Shipments cannot be stranded: a shipment to a partner suspended in transit is
     // voided by its shipper (nobody else); nobody ships to itself or without TI.
     let r = w.ship(&bob, d, package(GTIN, "S4"), &bob);
-    assert_eq!(error_index(&r), dscsa_error::SELF_SHIPMENT);
+    assert_eq!(error(&r, "dscsa"), "SelfShipment");
     let args = (
         package(GTIN, "S4"),
         dave.account_id(),
@@ -1308,10 +1227,7 @@ fn attacks_on_dscsa_are_refused() {
         true,
     );
     let r = w.call(&bob, "dscsa", d, "ship", args);
-    assert_eq!(
-        error_index(&r),
-        dscsa_error::MISSING_TRANSACTION_INFORMATION
-    );
+    assert_eq!(error(&r, "dscsa"), "MissingTransactionInformation");
     ok(&w.ship(&bob, d, package(GTIN, "S4"), &dave));
     let r = w.call(
         &alice,
@@ -1322,14 +1238,14 @@ fn attacks_on_dscsa_are_refused() {
     );
     assert_eq!(events_of(&r, d).len(), 1, "PartnerStatusChanged");
     let r = w.call(&dave, "dscsa", d, "receive", package(GTIN, "S4"));
-    assert_eq!(error_index(&r), dscsa_error::PARTNER_SUSPENDED);
+    assert_eq!(error(&r, "dscsa"), "PartnerSuspended");
     let r = w.call(&grace, "dscsa", d, "void_shipment", package(GTIN, "S4"));
-    assert_eq!(error_index(&r), dscsa_error::NOT_OWNER);
+    assert_eq!(error(&r, "dscsa"), "NotOwner");
     ok(&w.call(&bob, "dscsa", d, "void_shipment", package(GTIN, "S4")));
-    assert_eq!(w.verify(&mallory, d, "S4", "LOT1").1, Some(status::ACTIVE));
+    assert_eq!(w.verify(&mallory, d, "S4", "LOT1").1, Some(Status::Active));
     assert_eq!(
-        w.actions(&bob, d, GTIN, "S4").last(),
-        Some(&action::SHIPMENT_VOIDED)
+        w.actions(&bob, d, GTIN, "S4").last().map(String::as_str),
+        Some("ShipmentVoided")
     );
     ok(&w.call(
         &alice,
@@ -1355,9 +1271,9 @@ fn attacks_on_dscsa_are_refused() {
     let (flag, _): (Result<u64, u8>, _) = w.query(&sentinel, "dscsa", d, "flag_serial", args);
     let flag = flag.expect("flagged");
     let r = w.call(&bob, "dscsa", d, "close_serial_flag", (flag, false));
-    assert_eq!(error_index(&r), dscsa_error::SELF_REVIEW);
+    assert_eq!(error(&r, "dscsa"), "SelfReview");
     let r = w.call(&alice, "dscsa", d, "close_serial_flag", (flag, false));
-    assert_eq!(error_index(&r), dscsa_error::NOT_QUARANTINED);
+    assert_eq!(error(&r, "dscsa"), "NotQuarantined");
     ok(&w.call(
         &bob,
         "dscsa",
@@ -1374,106 +1290,62 @@ fn attacks_on_dscsa_are_refused() {
     ok(&w.call(&dave, "dscsa", d, "dispense_partial", (GTIN, "S5")));
     assert_eq!(
         w.verify(&mallory, d, "S5", "LOT1").1,
-        Some(status::PARTIALLY_DISPENSED)
+        Some(Status::PartiallyDispensed)
     );
     let r = w.ship(&dave, d, package(GTIN, "S5"), &grace);
-    assert_eq!(error_index(&r), dscsa_error::PARTIALLY_DISPENSED);
+    assert_eq!(error(&r, "dscsa"), "PartiallyDispensed");
     ok(&w.call(&dave, "dscsa", d, "dispense", (GTIN, "S5")));
     ok(&w.call(&bob, "dscsa", d, "report_damaged", (GTIN, "S6")));
-    assert_eq!(w.verify(&mallory, d, "S6", "LOT1").1, Some(status::DAMAGED));
+    assert_eq!(w.verify(&mallory, d, "S6", "LOT1").1, Some(Status::Damaged));
     let r = w.ship(&bob, d, package(GTIN, "S6"), &charlie);
-    assert_eq!(error_index(&r), dscsa_error::DAMAGED);
+    assert_eq!(error(&r, "dscsa"), "Damaged");
     // `Repackaged` is repackage's alone to record.
-    let r = w.call(&bob, "dscsa", d, "decommission", (GTIN, "S6", 4u8));
-    assert_eq!(error_index(&r), dscsa_error::RESERVED_REASON);
+    let r = w.call(
+        &bob,
+        "dscsa",
+        d,
+        "decommission",
+        (GTIN, "S6", Decommission::Repackaged),
+    );
+    assert_eq!(error(&r, "dscsa"), "ReservedReason");
 
     // Expired product does not move: not commissioned, shipped or received; a
     // shipment that expired on the way is voided back to its owner.
     let past = w.time;
     let r = w.call(&bob, "dscsa", d, "commission", (GTIN, "OLD", "LOT3", past));
-    assert_eq!(error_index(&r), dscsa_error::EXPIRED);
+    assert_eq!(error(&r, "dscsa"), "Expired");
     let soon = w.time + 30_000;
     ok(&w.call(&bob, "dscsa", d, "commission", (GTIN, "E1", "LOT3", soon)));
     ok(&w.call(&bob, "dscsa", d, "commission", (GTIN, "E2", "LOT3", soon)));
     ok(&w.ship(&bob, d, package(GTIN, "E2"), &charlie));
     ok(&w.call(&bob, "dscsa", d, "verify", (GTIN, "E1", "LOT3", soon)));
     let r = w.call(&charlie, "dscsa", d, "receive", package(GTIN, "E2"));
-    assert_eq!(error_index(&r), dscsa_error::EXPIRED);
+    assert_eq!(error(&r, "dscsa"), "Expired");
     let r = w.ship(&bob, d, package(GTIN, "E1"), &charlie);
-    assert_eq!(error_index(&r), dscsa_error::EXPIRED);
+    assert_eq!(error(&r, "dscsa"), "Expired");
     let (v, _): (Verification, _) =
         w.query(&mallory, "dscsa", d, "verify", (GTIN, "E1", "LOT3", soon));
-    assert_eq!(v, (true, Some(status::EXPIRED)));
+    assert_eq!(v, (true, Some(Status::Expired)));
     ok(&w.call(&bob, "dscsa", d, "void_shipment", package(GTIN, "E2")));
-    ok(&w.call(&bob, "dscsa", d, "decommission", (GTIN, "E1", 2u8)));
+    ok(&w.call(
+        &bob,
+        "dscsa",
+        d,
+        "decommission",
+        (GTIN, "E1", Decommission::Expired),
+    ));
     assert_eq!(
-        w.actions(&bob, d, GTIN, "E1").last(),
-        Some(&action::DECOMMISSIONED)
+        w.actions(&bob, d, GTIN, "E1").last().map(String::as_str),
+        Some("Decommissioned")
     );
 
     w.write_gas_table();
 }
 
-/// The head of `dscsa::HistoryEntry`: the actor and the action's variant index
-/// (its fields are skipped).
-#[derive(Debug)]
-struct HistoryEntry {
-    action: u8,
-}
-
-impl Decode for HistoryEntry {
-    fn decode<I: parity_scale_codec::Input>(
-        input: &mut I,
-    ) -> Result<Self, parity_scale_codec::Error> {
-        let _actor = <[u8; 32]>::decode(input)?;
-        let action = u8::decode(input)?;
-        // The action's fields, then block (u32) and time (u64).
-        match action {
-            1 | 2 => {
-                <[u8; 18]>::decode(input)?;
-            }
-            3 => {
-                <([u8; 32], Option<[u8; 32]>, [u8; 32])>::decode(input)?;
-            }
-            5 | 7 => {
-                String::decode(input)?;
-            }
-            10 => {
-                u8::decode(input)?;
-            }
-            11 | 12 => {
-                <[u8; 32]>::decode(input)?;
-            }
-            _ => {}
-        }
-        <(u32, u64)>::decode(input)?;
-        Ok(HistoryEntry { action })
-    }
-}
-
 /// `ehr_access::CareRelation`: start, end, recorded at.
 type CareRelation = (u64, u64, u64);
 
-/// `ehr_access::BreakGlass`: justification commitment, review, reviewer, patient review.
-type BreakGlass = ([u8; 32], u8, Option<[u8; 32]>, u8);
-
-/// `ehr_access::AuditEntry`, mirrored for decoding.
-#[derive(Debug, Decode)]
-#[allow(dead_code)]
-struct AuditEntry {
-    accessor: [u8; 32],
-    patient: [u8; 32],
-    record: [u8; 32],
-    purpose: u8,
-    granted: bool,
-    at: u64,
-    block: u32,
-    break_glass: Option<BreakGlass>,
-    class: u8,
-    basis: u8,
-}
-
-/// `consents_of`'s page: id, record, status index.
+/// `consents_of`'s page: id, record, `consent::Status` index.
 type History = Vec<(u64, ConsentRecord, u8)>;
 
 /// `consent::ConsentRecord`, mirrored for decoding.
@@ -1482,7 +1354,7 @@ type History = Vec<(u64, ConsentRecord, u8)>;
 struct ConsentRecord {
     patient: [u8; 32],
     grantee: [u8; 32],
-    provision: u8,
+    provision: Provision,
     purposes: u8,
     classes: u8,
     start: u64,

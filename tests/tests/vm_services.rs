@@ -113,9 +113,9 @@ fn chain_extensions_answer_through_the_registry_and_unknown_ids_trap() {
 fn the_disk_cache_spares_the_compile_and_changes_nothing() {
     let dir = tempfile::tempdir().expect("tempdir");
     let code = std::fs::read(ink_artifact("flipper", "wasm")).expect("flipper");
-    let mut ctor = selector("flipper", "constructors", "new").to_vec();
+    let mut ctor = selector("flipper", "new").to_vec();
     ctor.push(0);
-    let flip = selector("flipper", "messages", "flip").to_vec();
+    let flip = selector("flipper", "flip").to_vec();
 
     let first = WasmtimeVm::builder()
         .cache_dir(dir.path())
@@ -171,12 +171,12 @@ fn nested_run(vm: &WasmtimeVm) -> (Vec<carechain_runtime::Receipt>, carechain_ru
     let mut chain = dev_chain();
     let alice = dev("Alice");
     let ctor = |v: u32| {
-        let mut d = selector("probe", "constructors", "new").to_vec();
+        let mut d = selector("probe", "new").to_vec();
         v.encode_to(&mut d);
         d
     };
     let msg = |label: &str, args: &dyn Fn(&mut Vec<u8>)| {
-        let mut d = selector("probe", "messages", label).to_vec();
+        let mut d = selector("probe", label).to_vec();
         args(&mut d);
         d
     };
@@ -209,12 +209,12 @@ fn nested_run(vm: &WasmtimeVm) -> (Vec<carechain_runtime::Receipt>, carechain_ru
             (hash, 0u8, 5_000_000_000u128, b"c".to_vec(), false).encode_to(d)
         }),
         msg("delegate_raw", &|d| {
-            (hash, selector("probe", "messages", "set"), 9u32.encode()).encode_to(d)
+            (hash, selector("probe", "set"), 9u32.encode()).encode_to(d)
         }),
         msg("call_raw", &|d| {
             (
                 b.0,
-                selector("probe", "messages", "spin"),
+                selector("probe", "spin"),
                 u64::MAX.encode(),
                 0u128,
                 0u32,

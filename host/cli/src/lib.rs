@@ -5,9 +5,11 @@
 //! `sentinel` runs the sentinel against the chain (its glue to the chain is here, the
 //! learners are in `carechain-sentinel`).
 
+mod bundle;
 mod sentinel;
 mod verbs;
 
+pub use bundle::Bundle;
 pub use sentinel::{
     evaluate, observe_all, ranked, read_events, run_simulation, simulate, train_on_simulation,
     training_set, Evaluated, SimulatedRun, TrustedEmitters,

@@ -8,14 +8,14 @@ use crate::suite::Suite;
 
 /// Message `label` of contract `name` with `args`.
 fn call_of(name: &str, label: &str, args: impl Encode) -> Vec<u8> {
-    let mut data = selector(name, "messages", label).to_vec();
+    let mut data = selector(name, label).to_vec();
     args.encode_to(&mut data);
     data
 }
 
 /// Constructor `new` of contract `name` with `args`.
 fn new_of(name: &str, args: impl Encode) -> Vec<u8> {
-    let mut data = selector(name, "constructors", "new").to_vec();
+    let mut data = selector(name, "new").to_vec();
     args.encode_to(&mut data);
     data
 }
@@ -49,7 +49,7 @@ fn healthcare_contracts_behave_as_on_pallet_contracts() {
         call_of("consent", "add_reader", ehr),
     );
     let ehr_call = |label: &str, args: &dyn Fn(&mut Vec<u8>)| {
-        let mut data = selector("ehr_access", "messages", label).to_vec();
+        let mut data = selector("ehr_access", label).to_vec();
         args(&mut data);
         data
     };

@@ -7,13 +7,13 @@ use crate::chains::{Account, ENDOWMENT};
 use crate::suite::{Suite, KNOWN_DIFFERENCES};
 
 fn msg(label: &str, args: impl Encode) -> Vec<u8> {
-    let mut data = selector("probe", "messages", label).to_vec();
+    let mut data = selector("probe", label).to_vec();
     args.encode_to(&mut data);
     data
 }
 
 fn ctor(label: &str, args: impl Encode) -> Vec<u8> {
-    let mut data = selector("probe", "constructors", label).to_vec();
+    let mut data = selector("probe", label).to_vec();
     args.encode_to(&mut data);
     data
 }
@@ -32,7 +32,7 @@ fn probe_keys() -> Vec<Vec<u8>> {
 }
 
 fn sel(label: &str) -> [u8; 4] {
-    selector("probe", "messages", label)
+    selector("probe", label)
 }
 
 /// `call_raw` arguments, forwarding all gas.
@@ -201,23 +201,13 @@ fn probe_behaves_as_on_pallet_contracts() {
     s.call("weight_to_fee", a, 0, msg("fee", 123_456u64));
 
     // Flipper, ink!'s own example: its event carries the signature topic.
-    let mut new_false = selector("flipper", "constructors", "new").to_vec();
+    let mut new_false = selector("flipper", "new").to_vec();
     new_false.push(0);
     let f = s
         .instantiate("flipper new", flipper_hash, 0, new_false, b"")
         .expect("flipper");
-    s.call(
-        "flipper flip",
-        f,
-        0,
-        selector("flipper", "messages", "flip").to_vec(),
-    );
-    s.call(
-        "flipper get",
-        f,
-        0,
-        selector("flipper", "messages", "get").to_vec(),
-    );
+    s.call("flipper flip", f, 0, selector("flipper", "flip").to_vec());
+    s.call("flipper get", f, 0, selector("flipper", "get").to_vec());
     s.storage("flipper", f, &0u32.to_le_bytes());
 
     // Failure: revert and trap roll back exactly; out of gas; deep recursion.
@@ -490,7 +480,7 @@ fn probe_behaves_as_on_pallet_contracts() {
         "flipper get on upgraded C",
         c,
         0,
-        selector("flipper", "messages", "get").to_vec(),
+        selector("flipper", "get").to_vec(),
     );
     s.call("terminate B", b, 0, msg("terminate_me", bob));
     s.call("call terminated B", b, 0, msg("get", ()));

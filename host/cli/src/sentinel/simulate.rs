@@ -17,8 +17,8 @@ use std::path::Path;
 
 use anyhow::{anyhow, bail, Context, Result};
 use carechain_runtime::{
-    code_hash, contract_address, sha256, AccountId, Call, Chain, ChainStore, ContractVm, Keypair,
-    Outcome, SignedTransaction, Transaction, Weight,
+    contract_address, sha256, AccountId, Call, Chain, ChainStore, ContractVm, Keypair, Outcome,
+    SignedTransaction, Transaction, Weight,
 };
 use carechain_sentinel::events::{
     ChainEvent, DataClass, Decoder, Event, PackageKey, Provision, Purpose, RawEvent, RecordId,
@@ -26,7 +26,8 @@ use carechain_sentinel::events::{
 use carechain_sentinel::generate::{
     AccessKind, Action, PartnerRole, RecordHandle, Step, SupplyKind, World,
 };
-use parity_scale_codec::Encode;
+
+use crate::Bundle;
 
 /// Most transactions in one simulated block.
 pub const MAX_BLOCK_TXS: usize = 60;
@@ -35,86 +36,14 @@ const BLOCK_SPAN: u64 = 10 * 60_000;
 /// Gas limit of each simulated transaction.
 const GAS: Weight = Weight::new(400_000_000_000, 4 * 1024 * 1024);
 
-/// A contract's code and message selectors, from its `.contract` bundle.
-#[derive(Clone, Debug)]
-pub struct Artifact {
-    /// The WASM.
-    pub wasm: Vec<u8>,
-    /// The metadata as JSON text (for the event decoder).
-    pub metadata: String,
-    selectors: BTreeMap<String, [u8; 4]>,
-}
-
-impl Artifact {
-    /// Reads `dir/<name>/<name>.contract`.
-    ///
-    /// # Errors
-    /// The bundle is missing or malformed.
-    pub fn load(dir: &Path, name: &str) -> Result<Self> {
-        let path = dir.join(name).join(format!("{name}.contract"));
-        let text = std::fs::read_to_string(&path).with_context(|| {
-            format!(
-                "reading {} (build the contracts: ./scripts/build-contracts.sh)",
-                path.display()
-            )
-        })?;
-        let json: serde_json::Value = serde_json::from_str(&text)?;
-        let wasm = json
-            .pointer("/source/wasm")
-            .and_then(|w| w.as_str())
-            .ok_or_else(|| anyhow!("{}: no wasm", path.display()))?;
-        let wasm = hex::decode(wasm.trim_start_matches("0x"))?;
-        let mut selectors = BTreeMap::new();
-        for kind in ["constructors", "messages"] {
-            for item in json
-                .pointer(&format!("/spec/{kind}"))
-                .and_then(|m| m.as_array())
-                .into_iter()
-                .flatten()
-            {
-                let (Some(label), Some(selector)) = (
-                    item.get("label").and_then(|l| l.as_str()),
-                    item.get("selector").and_then(|s| s.as_str()),
-                ) else {
-                    continue;
-                };
-                let bytes: [u8; 4] = hex::decode(selector.trim_start_matches("0x"))?
-                    .try_into()
-                    .map_err(|_| anyhow!("{name}: selector of {label}"))?;
-                selectors.insert(label.to_string(), bytes);
-            }
-        }
-        Ok(Artifact {
-            wasm,
-            metadata: text,
-            selectors,
-        })
-    }
-
-    /// Call data: the selector of `label` and the SCALE arguments.
-    ///
-    /// # Errors
-    /// No message or constructor has that label.
-    pub fn data(&self, label: &str, args: impl Encode) -> Result<Vec<u8>> {
-        let selector = self
-            .selectors
-            .get(label)
-            .ok_or_else(|| anyhow!("no message {label}"))?;
-        let mut data = selector.to_vec();
-        args.encode_to(&mut data);
-        Ok(data)
-    }
-}
-
 /// The three healthcare contracts' bundles.
-#[derive(Clone, Debug)]
 pub struct Artifacts {
     /// Consent.
-    pub consent: Artifact,
+    pub consent: Bundle,
     /// EHR access.
-    pub ehr_access: Artifact,
+    pub ehr_access: Bundle,
     /// DSCSA.
-    pub dscsa: Artifact,
+    pub dscsa: Bundle,
 }
 
 impl Artifacts {
@@ -123,17 +52,24 @@ impl Artifacts {
     /// # Errors
     /// A bundle is missing or malformed.
     pub fn load(dir: &Path) -> Result<Self> {
+        let load = |name: &str| {
+            let path = dir.join(name).join(format!("{name}.contract"));
+            let bundle =
+                Bundle::load(&path).context("build the contracts: ./scripts/build-contracts.sh")?;
+            bundle.wasm()?;
+            Ok::<_, anyhow::Error>(bundle)
+        };
         Ok(Artifacts {
-            consent: Artifact::load(dir, "consent")?,
-            ehr_access: Artifact::load(dir, "ehr_access")?,
-            dscsa: Artifact::load(dir, "dscsa")?,
+            consent: load("consent")?,
+            ehr_access: load("ehr_access")?,
+            dscsa: load("dscsa")?,
         })
     }
 
     /// The code hashes of consent, ehr_access and dscsa: whose events the sentinel
     /// believes.
     pub fn code_hashes(&self) -> [[u8; 32]; 3] {
-        [&self.consent, &self.ehr_access, &self.dscsa].map(|a| code_hash(&a.wasm).0)
+        [&self.consent, &self.ehr_access, &self.dscsa].map(|a| a.code_hash().0)
     }
 
     /// The event decoder for the three contracts' events.
@@ -143,7 +79,7 @@ impl Artifacts {
     pub fn decoder(&self) -> Result<Decoder> {
         let mut decoder = Decoder::default();
         for artifact in [&self.consent, &self.ehr_access, &self.dscsa] {
-            decoder.add_metadata(&artifact.metadata)?;
+            decoder.add_metadata(&artifact.metadata_json())?;
         }
         Ok(decoder)
     }
@@ -406,8 +342,8 @@ impl<S: ChainStore> Driver<'_, S> {
             let funding = self.sign("//Alice", Call::Transfer { dest, value })?;
             txs.push((funding, Intent::Plain));
         }
-        for wasm in [&a.consent.wasm, &a.ehr_access.wasm, &a.dscsa.wasm] {
-            let code = wasm.clone();
+        for bundle in [&a.consent, &a.ehr_access, &a.dscsa] {
+            let code = bundle.wasm()?.to_vec();
             txs.push((
                 self.sign(uploader, Call::UploadCode { code })?,
                 Intent::Plain,
@@ -415,10 +351,10 @@ impl<S: ChainStore> Driver<'_, S> {
         }
         let deploy = |d: &mut Self,
                       who: &str,
-                      artifact: &Artifact,
+                      artifact: &Bundle,
                       data: Vec<u8>|
          -> Result<(SignedTransaction, AccountId)> {
-            let hash = code_hash(&artifact.wasm);
+            let hash = artifact.code_hash();
             let deployer = d.account(who)?;
             let address = contract_address(&deployer, &hash, &data, &[]);
             let tx = d.sign(
@@ -432,22 +368,22 @@ impl<S: ChainStore> Driver<'_, S> {
             )?;
             Ok((tx, address))
         };
-        let (tx, consent) = deploy(self, uploader, &a.consent, a.consent.data("new", ())?)?;
+        let (tx, consent) = deploy(self, uploader, &a.consent, a.consent.call_data("new", ())?)?;
         txs.push((tx, Intent::Plain));
         self.sim.deployment.consent = consent;
         for hospital in &world.hospitals {
             let officer = self.account(&hospital.privacy_officer)?;
-            let data = a.ehr_access.data("new", (consent, officer))?;
+            let data = a.ehr_access.call_data("new", (consent, officer))?;
             let (tx, address) = deploy(self, &hospital.organization, &a.ehr_access, data)?;
             txs.push((tx, Intent::Plain));
             self.sim.deployment.hospitals.push(address);
             // Consent answers `decision` only to reader contracts its deployer
             // registered: each hospital's EHR contract is one.
-            let data = a.consent.data("add_reader", address)?;
+            let data = a.consent.call_data("add_reader", address)?;
             txs.push((self.call(uploader, consent, data)?, Intent::Plain));
         }
         for region in &world.regions {
-            let data = a.dscsa.data("new", ())?;
+            let data = a.dscsa.call_data("new", ())?;
             let (tx, address) = deploy(self, &region.operator, &a.dscsa, data)?;
             txs.push((tx, Intent::Plain));
             self.sim.deployment.regions.push(address);
@@ -485,7 +421,7 @@ impl<S: ChainStore> Driver<'_, S> {
                 provider,
             } => {
                 let provider = self.account(provider)?;
-                let data = a.ehr_access.data("add_provider", provider)?;
+                let data = a.ehr_access.call_data("add_provider", provider)?;
                 (self.call(actor, hospital(*h)?, data)?, Intent::Plain)
             }
             Action::ConsentToHospital { hospital: h } => {
@@ -500,7 +436,7 @@ impl<S: ChainStore> Driver<'_, S> {
                     0u64,
                     None::<u64>,
                 );
-                let data = a.consent.data("record", args)?;
+                let data = a.consent.call_data("record", args)?;
                 (self.call(actor, d.consent, data)?, Intent::Plain)
             }
             Action::RegisterRecord {
@@ -512,7 +448,7 @@ impl<S: ChainStore> Driver<'_, S> {
                 let patient = self.account(patient)?;
                 let location = format!("fhir://h{h}/{}", hex::encode(&record[..20]));
                 let args = (patient, *class, sha256(record).0, commitment(&location));
-                let data = a.ehr_access.data("register_record", args)?;
+                let data = a.ehr_access.call_data("register_record", args)?;
                 (
                     self.call(actor, hospital(*h)?, data)?,
                     Intent::Register(*record),
@@ -531,7 +467,7 @@ impl<S: ChainStore> Driver<'_, S> {
                     *start,
                     *end,
                 );
-                let data = a.ehr_access.data("register_care_relation", args)?;
+                let data = a.ehr_access.call_data("register_care_relation", args)?;
                 (self.call(actor, hospital(*h)?, data)?, Intent::Plain)
             }
             Action::RequestAccess {
@@ -539,7 +475,7 @@ impl<S: ChainStore> Driver<'_, S> {
                 record,
                 label,
             } => {
-                let data = a.ehr_access.data(
+                let data = a.ehr_access.call_data(
                     "request_access",
                     (self.record_id(record), Purpose::Treatment),
                 )?;
@@ -560,7 +496,7 @@ impl<S: ChainStore> Driver<'_, S> {
                 ));
                 let data = a
                     .ehr_access
-                    .data("break_glass", (self.record_id(record), justification))?;
+                    .call_data("break_glass", (self.record_id(record), justification))?;
                 (
                     self.call(actor, hospital(*h)?, data)?,
                     Intent::Access(*label, Some(*tag)),
@@ -572,7 +508,7 @@ impl<S: ChainStore> Driver<'_, S> {
                 accept,
             } => {
                 let entry = self.tags.get(tag).map_or(u64::MAX, |(_, e)| *e);
-                let data = a.ehr_access.data("review", (entry, *accept))?;
+                let data = a.ehr_access.call_data("review", (entry, *accept))?;
                 (self.call(actor, hospital(*h)?, data)?, Intent::Plain)
             }
             Action::AddPartner {
@@ -592,7 +528,7 @@ impl<S: ChainStore> Driver<'_, S> {
                     gln.clone(),
                     "LICENSE-SIM".to_string(),
                 );
-                let data = a.dscsa.data("add_partner", args)?;
+                let data = a.dscsa.call_data("add_partner", args)?;
                 (self.call(actor, region(*r)?, data)?, Intent::Plain)
             }
             Action::AddPrefix {
@@ -602,7 +538,7 @@ impl<S: ChainStore> Driver<'_, S> {
             } => {
                 let data = a
                     .dscsa
-                    .data("add_prefix", (self.account(partner)?, prefix.clone()))?;
+                    .call_data("add_prefix", (self.account(partner)?, prefix.clone()))?;
                 (self.call(actor, region(*r)?, data)?, Intent::Plain)
             }
             Action::Commission {
@@ -612,7 +548,9 @@ impl<S: ChainStore> Driver<'_, S> {
                 lot,
                 expiry,
             } => {
-                let data = a.dscsa.data("commission", (gtin, serial, lot, *expiry))?;
+                let data = a
+                    .dscsa
+                    .call_data("commission", (gtin, serial, lot, *expiry))?;
                 (self.call(actor, region(*r)?, data)?, Intent::Plain)
             }
             Action::Pack {
@@ -620,7 +558,7 @@ impl<S: ChainStore> Driver<'_, S> {
                 sscc,
                 items,
             } => {
-                let data = a.dscsa.data("pack", (sscc, items))?;
+                let data = a.dscsa.call_data("pack", (sscc, items))?;
                 (self.call(actor, region(*r)?, data)?, Intent::Plain)
             }
             Action::Ship {
@@ -636,16 +574,16 @@ impl<S: ChainStore> Driver<'_, S> {
                     sha256(sscc.as_bytes()).0,
                     true,
                 );
-                let data = a.dscsa.data("ship", args)?;
+                let data = a.dscsa.call_data("ship", args)?;
                 let purpose = label.map_or(Intent::Plain, Intent::Order);
                 (self.call(actor, region(*r)?, data)?, purpose)
             }
             Action::Receive { region: r, sscc } => {
-                let data = a.dscsa.data("receive", container(sscc))?;
+                let data = a.dscsa.call_data("receive", container(sscc))?;
                 (self.call(actor, region(*r)?, data)?, Intent::Plain)
             }
             Action::Unpack { region: r, sscc } => {
-                let data = a.dscsa.data("unpack", sscc)?;
+                let data = a.dscsa.call_data("unpack", sscc)?;
                 (self.call(actor, region(*r)?, data)?, Intent::Plain)
             }
             Action::Verify {
@@ -659,7 +597,7 @@ impl<S: ChainStore> Driver<'_, S> {
                 label,
             } => {
                 let presenter = self.account(presenter)?;
-                let data = a.dscsa.data(
+                let data = a.dscsa.call_data(
                     "request_verification",
                     (gtin, serial, lot, *expiry, presenter, *context),
                 )?;
@@ -671,7 +609,7 @@ impl<S: ChainStore> Driver<'_, S> {
                 gtin,
                 serial,
             } => {
-                let data = a.dscsa.data("dispense", (gtin, serial))?;
+                let data = a.dscsa.call_data("dispense", (gtin, serial))?;
                 (self.call(actor, region(*r)?, data)?, Intent::Plain)
             }
         })

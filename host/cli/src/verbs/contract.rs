@@ -10,10 +10,10 @@ use carechain_runtime::{Call, Keypair, SignedTransaction, Transaction, Weight};
 use clap::Args;
 use serde::Serialize;
 
-use super::bundle::{find_by_code_hash, Bundle};
 use super::decode::{print_events, DecodedEvent, Decoder};
 use super::output::{gas, Out};
 use super::{BundleDirs, Connection};
+use crate::bundle::{find_by_code_hash, Bundle};
 use carechain_rpc::Client;
 use carechain_rpc::{
     Address, Bytes, DryRunCall, DryRunRequest, DryRunView, Gas, OutcomeKind, ReceiptView,

@@ -19,10 +19,10 @@ use carechain_runtime::{Call, Keypair};
 use clap::Args;
 use serde::{Deserialize, Serialize};
 
-use super::bundle::Bundle;
 use super::contract::{gas_limit, keypair, sign_all, upload_limit};
 use super::node_cmd::{genesis, GenesisArgs};
 use super::output::Out;
+use crate::bundle::Bundle;
 
 /// `gas-report` arguments.
 #[derive(Debug, Args)]

@@ -4,8 +4,6 @@
 //! directory directly (`--state`). Arguments are written as text and transcoded from
 //! the contract's metadata with `contract-transcode`, as `cargo contract` does.
 
-mod bundle;
-
 mod contract;
 mod decode;
 mod epcis;

@@ -8,10 +8,10 @@ use carechain_runtime::{verify_encoded_proof, BlockNumber, Hash, Keypair};
 use clap::Args;
 use serde::Serialize;
 
-use super::bundle::{find_by_code_hash, Bundle};
 use super::decode::{print_events, Decoder};
 use super::output::{gas, Out};
 use super::{BundleDirs, Connection};
+use crate::bundle::{find_by_code_hash, Bundle};
 use carechain_rpc::{Address, BlockId, Bytes, EventFilter, ProofRequest, ProofView, H256};
 
 /// `events` arguments.

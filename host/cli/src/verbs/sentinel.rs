@@ -535,7 +535,7 @@ impl Oracle<'_> {
         client: &Client,
         pipeline: &Pipeline,
         contract: AccountId,
-        artifact: &crate::sentinel::simulate::Artifact,
+        artifact: &crate::Bundle,
     ) -> Result<()> {
         let on_chain = pipeline
             .models
@@ -547,7 +547,7 @@ impl Oracle<'_> {
         self.submit(
             client,
             contract,
-            artifact.data("register_model", self.hash)?,
+            artifact.call_data("register_model", self.hash)?,
         )?;
         self.registered.insert(contract);
         println!("registered model {} on {}", hex0x(&self.hash), contract);
@@ -574,7 +574,8 @@ impl Oracle<'_> {
                 self.submit(
                     client,
                     key.0,
-                    artifact.data("flag_access", (*entry, score, finding.reasons, self.hash))?,
+                    artifact
+                        .call_data("flag_access", (*entry, score, finding.reasons, self.hash))?,
                 )?;
                 self.posted.insert(key);
             }
@@ -595,7 +596,7 @@ impl Oracle<'_> {
                 self.submit(
                     client,
                     key.0,
-                    artifact.data(
+                    artifact.call_data(
                         "flag_serial",
                         (gtin, serial.clone(), score, finding.reasons, self.hash),
                     )?,

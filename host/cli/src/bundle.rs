@@ -2,6 +2,9 @@
 //! and metadata, with `contract-transcode` to write arguments as text and read
 //! results and events back. Bundles are also found by code hash, so `call` and
 //! `events` decode a contract's messages knowing only its address.
+//!
+//! This is the one loader of bundles: the verbs, the sentinel's simulator and the
+//! tests all read selectors, call data and error names through it.
 
 use std::path::{Path, PathBuf};
 
@@ -14,15 +17,15 @@ use contract_transcode::{ContractMessageTranscoder, Value};
 use parity_scale_codec::{Compact, Encode};
 
 /// A loaded bundle.
-pub(super) struct Bundle {
+pub struct Bundle {
     /// Where it was read from.
-    pub(super) path: PathBuf,
+    pub(crate) path: PathBuf,
     /// The contract's name.
-    pub(super) name: String,
+    pub(crate) name: String,
     /// The WASM, if the bundle carries it (a `.json` metadata file does not).
-    pub(super) wasm: Option<Vec<u8>>,
+    wasm: Option<Vec<u8>>,
     /// `blake2_256` of the WASM, as the chain computes it.
-    pub(super) code_hash: Hash,
+    pub(crate) code_hash: Hash,
     transcoder: ContractMessageTranscoder,
     /// The metadata as JSON, to derive key encoders from.
     abi: serde_json::Map<String, serde_json::Value>,
@@ -36,7 +39,7 @@ impl Bundle {
     ///
     /// # Errors
     /// The file is missing or not a bundle, or its WASM does not match its hash.
-    pub(super) fn load(path: &Path) -> Result<Self> {
+    pub fn load(path: &Path) -> Result<Self> {
         let metadata = ContractMetadata::load(path)
             .with_context(|| format!("reading contract bundle {}", path.display()))?;
         let wasm = metadata.source.wasm.as_ref().map(|w| w.0.clone());
@@ -66,7 +69,7 @@ impl Bundle {
     ///
     /// # Errors
     /// The file cannot be read.
-    pub(super) fn wasm_only(path: &Path) -> Result<Vec<u8>> {
+    pub fn wasm_only(path: &Path) -> Result<Vec<u8>> {
         std::fs::read(path).with_context(|| format!("reading {}", path.display()))
     }
 
@@ -74,11 +77,84 @@ impl Bundle {
         self.transcoder.metadata()
     }
 
+    /// The contract's name, from its metadata.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// `blake2_256` of the WASM, as the chain computes it.
+    pub fn code_hash(&self) -> Hash {
+        self.code_hash
+    }
+
+    /// The metadata's `abi` part as JSON text, as the sentinel's event decoder reads it.
+    pub fn metadata_json(&self) -> String {
+        serde_json::Value::Object(self.abi.clone()).to_string()
+    }
+
+    /// The selector of the constructor or message `label`.
+    pub fn selector(&self, label: &str) -> Option<[u8; 4]> {
+        let spec = self.project().spec();
+        let selector = spec
+            .constructors()
+            .iter()
+            .find(|c| c.label() == label)
+            .map(|c| c.selector())
+            .or_else(|| {
+                spec.messages()
+                    .iter()
+                    .find(|m| m.label() == label)
+                    .map(|m| m.selector())
+            })?;
+        selector.to_bytes().try_into().ok()
+    }
+
+    /// Call data from typed arguments: the selector of `label`, then `args` in SCALE
+    /// (a tuple for several arguments, `()` for none).
+    ///
+    /// # Errors
+    /// No constructor or message has that label.
+    pub fn call_data(&self, label: &str, args: impl Encode) -> Result<Vec<u8>> {
+        let selector = self
+            .selector(label)
+            .ok_or_else(|| anyhow!("{} has no constructor or message `{label}`", self.name))?;
+        let mut data = selector.to_vec();
+        args.encode_to(&mut data);
+        Ok(data)
+    }
+
+    /// The name of variant `index` of the contract's own `Error` enum, as a message's
+    /// `Err` encodes it: how tests and tools name a revert without hard-coding
+    /// variant indices.
+    pub fn error_name(&self, index: u8) -> Option<String> {
+        self.variant_name("Error", index)
+    }
+
+    /// The name of variant `index` of the enum `type_name` defined in the contract's
+    /// own crate (the last segment of its type path).
+    pub fn variant_name(&self, type_name: &str, index: u8) -> Option<String> {
+        use scale_info::TypeDef;
+        let crate_name = self.name.replace('-', "_");
+        self.project().registry().types.iter().find_map(|ty| {
+            let path = &ty.ty.path.segments;
+            let own = path.first().is_some_and(|s| *s == crate_name)
+                && path.last().is_some_and(|s| s == type_name);
+            match &ty.ty.type_def {
+                TypeDef::Variant(def) if own => def
+                    .variants
+                    .iter()
+                    .find(|v| v.index == index)
+                    .map(|v| v.name.clone()),
+                _ => None,
+            }
+        })
+    }
+
     /// The WASM, or an error saying the bundle has none.
     ///
     /// # Errors
     /// A metadata-only file.
-    pub(super) fn wasm(&self) -> Result<&[u8]> {
+    pub fn wasm(&self) -> Result<&[u8]> {
         self.wasm.as_deref().ok_or_else(|| {
             anyhow!(
                 "{} has metadata but no WASM: use the .contract bundle",
@@ -92,7 +168,7 @@ impl Bundle {
     /// # Errors
     /// An unknown name (with the list of known ones) or an argument that does not
     /// parse as its type (with the expected type).
-    pub(super) fn encode(&self, name: &str, args: &[String]) -> Result<Vec<u8>> {
+    pub fn encode(&self, name: &str, args: &[String]) -> Result<Vec<u8>> {
         self.transcoder.encode(name, args).map_err(|e| {
             let signature = self.signature(name).unwrap_or_default();
             if signature.is_empty() {
@@ -104,7 +180,7 @@ impl Bundle {
     }
 
     /// `name(arg: Type, ...)` for a constructor or message.
-    pub(super) fn signature(&self, name: &str) -> Option<String> {
+    pub fn signature(&self, name: &str) -> Option<String> {
         let spec = self.project().spec();
         let args = spec
             .constructors()
@@ -131,7 +207,7 @@ impl Bundle {
     }
 
     /// Every message, as `name(args)`, for help text.
-    pub(super) fn messages(&self) -> Vec<String> {
+    pub fn messages(&self) -> Vec<String> {
         self.project()
             .spec()
             .messages()
@@ -141,7 +217,7 @@ impl Bundle {
     }
 
     /// Whether `name` is a message that changes state.
-    pub(super) fn is_mutating(&self, name: &str) -> Option<bool> {
+    pub fn is_mutating(&self, name: &str) -> Option<bool> {
         self.project()
             .spec()
             .messages()
@@ -154,7 +230,7 @@ impl Bundle {
     ///
     /// # Errors
     /// The data does not decode as the message's return type.
-    pub(super) fn decode_return(&self, message: &str, data: &[u8]) -> Result<Value> {
+    pub fn decode_return(&self, message: &str, data: &[u8]) -> Result<Value> {
         self.transcoder
             .decode_message_return(message, &mut &data[..])
     }
@@ -163,11 +239,7 @@ impl Bundle {
     ///
     /// # Errors
     /// The data does not decode.
-    pub(super) fn decode_constructor_return(
-        &self,
-        constructor: &str,
-        data: &[u8],
-    ) -> Result<Value> {
+    pub fn decode_constructor_return(&self, constructor: &str, data: &[u8]) -> Result<Value> {
         self.transcoder
             .decode_constructor_return(constructor, &mut &data[..])
     }
@@ -176,7 +248,7 @@ impl Bundle {
     ///
     /// # Errors
     /// No event of this contract has that signature topic, or the data does not decode.
-    pub(super) fn decode_event(&self, signature_topic: &Hash, data: &[u8]) -> Result<Value> {
+    pub fn decode_event(&self, signature_topic: &Hash, data: &[u8]) -> Result<Value> {
         // The transcoder expects the data as pallet-contracts stores it: a `Vec<u8>`.
         let mut framed = Compact(u32::try_from(data.len()).unwrap_or(u32::MAX)).encode();
         framed.extend_from_slice(data);
@@ -188,7 +260,7 @@ impl Bundle {
     ///
     /// # Errors
     /// No such event (the known ones are listed), or it is anonymous.
-    pub(super) fn event_topic(&self, name: &str) -> Result<Hash> {
+    pub fn event_topic(&self, name: &str) -> Result<Hash> {
         let events = self.project().spec().events();
         let event = events.iter().find(|e| e.label() == name).ok_or_else(|| {
             let known: Vec<&str> = events.iter().map(|e| e.label().as_str()).collect();
@@ -215,7 +287,7 @@ impl Bundle {
     /// # Errors
     /// No such field (the fields are listed), or the key does not parse as the
     /// mapping's key type.
-    pub(super) fn storage_key(&self, field: &str, key: Option<&str>) -> Result<Vec<u8>> {
+    pub fn storage_key(&self, field: &str, key: Option<&str>) -> Result<Vec<u8>> {
         let project = self.project();
         let Layout::Root(root) = project.layout() else {
             bail!("{}: the storage layout has no root", self.name);
@@ -288,7 +360,7 @@ impl Bundle {
 
 /// Finds the bundle whose code hash is `hash` among `*.contract` files under `dirs`
 /// (one level of subdirectories, as `target/ink/<name>/<name>.contract`).
-pub(super) fn find_by_code_hash(dirs: &[PathBuf], hash: &Hash) -> Option<Bundle> {
+pub(crate) fn find_by_code_hash(dirs: &[PathBuf], hash: &Hash) -> Option<Bundle> {
     bundle_files(dirs)
         .into_iter()
         .filter_map(|path| Bundle::load(&path).ok())
