@@ -21,7 +21,8 @@ use carechain_runtime::{
     SignedTransaction, Transaction, Weight,
 };
 use carechain_sentinel::events::{
-    ChainEvent, DataClass, Decoder, Event, PackageKey, Provision, Purpose, RawEvent, RecordId,
+    ChainEvent, DataClass, Decoder, Event, PackageKey, PartnerKind, Provision, Purpose, RawEvent,
+    RecordId,
 };
 use carechain_sentinel::generate::{
     AccessKind, Action, PartnerRole, RecordHandle, Step, SupplyKind, World,
@@ -398,7 +399,26 @@ impl<S: ChainStore> Driver<'_, S> {
         self.records.get(handle).copied().unwrap_or([0; 32])
     }
 
+    /// The signed transaction of one generated step, and what it stands for.
     fn transaction(&mut self, step: &Step) -> Result<(SignedTransaction, Intent)> {
+        let (dest, data, intent) = match &step.action {
+            Action::AddPartner { .. }
+            | Action::AddPrefix { .. }
+            | Action::Commission { .. }
+            | Action::Pack { .. }
+            | Action::Ship { .. }
+            | Action::Receive { .. }
+            | Action::Unpack { .. }
+            | Action::Verify { .. }
+            | Action::Dispense { .. } => self.supply_chain_call(step)?,
+            _ => self.care_call(step)?,
+        };
+        Ok((self.call(&step.actor, dest, data)?, intent))
+    }
+
+    /// A hospital's or a patient's step: the consent or ehr_access contract called,
+    /// its call data and intent.
+    fn care_call(&mut self, step: &Step) -> Result<(AccountId, Vec<u8>, Intent)> {
         let a = self.artifacts;
         let d = &self.sim.deployment.clone();
         let hospital = |i: usize| {
@@ -407,13 +427,6 @@ impl<S: ChainStore> Driver<'_, S> {
                 .copied()
                 .ok_or_else(|| anyhow!("hospital {i}"))
         };
-        let region = |i: usize| {
-            d.regions
-                .get(i)
-                .copied()
-                .ok_or_else(|| anyhow!("region {i}"))
-        };
-        let container = |sscc: &String| (1u8, sscc.clone());
         let actor = step.actor.as_str();
         Ok(match &step.action {
             Action::AddProvider {
@@ -422,7 +435,7 @@ impl<S: ChainStore> Driver<'_, S> {
             } => {
                 let provider = self.account(provider)?;
                 let data = a.ehr_access.call_data("add_provider", provider)?;
-                (self.call(actor, hospital(*h)?, data)?, Intent::Plain)
+                (hospital(*h)?, data, Intent::Plain)
             }
             Action::ConsentToHospital { hospital: h } => {
                 let patient = self.account(actor)?;
@@ -437,7 +450,7 @@ impl<S: ChainStore> Driver<'_, S> {
                     None::<u64>,
                 );
                 let data = a.consent.call_data("record", args)?;
-                (self.call(actor, d.consent, data)?, Intent::Plain)
+                (d.consent, data, Intent::Plain)
             }
             Action::RegisterRecord {
                 hospital: h,
@@ -449,10 +462,7 @@ impl<S: ChainStore> Driver<'_, S> {
                 let location = format!("fhir://h{h}/{}", hex::encode(&record[..20]));
                 let args = (patient, *class, sha256(record).0, commitment(&location));
                 let data = a.ehr_access.call_data("register_record", args)?;
-                (
-                    self.call(actor, hospital(*h)?, data)?,
-                    Intent::Register(*record),
-                )
+                (hospital(*h)?, data, Intent::Register(*record))
             }
             Action::CareRelation {
                 hospital: h,
@@ -468,7 +478,7 @@ impl<S: ChainStore> Driver<'_, S> {
                     *end,
                 );
                 let data = a.ehr_access.call_data("register_care_relation", args)?;
-                (self.call(actor, hospital(*h)?, data)?, Intent::Plain)
+                (hospital(*h)?, data, Intent::Plain)
             }
             Action::RequestAccess {
                 hospital: h,
@@ -479,10 +489,7 @@ impl<S: ChainStore> Driver<'_, S> {
                     "request_access",
                     (self.record_id(record), Purpose::Treatment),
                 )?;
-                (
-                    self.call(actor, hospital(*h)?, data)?,
-                    Intent::Access(*label, None),
-                )
+                (hospital(*h)?, data, Intent::Access(*label, None))
             }
             Action::BreakGlass {
                 hospital: h,
@@ -497,10 +504,7 @@ impl<S: ChainStore> Driver<'_, S> {
                 let data = a
                     .ehr_access
                     .call_data("break_glass", (self.record_id(record), justification))?;
-                (
-                    self.call(actor, hospital(*h)?, data)?,
-                    Intent::Access(*label, Some(*tag)),
-                )
+                (hospital(*h)?, data, Intent::Access(*label, Some(*tag)))
             }
             Action::ReviewBreakGlass {
                 hospital: h,
@@ -509,18 +513,36 @@ impl<S: ChainStore> Driver<'_, S> {
             } => {
                 let entry = self.tags.get(tag).map_or(u64::MAX, |(_, e)| *e);
                 let data = a.ehr_access.call_data("review", (entry, *accept))?;
-                (self.call(actor, hospital(*h)?, data)?, Intent::Plain)
+                (hospital(*h)?, data, Intent::Plain)
             }
+            other => bail!("not a care step: {other:?}"),
+        })
+    }
+
+    /// A trading partner's or a regional operator's step: the dscsa contract called,
+    /// its call data and intent.
+    fn supply_chain_call(&mut self, step: &Step) -> Result<(AccountId, Vec<u8>, Intent)> {
+        let a = self.artifacts;
+        let d = &self.sim.deployment.clone();
+        let region = |i: usize| {
+            d.regions
+                .get(i)
+                .copied()
+                .ok_or_else(|| anyhow!("region {i}"))
+        };
+        // `dscsa::Target::Container`, the first variant after `Package`.
+        let container = |sscc: &String| (1u8, sscc.clone());
+        Ok(match &step.action {
             Action::AddPartner {
                 region: r,
                 partner,
                 role,
                 gln,
             } => {
-                let kind: u8 = match role {
-                    PartnerRole::Manufacturer => 0,
-                    PartnerRole::Wholesaler => 2,
-                    PartnerRole::Pharmacy => 3,
+                let kind = match role {
+                    PartnerRole::Manufacturer => PartnerKind::Manufacturer,
+                    PartnerRole::Wholesaler => PartnerKind::WholesaleDistributor,
+                    PartnerRole::Pharmacy => PartnerKind::Dispenser,
                 };
                 let args = (
                     self.account(partner)?,
@@ -529,7 +551,7 @@ impl<S: ChainStore> Driver<'_, S> {
                     "LICENSE-SIM".to_string(),
                 );
                 let data = a.dscsa.call_data("add_partner", args)?;
-                (self.call(actor, region(*r)?, data)?, Intent::Plain)
+                (region(*r)?, data, Intent::Plain)
             }
             Action::AddPrefix {
                 region: r,
@@ -539,7 +561,7 @@ impl<S: ChainStore> Driver<'_, S> {
                 let data = a
                     .dscsa
                     .call_data("add_prefix", (self.account(partner)?, prefix.clone()))?;
-                (self.call(actor, region(*r)?, data)?, Intent::Plain)
+                (region(*r)?, data, Intent::Plain)
             }
             Action::Commission {
                 region: r,
@@ -551,7 +573,7 @@ impl<S: ChainStore> Driver<'_, S> {
                 let data = a
                     .dscsa
                     .call_data("commission", (gtin, serial, lot, *expiry))?;
-                (self.call(actor, region(*r)?, data)?, Intent::Plain)
+                (region(*r)?, data, Intent::Plain)
             }
             Action::Pack {
                 region: r,
@@ -559,7 +581,7 @@ impl<S: ChainStore> Driver<'_, S> {
                 items,
             } => {
                 let data = a.dscsa.call_data("pack", (sscc, items))?;
-                (self.call(actor, region(*r)?, data)?, Intent::Plain)
+                (region(*r)?, data, Intent::Plain)
             }
             Action::Ship {
                 region: r,
@@ -576,15 +598,15 @@ impl<S: ChainStore> Driver<'_, S> {
                 );
                 let data = a.dscsa.call_data("ship", args)?;
                 let purpose = label.map_or(Intent::Plain, Intent::Order);
-                (self.call(actor, region(*r)?, data)?, purpose)
+                (region(*r)?, data, purpose)
             }
             Action::Receive { region: r, sscc } => {
                 let data = a.dscsa.call_data("receive", container(sscc))?;
-                (self.call(actor, region(*r)?, data)?, Intent::Plain)
+                (region(*r)?, data, Intent::Plain)
             }
             Action::Unpack { region: r, sscc } => {
                 let data = a.dscsa.call_data("unpack", sscc)?;
-                (self.call(actor, region(*r)?, data)?, Intent::Plain)
+                (region(*r)?, data, Intent::Plain)
             }
             Action::Verify {
                 region: r,
@@ -602,7 +624,7 @@ impl<S: ChainStore> Driver<'_, S> {
                     (gtin, serial, lot, *expiry, presenter, *context),
                 )?;
                 let purpose = label.map_or(Intent::Plain, Intent::Verify);
-                (self.call(actor, region(*r)?, data)?, purpose)
+                (region(*r)?, data, purpose)
             }
             Action::Dispense {
                 region: r,
@@ -610,8 +632,9 @@ impl<S: ChainStore> Driver<'_, S> {
                 serial,
             } => {
                 let data = a.dscsa.call_data("dispense", (gtin, serial))?;
-                (self.call(actor, region(*r)?, data)?, Intent::Plain)
+                (region(*r)?, data, Intent::Plain)
             }
+            other => bail!("not a supply-chain step: {other:?}"),
         })
     }
 }

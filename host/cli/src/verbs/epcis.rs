@@ -413,21 +413,7 @@ fn import(args: &ImportArgs, out: &Out) -> Result<()> {
         contract: args.contract,
         origin: signer,
     };
-    // Parties are named by GLN; the contract's partner registry gives their accounts.
-    let mut accounts = BTreeMap::new();
-    for m in &mapped {
-        for op in &m.operations {
-            if let Operation::Ship { to_gln, .. } = op {
-                if accounts.contains_key(to_gln) {
-                    continue;
-                }
-                let data = reader.query("partner_account", &[quoted(to_gln)])?;
-                if let Some(account) = decode_ok::<Option<[u8; 32]>>("partner_account", &data)? {
-                    accounts.insert(to_gln.clone(), AccountId(account));
-                }
-            }
-        }
-    }
+    let accounts = partner_accounts(&reader, &mapped)?;
     if !mapped.is_empty() {
         let problems = check_plan(
             &reader,
@@ -452,26 +438,7 @@ fn import(args: &ImportArgs, out: &Out) -> Result<()> {
             );
         }
     }
-    let calls_total: usize = mapped.iter().map(|m| m.operations.len()).sum();
-    let bar = progress(calls_total, "encoding");
-    let mut calls = Vec::with_capacity(calls_total);
-    let mut origin = Vec::with_capacity(calls_total);
-    for m in &mapped {
-        for op in &m.operations {
-            let (message, call_args) = message_of(op, &accounts)
-                .with_context(|| format!("{file}:{}: {}", m.line, m.what))?;
-            let data = bundle
-                .encode(message, &call_args)
-                .with_context(|| format!("{file}:{}: {}", m.line, m.what))?;
-            calls.push((message, call_args, data));
-            origin.push(m);
-            bar.inc(1);
-            if bar.is_hidden() && calls.len() % 1000 == 0 {
-                out.note(&format!("encoded {} of {calls_total} calls", calls.len()));
-            }
-        }
-    }
-    bar.finish_and_clear();
+    let (calls, origin) = encode_calls(&bundle, &mapped, &accounts, &args.file, out)?;
     let mut report = ImportReport {
         mapped_events: mapped.len(),
         calls: calls.len(),
@@ -500,17 +467,7 @@ fn import(args: &ImportArgs, out: &Out) -> Result<()> {
             );
         });
     }
-    let info = client.info()?;
-    let n = u64::try_from(calls.len()).unwrap_or(u64::MAX);
-    let block: Weight = info.max_tx_gas.into();
-    let max_block = carechain_runtime::ChainConfig::default()
-        .schedule
-        .limits
-        .max_block_gas;
-    let per_call = Weight::new(
-        block.ref_time.min(max_block.ref_time / n),
-        block.proof_size.min(max_block.proof_size / n),
-    );
+    let per_call = gas_per_call(&client, calls.len())?;
     let signed = sign_all(
         &client,
         &key,
@@ -568,6 +525,79 @@ fn import(args: &ImportArgs, out: &Out) -> Result<()> {
             )
         }
     }
+}
+
+/// The accounts of the parties the document ships to: they are named by GLN, and
+/// the contract's partner registry gives their accounts (an unknown GLN is left
+/// out, for [`check_plan`] to report).
+fn partner_accounts(reader: &Reader<'_>, mapped: &[Mapped]) -> Result<BTreeMap<String, AccountId>> {
+    let mut accounts = BTreeMap::new();
+    for m in mapped {
+        for op in &m.operations {
+            if let Operation::Ship { to_gln, .. } = op {
+                if accounts.contains_key(to_gln) {
+                    continue;
+                }
+                let data = reader.query("partner_account", &[quoted(to_gln)])?;
+                if let Some(account) = decode_ok::<Option<[u8; 32]>>("partner_account", &data)? {
+                    accounts.insert(to_gln.clone(), AccountId(account));
+                }
+            }
+        }
+    }
+    Ok(accounts)
+}
+
+/// One contract call of an import: message, arguments as text, call data.
+type EncodedCall = (&'static str, Vec<String>, Vec<u8>);
+
+/// Every operation of the document as a contract call, with the event each came
+/// from (for error messages naming the line).
+fn encode_calls<'m>(
+    bundle: &Bundle,
+    mapped: &'m [Mapped],
+    accounts: &BTreeMap<String, AccountId>,
+    path: &Path,
+    out: &Out,
+) -> Result<(Vec<EncodedCall>, Vec<&'m Mapped>)> {
+    let file = path.display();
+    let calls_total: usize = mapped.iter().map(|m| m.operations.len()).sum();
+    let bar = progress(calls_total, "encoding");
+    let mut calls = Vec::with_capacity(calls_total);
+    let mut origin = Vec::with_capacity(calls_total);
+    for m in mapped {
+        for op in &m.operations {
+            let (message, call_args) = message_of(op, accounts)
+                .with_context(|| format!("{file}:{}: {}", m.line, m.what))?;
+            let data = bundle
+                .encode(message, &call_args)
+                .with_context(|| format!("{file}:{}: {}", m.line, m.what))?;
+            calls.push((message, call_args, data));
+            origin.push(m);
+            bar.inc(1);
+            if bar.is_hidden() && calls.len() % 1000 == 0 {
+                out.note(&format!("encoded {} of {calls_total} calls", calls.len()));
+            }
+        }
+    }
+    bar.finish_and_clear();
+    Ok((calls, origin))
+}
+
+/// The gas limit of each of `calls` transactions that must all fit in one block:
+/// the node's per-transaction limit, or an equal share of the block's.
+fn gas_per_call(client: &Client, calls: usize) -> Result<Weight> {
+    let info = client.info()?;
+    let n = u64::try_from(calls).unwrap_or(u64::MAX).max(1);
+    let transaction: Weight = info.max_tx_gas.into();
+    let block = carechain_runtime::ChainConfig::default()
+        .schedule
+        .limits
+        .max_block_gas;
+    Ok(Weight::new(
+        transaction.ref_time.min(block.ref_time / n),
+        transaction.proof_size.min(block.proof_size / n),
+    ))
 }
 
 /// A problem found before submitting: line, event, what is wrong and what to do.
