@@ -165,21 +165,77 @@ impl Bundle {
 
     /// Selector and SCALE arguments of a constructor or message, from text.
     ///
+    /// Where an argument's type holds an `AccountId`, a dev URI (`//Alice`,
+    /// `//Alice//stash`) stands for that account's address.
+    ///
     /// # Errors
     /// An unknown name (with the list of known ones) or an argument that does not
-    /// parse as its type (with the expected type).
+    /// parse as its type (with the message's signature and the variants of its enums).
     pub fn encode(&self, name: &str, args: &[String]) -> Result<Vec<u8>> {
-        self.transcoder.encode(name, args).map_err(|e| {
-            let signature = self.signature(name).unwrap_or_default();
-            if signature.is_empty() {
-                anyhow!("{e:#}")
-            } else {
-                anyhow!("{e:#}\n  expected: {signature}")
+        let Some(types) = self.arg_types(name) else {
+            return self.transcoder.encode(name, args).map_err(|e| {
+                anyhow!(
+                    "{e:#}
+{} has: {}",
+                    self.name,
+                    self.entry_names().join(", ")
+                )
+            });
+        };
+        let args = args
+            .iter()
+            .enumerate()
+            .map(|(i, text)| match types.get(i) {
+                Some(ty) if self.mentions(*ty, "AccountId", 0) => dev_uris_as_addresses(text),
+                _ => Ok(text.clone()),
+            })
+            .collect::<Result<Vec<String>>>()?;
+        self.transcoder.encode(name, &args).map_err(|e| {
+            let mut text = format!(
+                "{}\n  expected: {}",
+                concise(&e),
+                self.signature(name).unwrap_or_default()
+            );
+            let mut hints = Vec::new();
+            for ty in &types {
+                self.enum_hints(*ty, 0, &mut hints);
             }
+            for hint in hints {
+                text.push_str(&format!("\n  {hint}"));
+            }
+            anyhow!(text)
         })
     }
 
-    /// `name(arg: Type, ...)` for a constructor or message.
+    /// The type ids of the arguments of constructor or message `name`.
+    fn arg_types(&self, name: &str) -> Option<Vec<u32>> {
+        let spec = self.project().spec();
+        let args = spec
+            .constructors()
+            .iter()
+            .find(|c| c.label() == name)
+            .map(|c| c.args())
+            .or_else(|| {
+                spec.messages()
+                    .iter()
+                    .find(|m| m.label() == name)
+                    .map(|m| m.args())
+            })?;
+        Some(args.iter().map(|a| a.ty().ty().id).collect())
+    }
+
+    /// Every constructor and message name.
+    fn entry_names(&self) -> Vec<String> {
+        let spec = self.project().spec();
+        spec.constructors()
+            .iter()
+            .map(|c| c.label().clone())
+            .chain(spec.messages().iter().map(|m| m.label().clone()))
+            .collect()
+    }
+
+    /// `name(arg: Type, ...)` for a constructor or message, with full types
+    /// (`Vec<Purpose>`, `Option<Timestamp>`, `[u8; 32]`).
     pub fn signature(&self, name: &str) -> Option<String> {
         let spec = self.project().spec();
         let args = spec
@@ -196,14 +252,161 @@ impl Bundle {
         let args: Vec<String> = args
             .iter()
             .map(|a| {
-                format!(
-                    "{}: {}",
-                    a.label(),
-                    a.ty().display_name().segments.join("::")
-                )
+                let alias = a.ty().display_name().segments.join("::");
+                format!("{}: {}", a.label(), self.type_text(a.ty().ty().id, &alias))
             })
             .collect();
         Some(format!("{name}({})", args.join(", ")))
+    }
+
+    /// A type as Rust spells it. `alias` (the metadata's display name, such as
+    /// `Timestamp`) is kept for a type without parameters.
+    fn type_text(&self, id: u32, alias: &str) -> String {
+        use scale_info::TypeDef;
+        let Some(ty) = self.project().registry().resolve(id) else {
+            return alias.to_string();
+        };
+        let generic = !ty.type_params.is_empty()
+            || matches!(
+                ty.type_def,
+                TypeDef::Sequence(_) | TypeDef::Array(_) | TypeDef::Tuple(_)
+            );
+        if !alias.is_empty() && !generic {
+            return alias.to_string();
+        }
+        self.full_type_text(id, 0)
+    }
+
+    fn full_type_text(&self, id: u32, depth: usize) -> String {
+        use scale_info::{TypeDef, TypeDefPrimitive as P};
+        let Some(ty) = self.project().registry().resolve(id) else {
+            return format!("#{id}");
+        };
+        if depth > 8 {
+            return "..".into();
+        }
+        let inner = |id: u32| self.full_type_text(id, depth + 1);
+        match &ty.type_def {
+            TypeDef::Sequence(s) => format!("Vec<{}>", inner(s.type_param.id)),
+            TypeDef::Array(a) => format!("[{}; {}]", inner(a.type_param.id), a.len),
+            TypeDef::Tuple(t) => {
+                let fields: Vec<String> = t.fields.iter().map(|f| inner(f.id)).collect();
+                format!("({})", fields.join(", "))
+            }
+            TypeDef::Compact(c) => format!("Compact<{}>", inner(c.type_param.id)),
+            TypeDef::BitSequence(_) => "BitVec".into(),
+            TypeDef::Primitive(p) => match p {
+                P::Bool => "bool",
+                P::Char => "char",
+                P::Str => "String",
+                P::U8 => "u8",
+                P::U16 => "u16",
+                P::U32 => "u32",
+                P::U64 => "u64",
+                P::U128 => "u128",
+                P::U256 => "u256",
+                P::I8 => "i8",
+                P::I16 => "i16",
+                P::I32 => "i32",
+                P::I64 => "i64",
+                P::I128 => "i128",
+                P::I256 => "i256",
+            }
+            .into(),
+            TypeDef::Composite(_) | TypeDef::Variant(_) => {
+                let name = ty.path.segments.last().cloned().unwrap_or_default();
+                let params: Vec<String> = ty
+                    .type_params
+                    .iter()
+                    .filter_map(|p| p.ty.map(|t| inner(t.id)))
+                    .collect();
+                if params.is_empty() {
+                    name
+                } else {
+                    format!("{name}<{}>", params.join(", "))
+                }
+            }
+        }
+    }
+
+    /// Whether type `id` is or holds a type whose path ends in `name`.
+    fn mentions(&self, id: u32, name: &str, depth: usize) -> bool {
+        use scale_info::TypeDef;
+        let Some(ty) = self.project().registry().resolve(id) else {
+            return false;
+        };
+        if ty.path.segments.last().is_some_and(|s| s == name) {
+            return true;
+        }
+        if depth > 8 {
+            return false;
+        }
+        let children: Vec<u32> = match &ty.type_def {
+            TypeDef::Composite(c) => c.fields.iter().map(|f| f.ty.id).collect(),
+            TypeDef::Variant(v) => v
+                .variants
+                .iter()
+                .flat_map(|v| v.fields.iter().map(|f| f.ty.id))
+                .collect(),
+            TypeDef::Sequence(s) => vec![s.type_param.id],
+            TypeDef::Array(a) => vec![a.type_param.id],
+            TypeDef::Tuple(t) => t.fields.iter().map(|f| f.id).collect(),
+            TypeDef::Compact(c) => vec![c.type_param.id],
+            TypeDef::Primitive(_) | TypeDef::BitSequence(_) => Vec::new(),
+        };
+        children
+            .into_iter()
+            .any(|child| self.mentions(child, name, depth + 1))
+    }
+
+    /// `Name: A | B(u8) | ...` for every enum type `id` is or holds (inside `Vec`,
+    /// `Option`, arrays and tuples), once each.
+    fn enum_hints(&self, id: u32, depth: usize, out: &mut Vec<String>) {
+        use scale_info::TypeDef;
+        let Some(ty) = self.project().registry().resolve(id) else {
+            return;
+        };
+        if depth > 8 {
+            return;
+        }
+        let name = ty.path.segments.last().cloned().unwrap_or_default();
+        match &ty.type_def {
+            TypeDef::Variant(v) if name != "Option" && name != "Result" => {
+                let variants: Vec<String> = v
+                    .variants
+                    .iter()
+                    .map(|variant| {
+                        if variant.fields.is_empty() {
+                            variant.name.clone()
+                        } else {
+                            let fields: Vec<String> = variant
+                                .fields
+                                .iter()
+                                .map(|f| self.full_type_text(f.ty.id, 0))
+                                .collect();
+                            format!("{}({})", variant.name, fields.join(", "))
+                        }
+                    })
+                    .collect();
+                let hint = format!("{name}: {}", variants.join(" | "));
+                if !out.contains(&hint) {
+                    out.push(hint);
+                }
+            }
+            TypeDef::Variant(_) => {
+                for p in ty.type_params.iter().filter_map(|p| p.ty) {
+                    self.enum_hints(p.id, depth + 1, out);
+                }
+            }
+            TypeDef::Sequence(s) => self.enum_hints(s.type_param.id, depth + 1, out),
+            TypeDef::Array(a) => self.enum_hints(a.type_param.id, depth + 1, out),
+            TypeDef::Tuple(t) => {
+                for f in &t.fields {
+                    self.enum_hints(f.id, depth + 1, out);
+                }
+            }
+            _ => {}
+        }
     }
 
     /// Every message, as `name(args)`, for help text.
@@ -224,6 +427,16 @@ impl Bundle {
             .iter()
             .find(|m| m.label() == name)
             .map(|m| m.mutates())
+    }
+
+    /// Whether message `name` accepts value (`#[ink(payable)]`).
+    pub fn is_payable(&self, name: &str) -> Option<bool> {
+        self.project()
+            .spec()
+            .messages()
+            .iter()
+            .find(|m| m.label() == name)
+            .map(|m| m.payable())
     }
 
     /// Decodes a message's return data (`Result<T, LangError>`).
@@ -317,10 +530,21 @@ impl Bundle {
                     .find(|p| p.name == "K")
                     .and_then(|p| p.ty)
                     .ok_or_else(|| anyhow!("`{field}` is not a Mapping (no key type)"))?;
+                let text = if self.mentions(key_ty.id, "AccountId", 0) {
+                    dev_uris_as_addresses(text)?
+                } else {
+                    text.to_string()
+                };
                 let encoded = self
                     .key_encoder(key_ty.id)?
-                    .encode(KEY_MESSAGE, [text])
-                    .with_context(|| format!("key `{text}` for `{field}`"))?;
+                    .encode(KEY_MESSAGE, [&text])
+                    .map_err(|e| {
+                        anyhow!(
+                            "key `{text}` for `{field}`: {}; the key's type is {}",
+                            concise(&e),
+                            self.full_type_text(key_ty.id, 0)
+                        )
+                    })?;
                 out.extend_from_slice(encoded.get(4..).unwrap_or_default());
                 Ok(out)
             }
@@ -356,6 +580,57 @@ impl Bundle {
             .context("metadata with the key message")?;
         Ok(ContractMessageTranscoder::new(project))
     }
+}
+
+/// contract-transcode's error without its parser's internal dump: a failed parse
+/// names the text that did not parse.
+fn concise(e: &anyhow::Error) -> String {
+    let text = format!("{e:#}");
+    if !text.contains("Parsing Error: Stack") {
+        return text;
+    }
+    let culprit = text
+        .rsplit_once("contexts: [(\"")
+        .and_then(|(_, rest)| rest.split_once("\", Context"))
+        .map(|(value, _)| value.replace("\\\"", "\""));
+    match culprit {
+        Some(value) => format!("`{value}` does not parse as a value"),
+        None => "an argument does not parse as a value".to_string(),
+    }
+}
+
+/// `text` with each dev URI (`//Alice`, `//Alice//stash`: a token that starts with
+/// `//` where a value may start) replaced by its sr25519 account's SS58 address.
+/// Quoted text is left alone.
+///
+/// # Errors
+/// A token that starts with `//` but does not derive.
+fn dev_uris_as_addresses(text: &str) -> Result<String> {
+    let mut out = String::with_capacity(text.len());
+    let mut quoted = false;
+    let mut rest = text;
+    while let Some(c) = rest.chars().next() {
+        let starts_value = out
+            .chars()
+            .last()
+            .is_none_or(|p| matches!(p, '(' | '[' | '{' | ',' | ' '));
+        if c == '"' {
+            quoted = !quoted;
+        } else if !quoted && starts_value && rest.starts_with("//") {
+            let end = rest
+                .find([')', ']', '}', ',', ' '])
+                .unwrap_or(rest.len());
+            let (uri, tail) = rest.split_at(end);
+            let key = carechain_runtime::Keypair::from_uri(uri)
+                .map_err(|e| anyhow!("`{uri}` is not a dev URI: {e}"))?;
+            out.push_str(&key.account_id().to_ss58());
+            rest = tail;
+            continue;
+        }
+        out.push(c);
+        rest = &rest[c.len_utf8()..];
+    }
+    Ok(out)
 }
 
 /// Finds the bundle whose code hash is `hash` among `*.contract` files under `dirs`

@@ -133,8 +133,8 @@ fn acknowledged_transactions_survive_sigkill_and_bad_requests_get_errors() {
     assert!(ok && out.contains("Ok(true)"), "{out}");
     let (ok, out) = cli(&url, &["call", &contract, "--message", "flop"]);
     assert!(
-        !ok && out.contains("flip()"),
-        "an unknown message lists the messages: {out}"
+        !ok && out.contains("Did you mean 'flip'") && out.contains("has: new, default, flip, get"),
+        "an unknown message lists the constructors and messages: {out}"
     );
 
     // Hostile input over raw JSON-RPC: errors, not crashes.

@@ -485,13 +485,13 @@ pub(super) fn call(args: &CallArgs, out: &Out) -> Result<()> {
         }
     };
     let bundle = Rc::new(bundle);
-    let data = bundle.encode(&args.message, &args.args).map_err(|e| {
-        anyhow!(
-            "{e:#}\n{} messages:\n  {}",
-            bundle.name,
-            bundle.messages().join("\n  ")
-        )
-    })?;
+    let data = bundle.encode(&args.message, &args.args)?;
+    if args.value > 0 && bundle.is_payable(&args.message) == Some(false) {
+        bail!(
+            "`{}` is not payable: it refuses any value (leave out --value)",
+            args.message
+        );
+    }
     let key = keypair(&args.signing.suri)?;
     let run = client.dry_run(&DryRunRequest {
         origin: Address(key.account_id()),
@@ -522,12 +522,18 @@ pub(super) fn call(args: &CallArgs, out: &Out) -> Result<()> {
             print_dry_run(&run, decoded.as_deref());
             print_events(&report.events);
         })?;
-        if args.signing.execute {
+        if run.outcome != OutcomeKind::Success {
+            // The report is printed; the exit status says the call would not succeed.
             bail!(
-                "`{}` {} in a dry run{}, so nothing was submitted",
+                "`{}` {} in a dry run{}{}",
                 args.message,
                 run.outcome,
-                decoded.map(|d| format!(" ({d})")).unwrap_or_default()
+                decoded.map(|d| format!(" ({d})")).unwrap_or_default(),
+                if args.signing.execute {
+                    ", so nothing was submitted"
+                } else {
+                    ""
+                }
             );
         }
         return Ok(());

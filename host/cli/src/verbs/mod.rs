@@ -12,6 +12,7 @@ mod node_cmd;
 mod output;
 mod query;
 mod sentinel;
+mod shell;
 
 use std::path::PathBuf;
 
@@ -23,7 +24,14 @@ pub use query::check_proof;
 
 /// Carechain: a smart-contract chain for healthcare data.
 #[derive(Debug, Parser)]
-#[command(name = "carechain", version, about, propagate_version = true)]
+#[command(
+    name = "carechain",
+    version,
+    about = "Carechain: run, test and inspect ink! smart contracts on a local chain that \
+             behaves as pallet-contracts does, with healthcare contracts (patient consent, \
+             DSCSA drug traceability, EHR access) and the sentinel that reviews their events",
+    propagate_version = true
+)]
 pub struct Cli {
     /// Output format; `json` is stable and documented in docs/rpc.md.
     #[arg(long, short = 'o', value_enum, default_value_t = Format::Text, global = true)]
@@ -73,6 +81,10 @@ pub enum Command {
     /// flag what needs review on chain.
     #[command(subcommand)]
     Sentinel(sentinel::SentinelCommand),
+    /// Print a shell completion script (`carechain completions bash > ~/.local/share/bash-completion/completions/carechain`).
+    Completions(shell::CompletionsArgs),
+    /// Write man pages for carechain and each verb into a directory.
+    Man(shell::ManArgs),
 }
 
 /// Where the chain is.
@@ -93,10 +105,15 @@ impl Connection {
     /// The node is unreachable or the directory cannot be opened.
     pub(crate) fn connect(&self) -> Result<Client> {
         match &self.state {
-            Some(dir) => Client::local(dir),
-            None => Client::remote(&self.url),
+            // A client verb reads a chain; it never starts one in a mistyped path.
+            Some(dir) if !dir.join("chain.redb").is_file() => Err(anyhow!(
+                "{}: no chain here (no chain.redb); start one with `carechain node --base-path {}`",
+                dir.display(),
+                dir.display()
+            )),
+            Some(dir) => Client::local(dir).map_err(|e| anyhow!(e)),
+            None => Client::remote(&self.url).map_err(|e| anyhow!(e)),
         }
-        .map_err(|e| anyhow!(e))
     }
 }
 
@@ -111,6 +128,20 @@ pub(crate) struct BundleDirs {
         value_delimiter = ','
     )]
     pub dirs: Vec<PathBuf>,
+}
+
+/// Logs to stderr at `default_filter` (or `RUST_LOG`), coloured only on a terminal
+/// and never with `NO_COLOR` set.
+pub(crate) fn init_logging(default_filter: &str) {
+    use std::io::IsTerminal;
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(default_filter));
+    let colour = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_ansi(colour)
+        .with_writer(std::io::stderr)
+        .try_init();
 }
 
 /// Runs a parsed command line.
@@ -132,5 +163,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::GasReport(args) => gas_report::run(&args, &out),
         Command::Epcis(cmd) => epcis::run(cmd, &out),
         Command::Sentinel(cmd) => sentinel::run(cmd, &out),
+        Command::Completions(args) => shell::completions(&args),
+        Command::Man(args) => shell::man_pages(&args),
     }
 }

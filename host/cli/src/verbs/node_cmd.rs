@@ -113,14 +113,9 @@ pub(super) fn genesis(args: &GenesisArgs) -> Result<Genesis> {
 /// # Errors
 /// The directory, database or address cannot be used.
 pub(super) fn run(args: &NodeArgs) -> Result<()> {
-    let _ = tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| {
-                "carechain_node=info,carechain_rpc=info,carechain_vm=info,carechain_cli=info".into()
-            }),
-        )
-        .with_writer(std::io::stderr)
-        .try_init();
+    super::init_logging(
+        "carechain_node=info,carechain_rpc=info,carechain_vm=info,carechain_cli=info",
+    );
     let tmp = if args.tmp {
         Some(tempfile::Builder::new().prefix("carechain-").tempdir()?)
     } else {

@@ -169,6 +169,9 @@ struct Verified {
     block_hash: H256,
     state_root: H256,
     present: bool,
+    /// Whether the header was checked against a trusted block hash; without one only
+    /// the proof's consistency with the header it carries was checked.
+    anchored: bool,
 }
 
 /// `proof`.
@@ -250,6 +253,7 @@ pub(super) fn verify_proof(args: &VerifyProofArgs, out: &Out) -> Result<()> {
         block_hash: view.header.hash,
         state_root: view.header.state_root,
         present: view.value.is_some(),
+        anchored: args.block_hash.is_some(),
     };
     out.emit(&verified, || {
         println!(
@@ -264,6 +268,13 @@ pub(super) fn verify_proof(args: &VerifyProofArgs, out: &Out) -> Result<()> {
             view.header.hash.0,
             view.header.state_root.0
         );
+        if !verified.anchored {
+            println!(
+                "note: checked only that the proof is consistent with the header it carries; \
+                 nothing says that header is on your chain: pass --block-hash with a hash \
+                 from a node you trust"
+            );
+        }
     })
 }
 

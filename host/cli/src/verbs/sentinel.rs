@@ -138,12 +138,7 @@ pub struct EvaluateArgs {
 /// Whatever the verb reports.
 pub(super) fn run(command: SentinelCommand, out: &Out) -> Result<()> {
     // Warnings (skipped events) on stderr; RUST_LOG=info for more.
-    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn"));
-    let _ = tracing_subscriber::fmt()
-        .with_env_filter(filter)
-        .with_writer(std::io::stderr)
-        .try_init();
+    super::init_logging("warn");
     match command {
         SentinelCommand::Scan(args) => scan(&args, out),
         SentinelCommand::Train(args) => train(&args, out),

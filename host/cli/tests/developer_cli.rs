@@ -1,0 +1,253 @@
+//! The CLI's rough edges, as a developer meets them on a dev node: dev URIs where an
+//! account is expected, argument errors that show the one signature with full types
+//! and the enum variants, failed dry runs that exit non-zero, value refused by a
+//! non-payable message, a mistyped `--state`, `verify-proof` saying what it did not
+//! check, completions and man pages, and logs without colour codes in a file.
+
+use serde_json::Value;
+
+mod common;
+
+use common::{carechain, ink_dir, NodeProcess, BIN};
+
+/// Exit status and everything printed.
+fn cli(url: &str, args: &[&str]) -> (bool, String) {
+    let out = carechain(url, args);
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    (out.status.success(), text)
+}
+
+/// Instantiates consent from //Alice; returns its address.
+fn consent(url: &str) -> String {
+    let bundle = ink_dir().join("consent/consent.contract");
+    let out = carechain(
+        url,
+        &[
+            "instantiate",
+            bundle.to_str().expect("utf-8 path"),
+            "--suri",
+            "//Alice",
+            "-x",
+            "-o",
+            "json",
+        ],
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let report: Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    report["contract"].as_str().expect("address").to_string()
+}
+
+#[test]
+fn a_developer_meets_clear_answers_on_a_dev_node() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let base = dir.path().join("chain");
+    let node = NodeProcess::start(&base);
+    let url = node.url();
+    let at = consent(&url);
+
+    // A dev URI stands for its account, in arguments and in storage keys.
+    let (ok, text) = cli(
+        &url,
+        &[
+            "call",
+            &at,
+            "--message",
+            "add_delegate",
+            "--args",
+            "//Bob",
+            "--suri",
+            "//Alice",
+        ],
+    );
+    assert!(ok, "{text}");
+    assert!(text.contains("dry run: success"), "{text}");
+    let (ok, text) = cli(
+        &url,
+        &[
+            "call",
+            &at,
+            "--message",
+            "add_delegate",
+            "--args",
+            "//Bob",
+            "--suri",
+            "//Alice",
+            "-x",
+        ],
+    );
+    assert!(ok, "{text}");
+    let (ok, text) = cli(
+        &url,
+        &[
+            "proof",
+            &at,
+            "--field",
+            "delegates",
+            "--key",
+            "(//Alice, //Bob)",
+        ],
+    );
+    assert!(ok && text.contains("value 0x"), "{text}");
+
+    // A bad argument: the one signature with full types, the enums' variants, and
+    // neither the parser's dump nor every other message.
+    let args = [
+        "//Alice",
+        "//Bob",
+        "Maybe",
+        "[Treatment]",
+        "[]",
+        "0",
+        "None",
+    ];
+    let mut call = vec![
+        "call",
+        &at,
+        "--message",
+        "record",
+        "--suri",
+        "//Alice",
+        "--args",
+    ];
+    call.extend(args);
+    let (ok, text) = cli(&url, &call);
+    assert!(!ok, "{text}");
+    assert!(
+        text.contains(
+            "record(patient: AccountId, grantee: AccountId, provision: Provision, \
+             purposes: Vec<Purpose>, classes: Vec<DataClass>, start: Timestamp, end: Option<u64>)"
+        ),
+        "{text}"
+    );
+    assert!(text.contains("Provision: Permit | Deny"), "{text}");
+    assert!(text.contains("DataClass: General | Medications"), "{text}");
+    assert!(
+        !text.contains("consents_of"),
+        "only the message concerned: {text}"
+    );
+    let (ok, text) = cli(
+        &url,
+        &[
+            "call",
+            &at,
+            "--message",
+            "add_delegate",
+            "--args",
+            "(",
+            "--suri",
+            "//Alice",
+        ],
+    );
+    assert!(!ok && !text.contains("Stack {"), "no parser dump: {text}");
+
+    // A dry run that reverts, or value to a message that is not payable, exits non-zero.
+    let (ok, text) = cli(
+        &url,
+        &[
+            "call",
+            &at,
+            "--message",
+            "revoke",
+            "--args",
+            "99",
+            "--suri",
+            "//Alice",
+        ],
+    );
+    assert!(!ok, "{text}");
+    assert!(text.contains("ConsentNotFound"), "{text}");
+    let (ok, text) = cli(
+        &url,
+        &[
+            "call",
+            &at,
+            "--message",
+            "add_delegate",
+            "--args",
+            "//Bob",
+            "--suri",
+            "//Alice",
+            "--value",
+            "5",
+        ],
+    );
+    assert!(!ok && text.contains("not payable"), "{text}");
+
+    // A state directory that holds no chain is an error, and creates nothing.
+    let missing = dir.path().join("typo");
+    let (ok, text) = cli(
+        &url,
+        &[
+            "account",
+            "//Alice",
+            "--state",
+            missing.to_str().expect("utf-8"),
+        ],
+    );
+    assert!(!ok && text.contains("no chain here"), "{text}");
+    assert!(!missing.exists());
+
+    // verify-proof says when it checked only the proof against its own header.
+    let proof = dir.path().join("proof.json");
+    let out = carechain(
+        &url,
+        &[
+            "proof",
+            &at,
+            "--field",
+            "delegates",
+            "--key",
+            "(//Alice, //Bob)",
+            "-o",
+            "json",
+        ],
+    );
+    std::fs::write(&proof, &out.stdout).expect("write proof");
+    let proof_path = proof.to_str().expect("utf-8");
+    let (ok, text) = cli(&url, &["verify-proof", proof_path]);
+    assert!(ok && text.contains("checked only"), "{text}");
+    let printed: Value = serde_json::from_slice(&out.stdout).expect("proof JSON");
+    let hash = printed["header"]["hash"].as_str().expect("header hash");
+    let (ok, text) = cli(&url, &["verify-proof", proof_path, "--block-hash", hash]);
+    assert!(ok && !text.contains("checked only"), "{text}");
+
+    // The node's log file has no colour codes.
+    drop(node);
+    let log = std::fs::read_to_string(base.with_extension("log")).expect("node log");
+    assert!(!log.contains('\u{1b}'), "ANSI codes in a file: {log}");
+}
+
+#[test]
+fn completions_and_man_pages_come_from_the_command_line_itself() {
+    for shell in ["bash", "zsh", "fish"] {
+        let out = std::process::Command::new(BIN)
+            .args(["completions", shell])
+            .output()
+            .expect("runs");
+        let script = String::from_utf8_lossy(&out.stdout);
+        assert!(out.status.success(), "{shell}");
+        assert!(
+            script.contains("verify-proof") && script.contains("gas-report"),
+            "{shell}: every verb completes"
+        );
+    }
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out = std::process::Command::new(BIN)
+        .arg("man")
+        .arg(dir.path())
+        .output()
+        .expect("runs");
+    assert!(out.status.success());
+    for page in ["carechain.1", "carechain-call.1", "carechain-epcis.1"] {
+        let text = std::fs::read_to_string(dir.path().join(page)).expect(page);
+        assert!(text.contains(".TH"), "{page} is a man page");
+    }
+}
