@@ -137,8 +137,8 @@ entry=$(echo "$entry" | grep -o '[0-9]\+' | head -1)
 say "The break-glass waits for review; Dave, the privacy officer, accepts it"
 cc call "$ehr" --suri //Dave --message pending_reviews --args "$charlie" 0 10 | grep result
 say "A stranger reads neither the review list nor the audit trail"
-cc call "$ehr" --suri //Ferdie --message pending_reviews --args "$charlie" 0 10 | grep result
-cc call "$ehr" --suri //Ferdie --message audit_entry --args "$entry" | grep result
+refused call "$ehr" --suri //Ferdie --message pending_reviews --args "$charlie" 0 10
+refused call "$ehr" --suri //Ferdie --message audit_entry --args "$entry"
 cc call "$ehr" --suri //Dave --message review --args "$entry" true -x | grep -E 'outcome|event'
 say "Charlie's accounting of disclosures (HIPAA): who was granted his records"
 cc call "$ehr" --suri //Charlie --message accounting_of_disclosures --args "$charlie" 0 99999999999999 0 10 | grep result
@@ -169,7 +169,7 @@ cc call "$dscsa" --suri //Pharmacy --message receive --args "Container(\"$sscc\"
 cc call "$dscsa" --suri //Pharmacy --message unpack --args "\"$sscc\"" -x | grep outcome
 cc call "$dscsa" --suri //Pharmacy --message verify --args "\"$gtin\"" '"SN1001"' '"LOT2611A"' 1845936000000 | grep result
 say "A stranger reads nothing about the pack (lot, expiry and owner are for parties with a DSCSA reason)"
-cc call "$dscsa" --suri //Ferdie --message package --args "\"$gtin\"" '"SN1001"' | grep result
+refused call "$dscsa" --suri //Ferdie --message package --args "\"$gtin\"" '"SN1001"'
 cc call "$dscsa" --suri //Pharmacy --message dispense --args "\"$gtin\"" '"SN1001"' -x | grep -E 'outcome|event'
 
 say "Wholesaler, no longer the owner, tries to ship a pack: refused"
