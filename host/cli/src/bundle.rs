@@ -12,9 +12,10 @@ use anyhow::{anyhow, bail, Context, Result};
 use carechain_runtime::{code_hash, Hash};
 use contract_metadata::ContractMetadata;
 use contract_transcode::ink_metadata::layout::Layout;
-use contract_transcode::ink_metadata::InkProject;
+use contract_transcode::ink_metadata::{InkProject, MessageParamSpec, Selector};
 use contract_transcode::{ContractMessageTranscoder, Value};
 use parity_scale_codec::{Compact, Encode};
+use scale_info::form::PortableForm;
 
 /// A loaded bundle.
 pub struct Bundle {
@@ -94,18 +95,7 @@ impl Bundle {
 
     /// The selector of the constructor or message `label`.
     pub fn selector(&self, label: &str) -> Option<[u8; 4]> {
-        let spec = self.project().spec();
-        let selector = spec
-            .constructors()
-            .iter()
-            .find(|c| c.label() == label)
-            .map(|c| c.selector())
-            .or_else(|| {
-                spec.messages()
-                    .iter()
-                    .find(|m| m.label() == label)
-                    .map(|m| m.selector())
-            })?;
+        let (_, selector) = self.entry(label)?;
         selector.to_bytes().try_into().ok()
     }
 
@@ -207,20 +197,25 @@ impl Bundle {
         })
     }
 
-    /// The type ids of the arguments of constructor or message `name`.
-    fn arg_types(&self, name: &str) -> Option<Vec<u32>> {
+    /// The arguments and selector of constructor or message `label` (constructors
+    /// first, as the transcoder looks them up).
+    fn entry(&self, label: &str) -> Option<(&[MessageParamSpec<PortableForm>], &Selector)> {
         let spec = self.project().spec();
-        let args = spec
-            .constructors()
+        spec.constructors()
             .iter()
-            .find(|c| c.label() == name)
-            .map(|c| c.args())
+            .find(|c| c.label() == label)
+            .map(|c| (c.args(), c.selector()))
             .or_else(|| {
                 spec.messages()
                     .iter()
-                    .find(|m| m.label() == name)
-                    .map(|m| m.args())
-            })?;
+                    .find(|m| m.label() == label)
+                    .map(|m| (m.args(), m.selector()))
+            })
+    }
+
+    /// The type ids of the arguments of constructor or message `name`.
+    fn arg_types(&self, name: &str) -> Option<Vec<u32>> {
+        let (args, _) = self.entry(name)?;
         Some(args.iter().map(|a| a.ty().ty().id).collect())
     }
 
@@ -237,18 +232,7 @@ impl Bundle {
     /// `name(arg: Type, ...)` for a constructor or message, with full types
     /// (`Vec<Purpose>`, `Option<Timestamp>`, `[u8; 32]`).
     pub fn signature(&self, name: &str) -> Option<String> {
-        let spec = self.project().spec();
-        let args = spec
-            .constructors()
-            .iter()
-            .find(|c| c.label() == name)
-            .map(|c| c.args())
-            .or_else(|| {
-                spec.messages()
-                    .iter()
-                    .find(|m| m.label() == name)
-                    .map(|m| m.args())
-            })?;
+        let (args, _) = self.entry(name)?;
         let args: Vec<String> = args
             .iter()
             .map(|a| {
@@ -407,16 +391,6 @@ impl Bundle {
             }
             _ => {}
         }
-    }
-
-    /// Every message, as `name(args)`, for help text.
-    pub fn messages(&self) -> Vec<String> {
-        self.project()
-            .spec()
-            .messages()
-            .iter()
-            .filter_map(|m| self.signature(m.label()))
-            .collect()
     }
 
     /// Whether `name` is a message that changes state.
@@ -617,9 +591,7 @@ fn dev_uris_as_addresses(text: &str) -> Result<String> {
         if c == '"' {
             quoted = !quoted;
         } else if !quoted && starts_value && rest.starts_with("//") {
-            let end = rest
-                .find([')', ']', '}', ',', ' '])
-                .unwrap_or(rest.len());
+            let end = rest.find([')', ']', '}', ',', ' ']).unwrap_or(rest.len());
             let (uri, tail) = rest.split_at(end);
             let key = carechain_runtime::Keypair::from_uri(uri)
                 .map_err(|e| anyhow!("`{uri}` is not a dev URI: {e}"))?;

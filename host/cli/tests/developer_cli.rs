@@ -8,18 +8,7 @@ use serde_json::Value;
 
 mod common;
 
-use common::{carechain, ink_dir, NodeProcess, BIN};
-
-/// Exit status and everything printed.
-fn cli(url: &str, args: &[&str]) -> (bool, String) {
-    let out = carechain(url, args);
-    let text = format!(
-        "{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    (out.status.success(), text)
-}
+use common::{carechain, cli, ink_dir, NodeProcess, BIN};
 
 /// Instantiates consent from //Alice; returns its address.
 fn consent(url: &str) -> String {

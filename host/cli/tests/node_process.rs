@@ -20,17 +20,7 @@ use serde_json::{json, Value};
 
 mod common;
 
-use common::{carechain, ink_dir, NodeProcess};
-
-fn cli(url: &str, args: &[&str]) -> (bool, String) {
-    let out = carechain(url, args);
-    let text = format!(
-        "{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    (out.status.success(), text)
-}
+use common::{carechain, cli, ink_dir, NodeProcess};
 
 /// Only what the CLI printed on stdout (for `--output json`).
 fn cli_json(url: &str, args: &[&str]) -> Value {

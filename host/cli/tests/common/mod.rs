@@ -89,3 +89,14 @@ pub(crate) fn carechain(url: &str, args: &[&str]) -> Output {
         .output()
         .expect("the CLI runs")
 }
+
+/// The CLI against `url`: whether it succeeded, and everything it printed.
+pub(crate) fn cli(url: &str, args: &[&str]) -> (bool, String) {
+    let out = carechain(url, args);
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    (out.status.success(), text)
+}
