@@ -183,6 +183,7 @@ fn contract_calls(c: &mut Criterion) {
         timestamp: 2,
         config: &config,
         debug: false,
+        trace: false,
     };
     let mut state = StateDb::new(chain.store(), chain.head().state_root);
 

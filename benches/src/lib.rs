@@ -62,6 +62,7 @@ pub fn commit_root<S: ChainStore>(store: &mut S, root: Hash, nodes: Vec<(Hash, N
         },
         receipts: vec![],
         nodes,
+        contract_keys: vec![],
     };
     if let Err(e) = store.commit_block(commit) {
         panic!("benchmark commit failed: {e}");

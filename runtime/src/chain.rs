@@ -4,11 +4,12 @@
 
 use crate::account::AccountInfo;
 use crate::block::{extrinsics_root, receipts_root, Block, Header};
+use crate::exec::TraceFrame;
 use crate::executive::{apply_transaction, ContractCall, ContractVm, ExecContext, ExecOutcome};
 use crate::gas::Weight;
 use crate::genesis::Genesis;
-use crate::primitives::{AccountId, Balance, Hash, Timestamp};
-use crate::receipt::Receipt;
+use crate::primitives::{AccountId, Balance, BlockNumber, Hash, Timestamp};
+use crate::receipt::{Receipt, TxLocation};
 use crate::schedule::ChainConfig;
 use crate::state::{StateDb, StateError, StateExt};
 use crate::store::{BlockCommit, ChainStore, StoreError};
@@ -48,6 +49,9 @@ pub enum ChainError {
         /// The block's.
         got: Timestamp,
     },
+    /// No transaction at this place.
+    #[error("no transaction {} in block #{}", .0.index, .0.block)]
+    NoSuchTransaction(TxLocation),
     /// An imported block is not the child of the head.
     #[error("block does not extend the head")]
     NotChild,
@@ -108,12 +112,16 @@ pub struct DryRun {
     pub fee: Balance,
 }
 
+/// One contract storage cell: the contract's own key and the SCALE value.
+pub type StorageCellBytes = (Vec<u8>, Vec<u8>);
+
 /// A block built and executed on the head but not yet committed.
 #[derive(Debug, Clone)]
 pub struct Proposal {
     /// The block, its receipts and the transactions left out.
     pub produced: Produced,
     nodes: Vec<(Hash, crate::trie::Node)>,
+    contract_keys: Vec<(Hash, Vec<u8>)>,
 }
 
 /// The chain: a store plus its genesis hash and head.
@@ -187,6 +195,30 @@ impl<S: ChainStore> Chain<S> {
         Ok(Trie::new(&self.store).get(state_root, key)?)
     }
 
+    /// Contract `contract`'s storage at `state_root`: each key the store's index
+    /// knows that holds a value there, with the value, in key order (`None`: no
+    /// contract at that root).
+    ///
+    /// # Errors
+    /// [`ChainError`] if the root's nodes are not retained or the store fails.
+    pub fn contract_storage(
+        &self,
+        state_root: &Hash,
+        contract: &AccountId,
+    ) -> Result<Option<Vec<StorageCellBytes>>, ChainError> {
+        let Some(info) = StateDb::new(&self.store, *state_root).contract_info(contract)? else {
+            return Ok(None);
+        };
+        let mut entries = Vec::new();
+        for key in self.store.contract_keys(&info.trie_id)? {
+            let state_key = crate::state::contract_storage_key(&info.trie_id, &key);
+            if let Some(value) = self.storage_at(state_root, &state_key)? {
+                entries.push((key, value));
+            }
+        }
+        Ok(Some(entries))
+    }
+
     /// A proof of `key` under `state_root`.
     ///
     /// # Errors
@@ -232,14 +264,37 @@ impl<S: ChainStore> Chain<S> {
         timestamp: Timestamp,
         vm: &dyn ContractVm,
     ) -> Result<Proposal, ChainError> {
+        self.propose_block_impersonating(transactions, timestamp, vm, &[])
+    }
+
+    /// As [`Chain::propose_block`], except that the transactions whose hashes are in
+    /// `impersonated` are taken without a valid signature: a dev node's submissions
+    /// as an account whose key it does not hold (anvil's impersonation). Every other
+    /// check still applies; such a block does not import on any other node.
+    ///
+    /// # Errors
+    /// As [`Chain::produce_block`].
+    pub fn propose_block_impersonating(
+        &self,
+        transactions: Vec<SignedTransaction>,
+        timestamp: Timestamp,
+        vm: &dyn ContractVm,
+        impersonated: &[Hash],
+    ) -> Result<Proposal, ChainError> {
         self.check_timestamp(timestamp)?;
-        let bad_signatures = verify_signatures(&transactions).err().unwrap_or_default();
+        let mut bad_signatures = verify_signatures(&transactions).err().unwrap_or_default();
+        bad_signatures.retain(|&i| {
+            transactions
+                .get(i)
+                .is_none_or(|tx| !impersonated.contains(&tx.hash()))
+        });
         let number = self.head.number.saturating_add(1);
         let ctx = ExecContext {
             block_number: number,
             timestamp,
             config: &self.config,
             debug: false,
+            trace: false,
         };
         let mut state = StateDb::new(&self.store, self.head.state_root);
         let mut included = Vec::with_capacity(transactions.len());
@@ -267,6 +322,7 @@ impl<S: ChainStore> Chain<S> {
                 }),
             }
         }
+        let contract_keys = written_contract_keys(&state);
         let update = state.into_update()?;
         let header = Header {
             parent_hash: self.head.hash(),
@@ -286,6 +342,7 @@ impl<S: ChainStore> Chain<S> {
                 rejected,
             },
             nodes: update.nodes,
+            contract_keys,
         })
     }
 
@@ -295,7 +352,11 @@ impl<S: ChainStore> Chain<S> {
     /// [`ChainError::NotChild`] if the head moved since the proposal, or a store error;
     /// then nothing is committed.
     pub fn commit_proposal(&mut self, proposal: Proposal) -> Result<Produced, ChainError> {
-        let Proposal { produced, nodes } = proposal;
+        let Proposal {
+            produced,
+            nodes,
+            contract_keys,
+        } = proposal;
         if produced.block.header.parent_hash != self.head.hash() {
             return Err(ChainError::NotChild);
         }
@@ -303,8 +364,91 @@ impl<S: ChainStore> Chain<S> {
             block: produced.block.clone(),
             receipts: produced.receipts.clone(),
             nodes,
+            contract_keys,
         })?;
         Ok(produced)
+    }
+
+    /// The call trace of the transaction at `at`, by replaying its block on the
+    /// parent's state up to it (as geth's `debug_traceTransaction`): traces are never
+    /// stored, and a replay gives the very receipt the block holds.
+    ///
+    /// # Errors
+    /// [`StoreError::NoSuchBlock`] or no such transaction; a transaction that does not
+    /// replay (a damaged store).
+    pub fn trace_transaction(
+        &self,
+        at: TxLocation,
+        vm: &dyn ContractVm,
+    ) -> Result<(Receipt, Vec<TraceFrame>), ChainError> {
+        let missing = || ChainError::Store(StoreError::NoSuchBlock { number: at.block });
+        let hash = self.store.block_hash(at.block)?.ok_or_else(missing)?;
+        let block = self.store.block(&hash)?.ok_or_else(missing)?;
+        let index = usize::try_from(at.index).unwrap_or(usize::MAX);
+        if index >= block.extrinsics.len() {
+            return Err(ChainError::NoSuchTransaction(at));
+        }
+        let parent = self
+            .store
+            .header(&block.header.parent_hash)?
+            .ok_or(ChainError::MissingHead(block.header.parent_hash))?;
+        let mut state = StateDb::new(&self.store, parent.state_root);
+        let config = state.config()?;
+        let max_block_gas = config.schedule.limits.max_block_gas;
+        let mut block_gas = Weight::ZERO;
+        for (i, tx) in block
+            .extrinsics
+            .iter()
+            .enumerate()
+            .take(index.saturating_add(1))
+        {
+            let ctx = ExecContext {
+                block_number: block.header.number,
+                timestamp: block.header.timestamp,
+                config: &config,
+                debug: false,
+                trace: i == index,
+            };
+            let left = max_block_gas.saturating_sub(block_gas);
+            let (receipt, trace) = crate::executive::apply_transaction_traced(
+                &mut state,
+                &ctx,
+                &self.genesis_hash,
+                tx,
+                left,
+                vm,
+            )
+            .map_err(|error| ChainError::InvalidTransaction { index: i, error })?;
+            if i == index {
+                return Ok((receipt, trace));
+            }
+            block_gas = block_gas.saturating_add(receipt.weight);
+        }
+        Err(ChainError::NoSuchTransaction(at))
+    }
+
+    /// Makes canonical block `number` the head again, forgetting every later block
+    /// (a dev node's revert to a snapshot; a real chain never rewinds).
+    ///
+    /// # Errors
+    /// [`StoreError::NoSuchBlock`] if `number` is above the head; a store error, and
+    /// then nothing changed.
+    pub fn revert_to(&mut self, number: BlockNumber) -> Result<(), ChainError> {
+        if number > self.head.number {
+            return Err(StoreError::NoSuchBlock { number }.into());
+        }
+        self.store.revert_to(number)?;
+        let hash = self
+            .store
+            .head()?
+            .ok_or(ChainError::MissingHead(self.genesis_hash))?;
+        let head = self
+            .store
+            .header(&hash)?
+            .ok_or(ChainError::MissingHead(hash))?;
+        self.config = StateDb::new(&self.store, head.state_root).config()?;
+        self.head = head;
+        Ok(())
     }
 
     /// Re-executes a block produced elsewhere and commits it if every transaction is
@@ -336,6 +480,7 @@ impl<S: ChainStore> Chain<S> {
             timestamp: header.timestamp,
             config: &self.config,
             debug: false,
+            trace: false,
         };
         let mut state = StateDb::new(&self.store, self.head.state_root);
         let mut receipts = Vec::with_capacity(block.extrinsics.len());
@@ -348,6 +493,7 @@ impl<S: ChainStore> Chain<S> {
             block_gas = block_gas.saturating_add(receipt.weight);
             receipts.push(receipt);
         }
+        let contract_keys = written_contract_keys(&state);
         let update = state.into_update()?;
         let checks = [
             ("state root", header.state_root, update.root),
@@ -375,6 +521,7 @@ impl<S: ChainStore> Chain<S> {
             block,
             receipts: receipts.clone(),
             nodes: update.nodes,
+            contract_keys,
         })?;
         Ok(receipts)
     }
@@ -391,11 +538,33 @@ impl<S: ChainStore> Chain<S> {
         call: ContractCall<'_>,
         vm: &dyn ContractVm,
     ) -> DryRun {
+        self.dry_run_at(
+            self.head.timestamp,
+            origin,
+            gas_limit,
+            storage_deposit_limit,
+            call,
+            vm,
+        )
+    }
+
+    /// As [`Chain::dry_run`], with the contract seeing `timestamp` as the block time
+    /// (a dev node whose clock was moved: the call sees what the next block will).
+    pub fn dry_run_at(
+        &self,
+        timestamp: Timestamp,
+        origin: &AccountId,
+        gas_limit: Weight,
+        storage_deposit_limit: Option<Balance>,
+        call: ContractCall<'_>,
+        vm: &dyn ContractVm,
+    ) -> DryRun {
         let ctx = ExecContext {
             block_number: self.head.number.saturating_add(1),
-            timestamp: self.head.timestamp,
+            timestamp,
             config: &self.config,
             debug: true,
+            trace: true,
         };
         let mut state = StateDb::new(&self.store, self.head.state_root);
         let outcome = vm.execute(
@@ -449,4 +618,16 @@ impl<S: ChainStore> Chain<S> {
         self.head = header;
         Ok(())
     }
+}
+
+/// The contract storage keys `state` wrote (or deleted), as `(trie id, key)`.
+fn written_contract_keys<S: crate::store::NodeStore + ?Sized>(
+    state: &StateDb<'_, S>,
+) -> Vec<(Hash, Vec<u8>)> {
+    state
+        .overlay()
+        .iter()
+        .filter_map(|(key, _)| crate::state::split_contract_key(key))
+        .map(|(trie_id, key)| (trie_id, key.to_vec()))
+        .collect()
 }

@@ -31,6 +31,8 @@ pub struct ExecContext<'a> {
     pub config: &'a ChainConfig,
     /// Collect `debug_message` output (dry runs only; transactions never do).
     pub debug: bool,
+    /// Record the call trace (dry runs and replays for tracing; never in consensus).
+    pub trace: bool,
 }
 
 /// A contract entry the VM runs.
@@ -75,6 +77,8 @@ pub struct ExecOutcome {
     pub events: Vec<Event>,
     /// What the contract wrote with `debug_message`, when [`ExecContext::debug`] is set.
     pub debug_message: String,
+    /// The frames the call ran, when [`ExecContext::trace`] is set.
+    pub trace: Vec<crate::exec::TraceFrame>,
 }
 
 /// A completed call's return.
@@ -143,6 +147,7 @@ impl ContractVm for NoVm {
             storage_deposit: StorageDeposit::default(),
             events: Vec::new(),
             debug_message: String::new(),
+            trace: Vec::new(),
         }
     }
 }
@@ -241,6 +246,23 @@ pub fn apply_transaction(
     block_gas_left: Weight,
     vm: &dyn ContractVm,
 ) -> Result<Receipt, TxError> {
+    apply_transaction_traced(state, ctx, genesis_hash, tx, block_gas_left, vm)
+        .map(|(receipt, _)| receipt)
+}
+
+/// As [`apply_transaction`], also answering the call's trace (empty unless
+/// [`ExecContext::trace`] is set and the transaction ran a contract).
+///
+/// # Errors
+/// As [`apply_transaction`].
+pub(crate) fn apply_transaction_traced(
+    state: &mut dyn StateAccess,
+    ctx: &ExecContext<'_>,
+    genesis_hash: &Hash,
+    tx: &SignedTransaction,
+    block_gas_left: Weight,
+    vm: &dyn ContractVm,
+) -> Result<(Receipt, Vec<crate::exec::TraceFrame>), TxError> {
     check_stateful(tx, genesis_hash, ctx.config, state)?;
     if weight_bound(tx, ctx.config).any_gt(block_gas_left) {
         return Err(TxError::BlockFull);
@@ -263,6 +285,7 @@ pub fn apply_transaction(
     };
     closed?;
     let mut d = dispatched?;
+    let trace = std::mem::take(&mut d.trace);
     if !keep {
         d.events.clear();
         d.instantiated = None;
@@ -279,7 +302,7 @@ pub fn apply_transaction(
     let mut signer = state.account(&t.signer)?;
     signer.balance = signer.balance.saturating_add(max_fee - fee);
     state.put_account(&t.signer, &signer);
-    Ok(Receipt {
+    let receipt = Receipt {
         tx_hash: tx.hash(),
         outcome: d.outcome,
         gas_used: d.gas_used,
@@ -293,7 +316,8 @@ pub fn apply_transaction(
         output: d.output,
         events: d.events,
         instantiated: d.instantiated,
-    })
+    };
+    Ok((receipt, trace))
 }
 
 struct Dispatched {
@@ -303,6 +327,7 @@ struct Dispatched {
     output: Vec<u8>,
     events: Vec<Event>,
     instantiated: Option<AccountId>,
+    trace: Vec<crate::exec::TraceFrame>,
 }
 
 impl Dispatched {
@@ -325,6 +350,7 @@ impl Dispatched {
             output,
             events: Vec::new(),
             instantiated: None,
+            trace: Vec::new(),
         }
     }
 }
@@ -518,7 +544,11 @@ fn run_contract(
             output: ret.data,
             events: out.events,
             instantiated: ret.instantiated,
+            trace: out.trace,
         },
-        Err(e) => Dispatched::fixed(Err(e), gas_used),
+        Err(e) => Dispatched {
+            trace: out.trace,
+            ..Dispatched::fixed(Err(e), gas_used)
+        },
     }
 }

@@ -82,6 +82,7 @@ impl Genesis {
             },
             receipts: Vec::new(),
             nodes: update.nodes,
+            contract_keys: Vec::new(),
         }
     }
 }

@@ -82,6 +82,14 @@ pub fn contract_key_of(state_key: &[u8]) -> Option<&[u8]> {
         .get(core::mem::size_of::<Hash>()..)
 }
 
+/// The trie id and the contract's own key of a state key made by
+/// [`contract_storage_key`], or `None` for any other state key.
+pub(crate) fn split_contract_key(state_key: &[u8]) -> Option<(Hash, &[u8])> {
+    let rest = state_key.strip_prefix(CONTRACT_STORAGE_PREFIX)?;
+    let id: [u8; 32] = rest.get(..32)?.try_into().ok()?;
+    Some((Hash(id), rest.get(32..)?))
+}
+
 /// Key of the instantiation nonce.
 pub fn nonce_key() -> Vec<u8> {
     NONCE_KEY.to_vec()

@@ -33,6 +33,12 @@ pub enum StoreError {
         /// The rejected block's number.
         number: BlockNumber,
     },
+    /// No canonical block at this height.
+    #[error("no block #{number} in the store")]
+    NoSuchBlock {
+        /// The height asked for.
+        number: BlockNumber,
+    },
 }
 
 /// Content-addressed trie nodes.
@@ -57,6 +63,11 @@ pub struct BlockCommit {
     pub block: Block,
     /// Its receipts, one per transaction.
     pub receipts: Vec<Receipt>,
+    /// The contract storage keys the block wrote, as `(trie id, contract key)`: an
+    /// index beside the state (the trie hashes keys, so it cannot list them) from
+    /// which tools list a contract's storage, as Substrate's `state_getKeys` does.
+    /// Not part of consensus: an index of keys ever written, read at a root.
+    pub contract_keys: Vec<(Hash, Vec<u8>)>,
     /// New trie nodes of its state root.
     pub nodes: Vec<(Hash, Node)>,
 }
@@ -104,6 +115,21 @@ pub trait ChainStore: NodeStore {
     /// # Errors
     /// [`StoreError`]; on error nothing of the block is stored.
     fn commit_block(&mut self, commit: BlockCommit) -> Result<(), StoreError>;
+    /// Atomically makes canonical block `number` the head again and forgets every
+    /// later block, with its receipts and its entries in the event and transaction
+    /// indexes (a dev node's revert to a snapshot). Trie nodes stay: they are shared
+    /// by content between states, and reachable ones are needed by the kept blocks.
+    ///
+    /// # Errors
+    /// [`StoreError::NoSuchBlock`] if there is no block `number`; on error nothing
+    /// changes.
+    fn revert_to(&mut self, number: BlockNumber) -> Result<(), StoreError>;
+    /// Every contract storage key ever written under `trie_id`, in byte order (some
+    /// may be deleted, or not yet written, at a given root: read them there).
+    ///
+    /// # Errors
+    /// [`StoreError`] if the backend fails.
+    fn contract_keys(&self, trie_id: &Hash) -> Result<Vec<Vec<u8>>, StoreError>;
 }
 
 /// Every event of block `number`'s receipts with where it is, in order.
@@ -196,6 +222,7 @@ pub struct MemoryStore {
     numbers: BTreeMap<BlockNumber, Hash>,
     topics: BTreeMap<Hash, Vec<EventRef>>,
     transactions: HashMap<Hash, TxLocation>,
+    contract_keys: BTreeMap<Hash, std::collections::BTreeSet<Vec<u8>>>,
     head: Option<Hash>,
 }
 
@@ -258,10 +285,47 @@ impl ChainStore for MemoryStore {
             self.topics.entry(topic).or_default().push(at);
         }
         self.transactions.extend(transaction_entries(&commit.block));
+        for (trie_id, key) in commit.contract_keys {
+            self.contract_keys.entry(trie_id).or_default().insert(key);
+        }
         self.nodes.extend(commit.nodes);
         self.numbers.insert(number, hash);
         self.blocks.insert(hash, (commit.block, commit.receipts));
         self.head = Some(hash);
+        Ok(())
+    }
+
+    fn contract_keys(&self, trie_id: &Hash) -> Result<Vec<Vec<u8>>, StoreError> {
+        Ok(self
+            .contract_keys
+            .get(trie_id)
+            .map(|keys| keys.iter().cloned().collect())
+            .unwrap_or_default())
+    }
+
+    fn revert_to(&mut self, number: BlockNumber) -> Result<(), StoreError> {
+        let head = *self
+            .numbers
+            .get(&number)
+            .ok_or(StoreError::NoSuchBlock { number })?;
+        let Some(first_later) = number.checked_add(1) else {
+            return Ok(());
+        };
+        for (_, hash) in self.numbers.split_off(&first_later) {
+            let Some((block, receipts)) = self.blocks.remove(&hash) else {
+                continue;
+            };
+            for (tx_hash, _) in transaction_entries(&block) {
+                self.transactions.remove(&tx_hash);
+            }
+            for (topic, _) in topic_entries(block.header.number, &receipts) {
+                if let Some(refs) = self.topics.get_mut(&topic) {
+                    refs.retain(|at| at.block <= number);
+                }
+            }
+        }
+        self.topics.retain(|_, refs| !refs.is_empty());
+        self.head = Some(head);
         Ok(())
     }
 }

@@ -32,6 +32,8 @@ fn dependencies(krate: &str) -> BTreeSet<String> {
 const OURS: &[&str] = &[
     "carechain-runtime",
     "carechain-vm",
+    "carechain-bundle",
+    "carechain-session",
     "carechain-node",
     "carechain-rpc",
     "carechain-epcis",
@@ -59,6 +61,16 @@ const RULES: &[(&str, &[&str], &[&str])] = &[
         "carechain-vm",
         &["carechain-runtime"],
         &["redb", "jsonrpsee", "tokio", "clap", "serde_json"],
+    ),
+    (
+        "carechain-bundle",
+        &["carechain-runtime"],
+        &["wasmtime", "redb", "jsonrpsee", "tokio", "clap"],
+    ),
+    (
+        "carechain-session",
+        &["carechain-runtime", "carechain-vm", "carechain-bundle"],
+        &["redb", "jsonrpsee", "tokio", "clap"],
     ),
     (
         "carechain-node",
@@ -103,10 +115,18 @@ fn crates_depend_only_downward() {
 fn the_rule_sees_real_edges() {
     // The check above would pass vacuously if `cargo tree` listed nothing.
     let cli = dependencies("carechain-cli");
-    for expected in OURS.iter().chain(&["wasmtime", "redb", "clap"]) {
+    let below_cli = OURS.iter().filter(|o| **o != "carechain-session");
+    for expected in below_cli.chain(&["wasmtime", "redb", "clap"]) {
         assert!(
             cli.contains(*expected),
             "carechain-cli should reach {expected}"
+        );
+    }
+    let session = dependencies("carechain-session");
+    for expected in ["carechain-bundle", "carechain-vm", "wasmtime"] {
+        assert!(
+            session.contains(expected),
+            "carechain-session should reach {expected}"
         );
     }
 }

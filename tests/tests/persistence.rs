@@ -222,3 +222,109 @@ fn a_sigkill_mid_write_leaves_the_last_committed_block_intact() {
         last_head = chain.head().number;
     }
 }
+
+/// A dev node's revert: the head goes back, later blocks leave every index, the store
+/// reopens at the reverted head, and the chain grows again from there.
+#[test]
+fn reverting_forgets_later_blocks_in_redb_and_in_memory() {
+    fn check<S: ChainStore>(mut chain: Chain<S>, reopen: impl FnOnce(S) -> Chain<S>) {
+        let topic = Hash([0x42; 32]);
+        transfers_on(&mut chain, 1);
+        let kept = chain.head().clone();
+        let g = chain.genesis_hash();
+        let alice = dev("Alice");
+        let code = ScriptVm::code(&[Op::Emit(vec![topic], b"e".to_vec())]);
+        let code_hash = carechain_runtime::code_hash(&code);
+        let nonce = chain.account(&alice.account_id()).expect("read").nonce;
+        let upload = signed(
+            &alice,
+            g,
+            nonce,
+            carechain_tests::UPLOAD_GAS,
+            Call::UploadCode { code },
+        );
+        let instantiate = signed(
+            &alice,
+            g,
+            nonce + 1,
+            GAS,
+            Call::Instantiate {
+                code_hash,
+                value: 0,
+                data: vec![],
+                salt: vec![1],
+            },
+        );
+        let later = vec![upload, instantiate];
+        let ts = kept.timestamp + 6_000;
+        chain
+            .produce_block(later.clone(), ts, &ScriptVm)
+            .expect("block");
+        transfers_on(&mut chain, 2);
+        assert_eq!(
+            chain.store().events_by_topic(&topic).expect("read").len(),
+            1
+        );
+
+        chain.revert_to(kept.number).expect("revert");
+        assert_eq!(chain.head(), &kept);
+        let store = chain.store();
+        assert_eq!(store.head().expect("read"), Some(kept.hash()));
+        assert_eq!(store.block_hash(kept.number + 1).expect("read"), None);
+        assert!(store.events_by_topic(&topic).expect("read").is_empty());
+        assert_eq!(store.transaction(&later[0].hash()).expect("read"), None);
+        assert_eq!(
+            chain.account(&alice.account_id()).expect("read").nonce,
+            nonce
+        );
+        assert!(matches!(
+            chain.revert_to(kept.number + 1),
+            Err(ChainError::Store(
+                carechain_runtime::StoreError::NoSuchBlock { .. }
+            ))
+        ));
+
+        let mut chain = reopen(chain.into_store());
+        assert_eq!(chain.head(), &kept);
+        // The same transactions are valid again on the reverted head.
+        let produced = chain.produce_block(later, ts, &ScriptVm).expect("block");
+        assert!(produced.rejected.is_empty(), "{:?}", produced.rejected);
+        assert_eq!(
+            chain.store().events_by_topic(&topic).expect("read").len(),
+            1
+        );
+    }
+
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("chain.redb");
+    check(open(&path), |store| {
+        drop(store);
+        open(&path)
+    });
+    let memory = Chain::open(carechain_runtime::MemoryStore::default(), &genesis()).expect("open");
+    check(memory, |store| {
+        Chain::open(store, &genesis()).expect("reopen")
+    });
+}
+
+fn transfers_on<S: ChainStore>(chain: &mut Chain<S>, blocks: u64) {
+    let alice = dev("Alice");
+    let bob = dev("Bob").account_id();
+    let g = chain.genesis_hash();
+    for _ in 0..blocks {
+        let nonce = chain.account(&alice.account_id()).expect("read").nonce;
+        let tx = signed(
+            &alice,
+            g,
+            nonce,
+            GAS,
+            Call::Transfer {
+                dest: bob,
+                value: 1_000_000_000,
+            },
+        );
+        let ts = chain.head().timestamp + 6_000;
+        let produced = chain.produce_block(vec![tx], ts, &NoVm).expect("block");
+        assert!(produced.rejected.is_empty());
+    }
+}

@@ -5,11 +5,10 @@
 //! `sentinel` runs the sentinel against the chain (its glue to the chain is here, the
 //! learners are in `carechain-sentinel`).
 
-mod bundle;
 mod sentinel;
 mod verbs;
 
-pub use bundle::Bundle;
+pub use carechain_bundle::{find_by_code_hash, Bundle};
 pub use sentinel::{
     evaluate, observe_all, ranked, read_events, run_simulation, simulate, train_on_simulation,
     training_set, Evaluated, SimulatedRun, TrustedEmitters,

@@ -8,30 +8,10 @@ use serde_json::Value;
 
 mod common;
 
-use common::{carechain, cli, ink_dir, NodeProcess, BIN};
+use common::{carechain, cli, instantiate, NodeProcess, BIN};
 
-/// Instantiates consent from //Alice; returns its address.
 fn consent(url: &str) -> String {
-    let bundle = ink_dir().join("consent/consent.contract");
-    let out = carechain(
-        url,
-        &[
-            "instantiate",
-            bundle.to_str().expect("utf-8 path"),
-            "--suri",
-            "//Alice",
-            "-x",
-            "-o",
-            "json",
-        ],
-    );
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let report: Value = serde_json::from_slice(&out.stdout).expect("JSON");
-    report["contract"].as_str().expect("address").to_string()
+    instantiate(url, "consent")
 }
 
 #[test]
@@ -239,4 +219,79 @@ fn completions_and_man_pages_come_from_the_command_line_itself() {
         let text = std::fs::read_to_string(dir.path().join(page)).expect(page);
         assert!(text.contains(".TH"), "{page} is a man page");
     }
+}
+
+/// `storage`: the consent contract's fields and Mapping entries, decoded from its
+/// storage layout, each with a proof checked against the block's state root.
+#[test]
+fn the_consent_storage_lists_decoded_with_proofs() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let node = NodeProcess::start(&dir.path().join("chain"));
+    let url = node.url();
+    let at = consent(&url);
+    for args in [
+        &[
+            "call",
+            &at,
+            "--message",
+            "add_delegate",
+            "--args",
+            "//Bob",
+            "-x",
+        ][..],
+        &[
+            "call",
+            &at,
+            "--message",
+            "record",
+            "-x",
+            "--args",
+            "//Alice",
+            "//Charlie",
+            "Permit",
+            "[Treatment]",
+            "[Labs]",
+            "0",
+            "None",
+        ],
+    ] {
+        let (ok, text) = cli(&url, args);
+        assert!(ok, "{args:?}: {text}");
+    }
+    let listing = common::json(&url, &["storage", &at, "--proof"]).expect("storage");
+    assert_eq!(listing["contractName"], "consent");
+    assert_eq!(listing["proofsVerified"], true);
+    let cells = listing["cells"].as_array().expect("cells");
+    let field =
+        |name: &str| -> Vec<&Value> { cells.iter().filter(|c| c["field"] == name).collect() };
+    assert_eq!(field("next_id")[0]["value"], "1", "{listing}");
+    let alice = common::json(&url, &["account", "//Alice"]).expect("account")["address"]
+        .as_str()
+        .expect("address")
+        .to_string();
+    assert_eq!(field("admin")[0]["value"], alice.as_str());
+    let delegates = field("delegates");
+    assert_eq!(delegates.len(), 1, "{listing}");
+    let bob = common::json(&url, &["account", "//Bob"]).expect("account")["address"]
+        .as_str()
+        .expect("address")
+        .to_string();
+    let key = delegates[0]["key"].as_str().expect("decoded key");
+    assert!(key.contains(&alice) && key.contains(&bob), "{key}");
+    let consents = field("consents");
+    assert_eq!(consents.len(), 1);
+    assert_eq!(consents[0]["key"], "0");
+    let record = consents[0]["value"].as_str().expect("decoded record");
+    assert!(record.contains("Permit"), "{record}");
+    assert!(cells
+        .iter()
+        .all(|c| c["proof"].as_str().is_some_and(|p| p.len() > 2)));
+
+    // For people.
+    let (ok, text) = cli(&url, &["storage", &at]);
+    assert!(ok, "{text}");
+    assert!(
+        text.contains("storage of") && text.contains("delegates["),
+        "{text}"
+    );
 }

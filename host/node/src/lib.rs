@@ -8,22 +8,27 @@
 //! commits durably). Block production is on one thread; reads run concurrently
 //! under a read lock on the chain.
 
+mod dev;
 mod error;
 mod producer;
 mod redb;
 
 use std::path::Path;
-use std::sync::{mpsc, Arc, Condvar, Mutex, RwLock, RwLockReadGuard};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{mpsc, Arc, Condvar, Mutex, MutexGuard, PoisonError, RwLock, RwLockReadGuard};
 use std::thread::JoinHandle;
 
+use carechain_runtime::exec::TraceFrame;
 use carechain_runtime::{
     block_events, contract_storage_key, AccountId, AccountInfo, Balance, Block, BlockNumber, Chain,
     ChainError, ChainStore, CodeHash, ContractCall, DryRun, Event, EventRef, Genesis, Hash, Header,
-    Outcome, Proof, Receipt, SignedTransaction, StateDb, StateExt, TxError, TxLocation, Weight,
+    Outcome, Proof, Receipt, Signature, SignedTransaction, StateDb, StateExt, Timestamp,
+    Transaction, TxError, TxLocation, Weight,
 };
 use carechain_vm::WasmtimeVm;
 use parity_scale_codec::DecodeAll;
 
+pub use dev::MAX_DEV_BLOCKS;
 pub use error::DbError;
 pub use producer::Sealing;
 pub use redb::RedbStore;
@@ -61,6 +66,10 @@ pub enum NodeError {
     /// The node is stopping and takes no more transactions.
     #[error("the node is shutting down")]
     Stopping,
+    /// A dev-only request (time travel, snapshots, impersonation) to a node that is
+    /// not a dev node.
+    #[error("{0} is only available on a dev node (start one with `carechain node --dev`)")]
+    NotDev(&'static str),
 }
 
 impl From<ChainError> for NodeError {
@@ -185,6 +194,17 @@ struct Shared {
     pool: Mutex<producer::Pool>,
     wake: Condvar,
     blocks: tokio::sync::broadcast::Sender<Arc<SealedBlock>>,
+    /// Whether dev requests are served.
+    dev: AtomicBool,
+    /// The block producer's clock (moved only on a dev node).
+    clock: Mutex<dev::Clock>,
+    snapshots: Mutex<dev::Snapshots>,
+}
+
+/// A mutex's value, also after a panic elsewhere: every value guarded here is whole
+/// between statements.
+fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
 /// A running node.
@@ -236,6 +256,9 @@ impl Node {
             pool: Mutex::new(producer::Pool::default()),
             wake: Condvar::new(),
             blocks,
+            dev: AtomicBool::new(false),
+            clock: Mutex::new(dev::Clock::default()),
+            snapshots: Mutex::new(dev::Snapshots::default()),
         });
         let producer = {
             let shared = Arc::clone(&shared);
@@ -290,12 +313,29 @@ impl Node {
             .map_err(|e| NodeError::BadRequest(format!("not a SCALE signed transaction: {e}")))
     }
 
+    /// Decodes a SCALE-encoded unsigned transaction (for [`Node::dev_submit_as`]),
+    /// refusing oversized or trailing bytes.
+    ///
+    /// # Errors
+    /// [`NodeError::InvalidTransaction`] or [`NodeError::BadRequest`].
+    pub fn decode_unsigned_transaction(&self, bytes: &[u8]) -> Result<Transaction, NodeError> {
+        let max = self.chain().config().schedule.limits.max_tx_len;
+        if bytes.len() > usize::try_from(max).unwrap_or(usize::MAX) {
+            return Err(NodeError::InvalidTransaction(TxError::TooLarge {
+                len: bytes.len(),
+                max,
+            }));
+        }
+        Transaction::decode_all(&mut &bytes[..])
+            .map_err(|e| NodeError::BadRequest(format!("not a SCALE transaction: {e}")))
+    }
+
     /// Submits one transaction and waits until it is in a committed block.
     ///
     /// # Errors
     /// [`NodeError::InvalidTransaction`] if the block producer left it out.
     pub fn submit(&self, tx: SignedTransaction) -> Result<Included, NodeError> {
-        let mut receipts = self.enqueue(vec![tx], false)?;
+        let mut receipts = self.enqueue(vec![tx], false, false)?;
         receipts
             .pop()
             .ok_or_else(|| NodeError::Chain("the producer returned no receipt".into()))
@@ -310,13 +350,33 @@ impl Node {
         if txs.is_empty() {
             return Ok(Vec::new());
         }
-        self.enqueue(txs, true)
+        self.enqueue(txs, true, false)
+    }
+
+    /// Dev nodes only: submits `tx` as its signer without the signer's key (anvil's
+    /// impersonation); every check but the signature's applies. Waits as
+    /// [`Node::submit`] does.
+    ///
+    /// # Errors
+    /// [`NodeError::NotDev`], or as [`Node::submit`].
+    pub fn dev_submit_as(&self, tx: Transaction) -> Result<Included, NodeError> {
+        self.require_dev("submitting as an account without its key")?;
+        let unsigned = SignedTransaction {
+            transaction: tx,
+            // Never checked: the block producer is told this one is impersonated.
+            signature: Signature::Sr25519([0; 64]),
+        };
+        let mut receipts = self.enqueue(vec![unsigned], false, true)?;
+        receipts
+            .pop()
+            .ok_or_else(|| NodeError::Chain("the producer returned no receipt".into()))
     }
 
     fn enqueue(
         &self,
         txs: Vec<SignedTransaction>,
         atomic: bool,
+        impersonated: bool,
     ) -> Result<Vec<Included>, NodeError> {
         let (reply, answer) = mpsc::sync_channel(1);
         {
@@ -328,8 +388,12 @@ impl Node {
             if pool.stopping {
                 return Err(NodeError::Stopping);
             }
-            pool.entries
-                .push_back(producer::Entry { txs, atomic, reply });
+            pool.entries.push_back(producer::Entry {
+                txs,
+                atomic,
+                impersonated,
+                reply,
+            });
         }
         self.shared.wake.notify_all();
         answer.recv().map_err(|_| NodeError::Stopping)?
@@ -354,13 +418,117 @@ impl Node {
                 "gas limit {gas_limit:?} is above the per-transaction maximum {max:?}"
             )));
         }
-        Ok(chain.dry_run(
+        // A dev node's clock may have been moved: the call sees the next block's time,
+        // so a dry run of a time-locked call agrees with the transaction that follows.
+        let timestamp = if self.is_dev() {
+            lock(&self.shared.clock).peek(producer::wall_clock(), chain.head())
+        } else {
+            chain.head().timestamp
+        };
+        Ok(chain.dry_run_at(
+            timestamp,
             origin,
             gas_limit,
             storage_deposit_limit,
             call,
             &self.shared.vm,
         ))
+    }
+
+    /// Makes this a dev node: its clock can be moved, blocks produced on request and
+    /// the chain reverted to snapshots. For a chain of one's own only.
+    pub fn enable_dev(&self) {
+        self.shared.dev.store(true, Ordering::SeqCst);
+    }
+
+    /// Whether this is a dev node.
+    pub fn is_dev(&self) -> bool {
+        self.shared.dev.load(Ordering::SeqCst)
+    }
+
+    fn require_dev(&self, what: &'static str) -> Result<(), NodeError> {
+        if self.is_dev() {
+            Ok(())
+        } else {
+            Err(NodeError::NotDev(what))
+        }
+    }
+
+    /// The next block gets exactly `timestamp` (ms since the Unix epoch); later
+    /// blocks count on from it.
+    ///
+    /// # Errors
+    /// [`NodeError::NotDev`]; [`NodeError::BadRequest`] if it is before the head's.
+    pub fn dev_set_next_timestamp(&self, timestamp: Timestamp) -> Result<(), NodeError> {
+        self.require_dev("setting the block time")?;
+        let chain = self.chain();
+        lock(&self.shared.clock)
+            .set_next(timestamp, producer::wall_clock(), chain.head())
+            .map_err(NodeError::BadRequest)
+    }
+
+    /// Moves block time forward by `milliseconds`; returns the next block's timestamp.
+    ///
+    /// # Errors
+    /// [`NodeError::NotDev`].
+    pub fn dev_advance_time(&self, milliseconds: u64) -> Result<Timestamp, NodeError> {
+        self.require_dev("advancing the block time")?;
+        let chain = self.chain();
+        Ok(lock(&self.shared.clock).advance(milliseconds, producer::wall_clock(), chain.head()))
+    }
+
+    /// Seals `count` empty blocks (at most [`MAX_DEV_BLOCKS`]); returns the new head.
+    ///
+    /// # Errors
+    /// [`NodeError::NotDev`], [`NodeError::BadRequest`] for a count of 0 or too many.
+    pub fn dev_produce_blocks(&self, count: u32) -> Result<Header, NodeError> {
+        self.require_dev("producing blocks on request")?;
+        if count == 0 || count > MAX_DEV_BLOCKS {
+            return Err(NodeError::BadRequest(format!(
+                "{count} blocks: between 1 and {MAX_DEV_BLOCKS} per request"
+            )));
+        }
+        producer::empty_blocks(&self.shared, count)
+    }
+
+    /// Remembers the head (and the clock) to revert to; returns the snapshot's id.
+    ///
+    /// # Errors
+    /// [`NodeError::NotDev`].
+    pub fn dev_snapshot(&self) -> Result<u64, NodeError> {
+        self.require_dev("taking a snapshot")?;
+        let chain = self.chain();
+        let clock = lock(&self.shared.clock);
+        Ok(lock(&self.shared.snapshots).take(chain.head(), &clock))
+    }
+
+    /// Reverts the whole chain to snapshot `id`: its head, state, blocks, events and
+    /// clock. The snapshot and every later one are used up; returns the head.
+    ///
+    /// # Errors
+    /// [`NodeError::NotDev`]; [`NodeError::BadRequest`] for an unknown (or used) id.
+    pub fn dev_revert(&self, id: u64) -> Result<Header, NodeError> {
+        self.require_dev("reverting to a snapshot")?;
+        let mut chain = self
+            .shared
+            .chain
+            .write()
+            .unwrap_or_else(PoisonError::into_inner);
+        let snapshot = lock(&self.shared.snapshots).remove(id).ok_or_else(|| {
+            NodeError::BadRequest(format!(
+                "no snapshot {id} (a snapshot is used once, and reverting drops later ones)"
+            ))
+        })?;
+        chain.revert_to(snapshot.number)?;
+        if chain.head().hash() != snapshot.hash {
+            return Err(NodeError::Chain(format!(
+                "block #{} is not the snapshot's block {}",
+                snapshot.number, snapshot.hash
+            )));
+        }
+        *lock(&self.shared.clock) = snapshot.clock;
+        tracing::info!(number = snapshot.number, id, "reverted to snapshot");
+        Ok(chain.head().clone())
     }
 
     fn header_at(chain: &Chain<RedbStore>, at: BlockAt) -> Result<Header, NodeError> {
@@ -418,6 +586,20 @@ impl Node {
                 location: at,
                 receipt: r.clone(),
             }))
+    }
+
+    /// The call trace of an included transaction (`None`: not included), from a
+    /// replay of its block up to it.
+    ///
+    /// # Errors
+    /// A store failure, or a block that does not replay.
+    pub fn trace(&self, tx_hash: &Hash) -> Result<Option<Vec<TraceFrame>>, NodeError> {
+        let chain = self.chain();
+        let Some(at) = chain.store().transaction(tx_hash)? else {
+            return Ok(None);
+        };
+        let (_, trace) = chain.trace_transaction(at, &self.shared.vm)?;
+        Ok(Some(trace))
     }
 
     /// Recorded events passing `filter`, oldest first. With a topic it reads the topic
@@ -511,6 +693,30 @@ impl Node {
             value,
             proof,
         })
+    }
+
+    /// A contract's storage at a block: every key written to it that holds a value
+    /// there, with the value.
+    ///
+    /// # Errors
+    /// [`NodeError::UnknownBlock`], or [`NodeError::BadRequest`] if no contract lives
+    /// at that address in that block.
+    pub fn storage(
+        &self,
+        at: BlockAt,
+        contract: &AccountId,
+    ) -> Result<(Header, Vec<carechain_runtime::StorageCellBytes>), NodeError> {
+        let chain = self.chain();
+        let header = Self::header_at(&chain, at)?;
+        let entries = chain
+            .contract_storage(&header.state_root, contract)?
+            .ok_or_else(|| {
+                NodeError::BadRequest(format!(
+                    "no contract at {contract} in block #{}",
+                    header.number
+                ))
+            })?;
+        Ok((header, entries))
     }
 
     /// An account as of the head.

@@ -28,6 +28,8 @@ pub(super) struct Entry {
     pub(super) txs: Vec<SignedTransaction>,
     /// All in one block, all successful, or none.
     pub(super) atomic: bool,
+    /// Taken without a valid signature (a dev node's impersonation).
+    pub(super) impersonated: bool,
     pub(super) reply: Reply,
 }
 
@@ -104,12 +106,29 @@ fn seal(shared: &Shared, entries: Vec<Entry>, empty_blocks: bool) {
     }
 }
 
-/// The producer's clock, never before the parent's timestamp.
-fn timestamp(parent: &Header) -> Timestamp {
-    let now = SystemTime::now()
+/// Milliseconds since the Unix epoch by the machine's clock: a block's timestamp is
+/// the producer's word (as in Substrate's timestamp inherent), never read in execution.
+pub(super) fn wall_clock() -> Timestamp {
+    SystemTime::now()
         .duration_since(UNIX_EPOCH)
-        .map_or(0, |d| u64::try_from(d.as_millis()).unwrap_or(u64::MAX));
-    now.max(parent.timestamp)
+        .map_or(0, |d| u64::try_from(d.as_millis()).unwrap_or(u64::MAX))
+}
+
+/// The timestamp of the block being sealed on `parent`.
+fn timestamp(shared: &Shared, parent: &Header) -> Timestamp {
+    super::lock(&shared.clock).take(wall_clock(), parent)
+}
+
+/// Seals `count` empty blocks one after another (a dev node's request); returns the
+/// new head.
+pub(super) fn empty_blocks(shared: &Shared, count: u32) -> Result<Header, NodeError> {
+    let mut chain = shared.chain.write().unwrap_or_else(PoisonError::into_inner);
+    for _ in 0..count {
+        let ts = timestamp(shared, chain.head());
+        let produced = chain.produce_block(Vec::new(), ts, &shared.vm)?;
+        publish(shared, &produced);
+    }
+    Ok(chain.head().clone())
 }
 
 fn publish(shared: &Shared, produced: &Produced) {
@@ -131,8 +150,12 @@ fn publish(shared: &Shared, produced: &Produced) {
 /// reason its transaction was left out. Returns whether a block was committed.
 fn seal_singles(shared: &Shared, chain: &mut Chain<RedbStore>, entries: Vec<Entry>) -> bool {
     let txs: Vec<SignedTransaction> = entries.iter().flat_map(|e| e.txs.clone()).collect();
-    let ts = timestamp(chain.head());
-    let produced = match chain.produce_block(txs, ts, &shared.vm) {
+    let impersonated = impersonated(&entries);
+    let ts = timestamp(shared, chain.head());
+    let produced = match chain
+        .propose_block_impersonating(txs, ts, &shared.vm, &impersonated)
+        .and_then(|proposal| chain.commit_proposal(proposal))
+    {
         Ok(p) => p,
         Err(e) => {
             tracing::error!(error = %e, "block production failed; nothing committed");
@@ -183,9 +206,10 @@ fn seal_singles(shared: &Shared, chain: &mut Chain<RedbStore>, entries: Vec<Entr
 
 /// One all-or-nothing batch: committed only if every transaction succeeded.
 fn seal_batch(shared: &Shared, chain: &mut Chain<RedbStore>, entry: Entry) -> bool {
-    let ts = timestamp(chain.head());
+    let ts = timestamp(shared, chain.head());
+    let impersonated = impersonated(std::slice::from_ref(&entry));
     let result = chain
-        .propose_block(entry.txs.clone(), ts, &shared.vm)
+        .propose_block_impersonating(entry.txs.clone(), ts, &shared.vm, &impersonated)
         .map_err(NodeError::from)
         .and_then(|proposal| {
             let produced = &proposal.produced;
@@ -234,6 +258,15 @@ fn seal_batch(shared: &Shared, chain: &mut Chain<RedbStore>, entry: Entry) -> bo
     });
     let _ = entry.reply.send(answer);
     committed
+}
+
+/// The hashes of the impersonated submissions' transactions.
+fn impersonated(entries: &[Entry]) -> Vec<carechain_runtime::Hash> {
+    entries
+        .iter()
+        .filter(|e| e.impersonated)
+        .flat_map(|e| e.txs.iter().map(SignedTransaction::hash))
+        .collect()
 }
 
 fn included_at(header: &Header, index: u32, receipt: &carechain_runtime::Receipt) -> Included {

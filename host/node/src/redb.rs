@@ -7,7 +7,10 @@
 
 use std::path::Path;
 
-use ::redb::{Database, MultimapTableDefinition, ReadOnlyTable, ReadableDatabase, TableDefinition};
+use ::redb::{
+    Database, MultimapTableDefinition, ReadOnlyTable, ReadableDatabase, ReadableTable,
+    TableDefinition,
+};
 use carechain_runtime::trie::Node;
 use carechain_runtime::{
     check_extends, topic_entries, transaction_entries, Block, BlockCommit, BlockNumber, ChainStore,
@@ -30,6 +33,10 @@ const TOPICS: MultimapTableDefinition<&[u8; 32], &[u8; 16]> =
     MultimapTableDefinition::new("event_topics");
 /// Transaction index: transaction hash -> SCALE-encoded [`TxLocation`].
 const TRANSACTIONS: TableDefinition<&[u8; 32], &[u8]> = TableDefinition::new("transactions");
+/// Contract storage keys ever written: trie id -> the contract's key (an index for
+/// listing a contract's storage; the trie itself hashes keys).
+const CONTRACT_KEYS: MultimapTableDefinition<&[u8; 32], &[u8]> =
+    MultimapTableDefinition::new("contract_keys");
 /// Singletons: "head" -> header hash.
 const META: TableDefinition<&str, &[u8]> = TableDefinition::new("meta");
 
@@ -115,6 +122,7 @@ impl RedbStore {
         tx.open_table(NUMBERS).map_err(backend)?;
         tx.open_multimap_table(TOPICS).map_err(backend)?;
         tx.open_table(TRANSACTIONS).map_err(backend)?;
+        tx.open_multimap_table(CONTRACT_KEYS).map_err(backend)?;
         tx.open_table(META).map_err(backend)?;
         tx.commit().map_err(backend)
     }
@@ -232,11 +240,70 @@ impl ChainStore for RedbStore {
                     .insert(&tx_hash.0, at.encode().as_slice())
                     .map_err(backend)?;
             }
+            let mut contract_keys = tx.open_multimap_table(CONTRACT_KEYS).map_err(backend)?;
+            for (trie_id, key) in &commit.contract_keys {
+                contract_keys
+                    .insert(&trie_id.0, key.as_slice())
+                    .map_err(backend)?;
+            }
             let mut meta = tx.open_table(META).map_err(backend)?;
             meta.insert(HEAD, hash.encode().as_slice())
                 .map_err(backend)?;
         }
         // Dropping `tx` without this commit aborts it: nothing of the block is stored.
+        tx.commit().map_err(backend)?;
+        self.nodes = Self::open_nodes(&self.db)?;
+        Ok(())
+    }
+
+    fn contract_keys(&self, trie_id: &Hash) -> Result<Vec<Vec<u8>>, StoreError> {
+        let tx = self.db.begin_read().map_err(backend)?;
+        let table = tx.open_multimap_table(CONTRACT_KEYS).map_err(backend)?;
+        let values = table.get(&trie_id.0).map_err(backend)?;
+        values
+            .map(|v| v.map(|v| v.value().to_vec()).map_err(backend))
+            .collect()
+    }
+
+    fn revert_to(&mut self, number: BlockNumber) -> Result<(), StoreError> {
+        let head = self
+            .block_hash(number)?
+            .ok_or(StoreError::NoSuchBlock { number })?;
+        let tx = self.db.begin_write().map_err(backend)?;
+        {
+            let mut numbers = tx.open_table(NUMBERS).map_err(backend)?;
+            let mut blocks = tx.open_table(BLOCKS).map_err(backend)?;
+            let mut receipts = tx.open_table(RECEIPTS).map_err(backend)?;
+            let mut topics = tx.open_multimap_table(TOPICS).map_err(backend)?;
+            let mut transactions = tx.open_table(TRANSACTIONS).map_err(backend)?;
+            let later: Vec<(u64, [u8; 32])> = numbers
+                .range(number.saturating_add(1)..)
+                .map_err(backend)?
+                .map(|entry| entry.map(|(n, h)| (n.value(), *h.value())))
+                .collect::<Result<_, _>>()
+                .map_err(backend)?;
+            for (n, hash) in later {
+                numbers.remove(n).map_err(backend)?;
+                if let Some(bytes) = blocks.remove(&hash).map_err(backend)? {
+                    let block: Block = decode("block", bytes.value())?;
+                    for (tx_hash, _) in transaction_entries(&block) {
+                        transactions.remove(&tx_hash.0).map_err(backend)?;
+                    }
+                }
+                if let Some(bytes) = receipts.remove(&hash).map_err(backend)? {
+                    let block_receipts: Vec<Receipt> = decode("receipts", bytes.value())?;
+                    for (topic, at) in topic_entries(n, &block_receipts) {
+                        topics
+                            .remove(&topic.0, &event_ref_bytes(&at))
+                            .map_err(backend)?;
+                    }
+                }
+            }
+            let mut meta = tx.open_table(META).map_err(backend)?;
+            meta.insert(HEAD, head.encode().as_slice())
+                .map_err(backend)?;
+        }
+        // As in a commit: all of it, or (dropped uncommitted) nothing.
         tx.commit().map_err(backend)?;
         self.nodes = Self::open_nodes(&self.db)?;
         Ok(())

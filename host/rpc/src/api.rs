@@ -8,6 +8,8 @@ use jsonrpsee::core::SubscriptionResult;
 use jsonrpsee::proc_macros::rpc;
 use jsonrpsee::types::ErrorObjectOwned;
 
+use crate::storage::{StorageRequest, StorageView};
+use crate::trace::TraceFrameView;
 use crate::types::{
     AccountView, Address, BlockId, BlockView, Bytes, ChainInfo, DryRunRequest, DryRunView,
     EventFilter, EventView, HeaderView, ProofRequest, ProofView, ReceiptView, H256,
@@ -45,6 +47,10 @@ pub trait CarechainApi {
     #[method(name = "receipt", blocking)]
     fn receipt(&self, tx_hash: H256) -> RpcResult<Option<ReceiptView>>;
 
+    /// The call trace of an included transaction (a replay of its block), or null.
+    #[method(name = "trace", blocking)]
+    fn trace(&self, tx_hash: H256) -> RpcResult<Option<Vec<TraceFrameView>>>;
+
     /// Recorded events by contract, topic and first block.
     #[method(name = "events", blocking)]
     fn events(&self, filter: EventFilter) -> RpcResult<Vec<EventView>>;
@@ -53,9 +59,40 @@ pub trait CarechainApi {
     #[method(name = "proof", blocking)]
     fn proof(&self, request: ProofRequest) -> RpcResult<ProofView>;
 
+    /// A contract's storage at a block: every key written to it that holds a value.
+    #[method(name = "storage", blocking)]
+    fn storage(&self, request: StorageRequest) -> RpcResult<StorageView>;
+
     /// An account's balance, nonce and (for a contract) code hash.
     #[method(name = "account", blocking)]
     fn account(&self, address: Address) -> RpcResult<AccountView>;
+
+    /// Dev nodes only: the next block gets exactly this timestamp (ms since the Unix
+    /// epoch, not before the head's); later blocks count on from it.
+    #[method(name = "devSetNextTimestamp", blocking)]
+    fn dev_set_next_timestamp(&self, timestamp: u64) -> RpcResult<u64>;
+
+    /// Dev nodes only: moves block time forward; answers the next block's timestamp.
+    #[method(name = "devAdvanceTime", blocking)]
+    fn dev_advance_time(&self, milliseconds: u64) -> RpcResult<u64>;
+
+    /// Dev nodes only: seals this many empty blocks; answers the new head.
+    #[method(name = "devProduceBlocks", blocking)]
+    fn dev_produce_blocks(&self, count: u32) -> RpcResult<HeaderView>;
+
+    /// Dev nodes only: remembers the head, state and clock; answers the snapshot's id.
+    #[method(name = "devSnapshot", blocking)]
+    fn dev_snapshot(&self) -> RpcResult<u64>;
+
+    /// Dev nodes only: reverts the chain to a snapshot (used up, with every later
+    /// one); answers the head.
+    #[method(name = "devRevert", blocking)]
+    fn dev_revert(&self, id: u64) -> RpcResult<HeaderView>;
+
+    /// Dev nodes only: submits a SCALE-encoded unsigned transaction as its signer,
+    /// without the signer's key (impersonation); answers as `submit`.
+    #[method(name = "devSubmitAs", blocking)]
+    fn dev_submit_as(&self, transaction: Bytes) -> RpcResult<ReceiptView>;
 
     /// Every new block's header.
     #[subscription(name = "subscribeNewHeads", unsubscribe = "unsubscribeNewHeads", item = HeaderView)]

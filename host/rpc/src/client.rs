@@ -15,7 +15,7 @@ use crate::edge::Edge;
 use crate::server::{codes, transaction_bytes};
 use crate::types::{
     AccountView, Address, BlockId, BlockView, ChainInfo, DryRunRequest, DryRunView, EventFilter,
-    EventView, ProofRequest, ProofView, ReceiptView, H256,
+    EventView, HeaderView, ProofRequest, ProofView, ReceiptView, H256,
 };
 
 /// A failed request.
@@ -124,7 +124,10 @@ impl Client {
     /// # Errors
     /// The directory or database cannot be opened (for example, a node holds it).
     pub fn local(dir: &Path) -> std::result::Result<Self, String> {
-        Node::open(dir, Sealing::Instant).map(|n| Client::Local(Box::new(n)))
+        let node = Node::open(dir, Sealing::Instant)?;
+        // A state directory opened in-process is the user's own chain.
+        node.enable_dev();
+        Ok(Client::Local(Box::new(node)))
     }
 
     /// Connects to the node at `url` (`ws://host:port`).
@@ -236,6 +239,19 @@ impl Client {
         }
     }
 
+    /// The call trace of an included transaction, or `None`.
+    ///
+    /// # Errors
+    /// [`ClientError`].
+    pub fn trace(&self, tx_hash: Hash) -> Result<Option<Vec<crate::TraceFrameView>>> {
+        match self {
+            Client::Local(node) => Ok(node.trace(&tx_hash)?.as_deref().map(crate::trace_view)),
+            Client::Remote { runtime, client } => {
+                Ok(runtime.block_on(client.trace(H256(tx_hash)))?)
+            }
+        }
+    }
+
     /// Events.
     ///
     /// # Errors
@@ -246,6 +262,98 @@ impl Client {
             Client::Remote { runtime, client } => {
                 Ok(runtime.block_on(client.events(filter.clone()))?)
             }
+        }
+    }
+
+    /// A contract's storage.
+    ///
+    /// # Errors
+    /// [`ClientError`].
+    pub fn storage(&self, request: &crate::StorageRequest) -> Result<crate::StorageView> {
+        match self {
+            Client::Local(node) => Ok(Edge(node).storage(request)?),
+            Client::Remote { runtime, client } => {
+                Ok(runtime.block_on(client.storage(request.clone()))?)
+            }
+        }
+    }
+
+    /// Dev nodes: submits `tx` as its signer, without the signer's key.
+    ///
+    /// # Errors
+    /// [`ClientError`] (code [`codes::NOT_DEV`] from a node that is not a dev node).
+    pub fn dev_submit_as(&self, tx: &carechain_runtime::Transaction) -> Result<ReceiptView> {
+        match self {
+            Client::Local(node) => Ok(Edge(node).submit_as(tx.clone())?),
+            Client::Remote { runtime, client } => {
+                Ok(runtime
+                    .block_on(client.dev_submit_as(crate::types::Bytes(
+                        parity_scale_codec::Encode::encode(tx),
+                    )))?)
+            }
+        }
+    }
+
+    /// Dev nodes: the next block's exact timestamp.
+    ///
+    /// # Errors
+    /// [`ClientError`] (code [`codes::NOT_DEV`] from a node that is not a dev node).
+    pub fn dev_set_next_timestamp(&self, timestamp: u64) -> Result<u64> {
+        match self {
+            Client::Local(node) => {
+                Ok(node.dev_set_next_timestamp(timestamp).map(|()| timestamp)?)
+            }
+            Client::Remote { runtime, client } => {
+                Ok(runtime.block_on(client.dev_set_next_timestamp(timestamp))?)
+            }
+        }
+    }
+
+    /// Dev nodes: moves block time forward; the next block's timestamp.
+    ///
+    /// # Errors
+    /// [`ClientError`].
+    pub fn dev_advance_time(&self, milliseconds: u64) -> Result<u64> {
+        match self {
+            Client::Local(node) => Ok(node.dev_advance_time(milliseconds)?),
+            Client::Remote { runtime, client } => {
+                Ok(runtime.block_on(client.dev_advance_time(milliseconds))?)
+            }
+        }
+    }
+
+    /// Dev nodes: seals empty blocks; the new head.
+    ///
+    /// # Errors
+    /// [`ClientError`].
+    pub fn dev_produce_blocks(&self, count: u32) -> Result<HeaderView> {
+        match self {
+            Client::Local(node) => Ok(HeaderView::from(&node.dev_produce_blocks(count)?)),
+            Client::Remote { runtime, client } => {
+                Ok(runtime.block_on(client.dev_produce_blocks(count))?)
+            }
+        }
+    }
+
+    /// Dev nodes: a snapshot's id.
+    ///
+    /// # Errors
+    /// [`ClientError`].
+    pub fn dev_snapshot(&self) -> Result<u64> {
+        match self {
+            Client::Local(node) => Ok(node.dev_snapshot()?),
+            Client::Remote { runtime, client } => Ok(runtime.block_on(client.dev_snapshot())?),
+        }
+    }
+
+    /// Dev nodes: reverts to a snapshot; the head.
+    ///
+    /// # Errors
+    /// [`ClientError`].
+    pub fn dev_revert(&self, id: u64) -> Result<HeaderView> {
+        match self {
+            Client::Local(node) => Ok(HeaderView::from(&node.dev_revert(id)?)),
+            Client::Remote { runtime, client } => Ok(runtime.block_on(client.dev_revert(id))?),
         }
     }
 

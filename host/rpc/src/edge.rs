@@ -5,6 +5,7 @@
 use carechain_node::{Node, NodeError};
 use carechain_runtime::{Call, ContractCall, Hash, TxLocation};
 
+use crate::storage::{StorageEntry, StorageRequest, StorageView};
 use crate::types::{
     AccountView, Address, BlockId, BlockView, Bytes, ChainInfo, DryRunCall, DryRunRequest,
     DryRunView, EventFilter, EventView, HeaderView, ProofRequest, ProofView, ReceiptView,
@@ -31,6 +32,13 @@ impl Edge<'_> {
         tx: carechain_runtime::SignedTransaction,
     ) -> Result<ReceiptView, NodeError> {
         self.0.submit(tx).map(|i| receipt(&i))
+    }
+
+    pub(crate) fn submit_as(
+        &self,
+        tx: carechain_runtime::Transaction,
+    ) -> Result<ReceiptView, NodeError> {
+        self.0.dev_submit_as(tx).map(|i| receipt(&i))
     }
 
     pub(crate) fn submit_all(
@@ -122,6 +130,22 @@ impl Edge<'_> {
             state_key: Bytes(proven.state_key),
             value: proven.value.map(Bytes),
             proof: Bytes(parity_scale_codec::Encode::encode(&proven.proof)),
+        })
+    }
+
+    pub(crate) fn storage(&self, request: &StorageRequest) -> Result<StorageView, NodeError> {
+        let at = request.at.unwrap_or(BlockId::Latest).into();
+        let (header, entries) = self.0.storage(at, &request.contract.0)?;
+        Ok(StorageView {
+            header: HeaderView::from(&header),
+            contract: request.contract,
+            entries: entries
+                .into_iter()
+                .map(|(key, value)| StorageEntry {
+                    key: Bytes(key),
+                    value: Bytes(value),
+                })
+                .collect(),
         })
     }
 

@@ -9,6 +9,8 @@ mod api;
 mod client;
 mod edge;
 mod server;
+mod storage;
+mod trace;
 mod types;
 
 pub use api::{CarechainApiClient, CarechainApiServer, RpcResult};
@@ -17,6 +19,8 @@ pub use server::{
     codes, error_object, serve, transaction_bytes, MAX_CONNECTIONS, MAX_REQUEST_BYTES,
     MAX_RESPONSE_BYTES, MAX_SUBSCRIPTIONS_PER_CONNECTION,
 };
+pub use storage::{StorageEntry, StorageRequest, StorageView};
+pub use trace::{trace_view, TraceFrameView};
 pub use types::{
     parse_hex, AccountView, Address, BlockId, BlockView, Bytes, ChainInfo, DryRunCall,
     DryRunRequest, DryRunView, EventFilter, EventPlace, EventView, Gas, HeaderView, OutcomeKind,

@@ -18,6 +18,8 @@ use carechain_node::{Node, NodeError, SealedBlock};
 
 use crate::api::{CarechainApiServer, RpcResult};
 use crate::edge::Edge;
+use crate::storage::{StorageRequest, StorageView};
+use crate::trace::TraceFrameView;
 use crate::types::{
     AccountView, Address, BlockId, BlockView, Bytes, ChainInfo, DryRunRequest, DryRunView,
     EventFilter, EventView, HeaderView, ProofRequest, ProofView, ReceiptView, H256,
@@ -46,6 +48,8 @@ pub mod codes {
     pub const CHAIN: i32 = 1004;
     /// The node is shutting down.
     pub const STOPPING: i32 = 1005;
+    /// A dev-only method to a node not started with `--dev`.
+    pub const NOT_DEV: i32 = 1006;
 }
 
 /// Turns a node error into a JSON-RPC error object.
@@ -84,6 +88,7 @@ pub fn error_object(e: NodeError) -> ErrorObjectOwned {
         }
         NodeError::Chain(_) => ErrorObjectOwned::owned(codes::CHAIN, message, None::<()>),
         NodeError::Stopping => ErrorObjectOwned::owned(codes::STOPPING, message, None::<()>),
+        NodeError::NotDev(_) => ErrorObjectOwned::owned(codes::NOT_DEV, message, None::<()>),
     }
 }
 
@@ -190,6 +195,13 @@ impl CarechainApiServer for Api {
         Edge(&self.node).receipt(&tx_hash.0).map_err(error_object)
     }
 
+    fn trace(&self, tx_hash: H256) -> RpcResult<Option<Vec<TraceFrameView>>> {
+        self.node
+            .trace(&tx_hash.0)
+            .map(|t| t.as_deref().map(crate::trace::trace_view))
+            .map_err(error_object)
+    }
+
     fn events(&self, filter: EventFilter) -> RpcResult<Vec<EventView>> {
         Edge(&self.node).events(&filter).map_err(error_object)
     }
@@ -198,8 +210,51 @@ impl CarechainApiServer for Api {
         Edge(&self.node).proof(&request).map_err(error_object)
     }
 
+    fn storage(&self, request: StorageRequest) -> RpcResult<StorageView> {
+        Edge(&self.node).storage(&request).map_err(error_object)
+    }
+
     fn account(&self, address: Address) -> RpcResult<AccountView> {
         Edge(&self.node).account(&address).map_err(error_object)
+    }
+
+    fn dev_submit_as(&self, transaction: Bytes) -> RpcResult<ReceiptView> {
+        let tx = self
+            .node
+            .decode_unsigned_transaction(&transaction.0)
+            .map_err(error_object)?;
+        Edge(&self.node).submit_as(tx).map_err(error_object)
+    }
+
+    fn dev_set_next_timestamp(&self, timestamp: u64) -> RpcResult<u64> {
+        self.node
+            .dev_set_next_timestamp(timestamp)
+            .map(|()| timestamp)
+            .map_err(error_object)
+    }
+
+    fn dev_advance_time(&self, milliseconds: u64) -> RpcResult<u64> {
+        self.node
+            .dev_advance_time(milliseconds)
+            .map_err(error_object)
+    }
+
+    fn dev_produce_blocks(&self, count: u32) -> RpcResult<HeaderView> {
+        self.node
+            .dev_produce_blocks(count)
+            .map(|h| HeaderView::from(&h))
+            .map_err(error_object)
+    }
+
+    fn dev_snapshot(&self) -> RpcResult<u64> {
+        self.node.dev_snapshot().map_err(error_object)
+    }
+
+    fn dev_revert(&self, id: u64) -> RpcResult<HeaderView> {
+        self.node
+            .dev_revert(id)
+            .map(|h| HeaderView::from(&h))
+            .map_err(error_object)
     }
 
     async fn subscribe_new_heads(&self, pending: PendingSubscriptionSink) -> SubscriptionResult {

@@ -130,14 +130,14 @@ impl<'de> Deserialize<'de> for Address {
 }
 
 /// `u128` as a decimal string.
-mod u128_string {
+pub(crate) mod u128_string {
     use serde::{Deserialize, Deserializer, Serializer};
 
-    pub(super) fn serialize<S: Serializer>(v: &u128, s: S) -> Result<S::Ok, S::Error> {
+    pub(crate) fn serialize<S: Serializer>(v: &u128, s: S) -> Result<S::Ok, S::Error> {
         s.serialize_str(&v.to_string())
     }
 
-    pub(super) fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<u128, D::Error> {
+    pub(crate) fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<u128, D::Error> {
         #[derive(Deserialize)]
         #[serde(untagged)]
         enum Either {
@@ -361,7 +361,7 @@ impl fmt::Display for OutcomeKind {
 }
 
 /// The error's name and its description, for a view's `errorName` and `error`.
-fn failure_fields(error: Option<&DispatchError>) -> (Option<String>, Option<String>) {
+pub(crate) fn failure_fields(error: Option<&DispatchError>) -> (Option<String>, Option<String>) {
     (
         error.map(|e| e.name().to_string()),
         error.map(DispatchError::described),
@@ -671,6 +671,9 @@ pub struct DryRunView {
     pub instantiated: Option<Address>,
     /// State keys it would write.
     pub storage_changes: u32,
+    /// The frames the call ran (`docs/rpc.md`: the trace).
+    #[serde(default)]
+    pub trace: Vec<crate::trace::TraceFrameView>,
 }
 
 impl DryRunView {
@@ -701,6 +704,7 @@ impl DryRunView {
             debug_message: dry.outcome.debug_message.clone(),
             instantiated: instantiated.map(Address),
             storage_changes: u32::try_from(dry.storage_changes.len()).unwrap_or(u32::MAX),
+            trace: crate::trace::trace_view(&dry.outcome.trace),
         }
     }
 

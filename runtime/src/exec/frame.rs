@@ -9,6 +9,7 @@
 use parity_scale_codec::Encode;
 
 use super::stack::{CallStack, StackEntry};
+use super::trace::{TraceFrame, TraceKind, TraceResult};
 use super::Engine;
 use crate::account::{transfer_keep_alive, TransferError};
 use crate::contract::{contract_address, trie_id};
@@ -173,6 +174,7 @@ struct Target<C> {
 /// loading the code and for everything the frame used, and queuing on `deposits` (the
 /// caller's) the storage deposits of a frame that ended well. `stack.frames` is empty
 /// for a top-level call; a nested call reaches here from the engine's host functions.
+/// With a trace on the stack, the frame is recorded in it.
 pub fn run_frame<E: Engine + ?Sized>(
     engine: &E,
     stack: &mut CallStack,
@@ -181,11 +183,69 @@ pub fn run_frame<E: Engine + ?Sized>(
     deposits: &mut DepositMeter,
     req: FrameRequest<'_>,
 ) -> FrameOutcome {
+    let mut callee = None;
+    let Some(index) = stack.trace.as_mut().map(|t| t.open(opening(&req))) else {
+        return run(engine, stack, state, meter, deposits, req, &mut callee);
+    };
+    let before = meter.gas_consumed();
+    let out = run(engine, stack, state, meter, deposits, req, &mut callee);
+    let (output, result) = match &out.result {
+        Ok(ret) if ret.reverted => (ret.data.as_slice(), TraceResult::Reverted),
+        Ok(ret) => (ret.data.as_slice(), TraceResult::Returned),
+        Err(e) => (&[][..], TraceResult::Failed(e.error)),
+    };
+    let consumed = meter.gas_consumed().saturating_sub(before);
+    if let Some(trace) = stack.trace.as_mut() {
+        trace.close(index, callee, output, result, consumed);
+    }
+    out
+}
+
+/// A trace's record of `req` as it starts.
+fn opening(req: &FrameRequest<'_>) -> TraceFrame {
+    let (kind, callee, code_hash) = match &req.kind {
+        FrameKind::Call { dest } => (TraceKind::Call, Some(*dest), None),
+        FrameKind::Instantiate { code_hash, .. } => {
+            (TraceKind::Instantiate, None, Some(*code_hash))
+        }
+        FrameKind::Delegate { code_hash, account } => (
+            TraceKind::DelegateCall,
+            Some(account.address),
+            Some(*code_hash),
+        ),
+    };
+    TraceFrame {
+        depth: 0,
+        parent: None,
+        kind,
+        caller: req.caller,
+        callee,
+        code_hash,
+        value: req.value,
+        input: req.input.clone(),
+        output: Vec::new(),
+        result: TraceResult::Returned,
+        gas_consumed: Weight::ZERO,
+        events: Vec::new(),
+    }
+}
+
+/// [`run_frame`] itself; `callee` learns whose account ran which code once resolved.
+fn run<E: Engine + ?Sized>(
+    engine: &E,
+    stack: &mut CallStack,
+    state: &mut dyn StateAccess,
+    meter: &mut GasMeter,
+    deposits: &mut DepositMeter,
+    req: FrameRequest<'_>,
+    callee: &mut Option<(AccountId, CodeHash)>,
+) -> FrameOutcome {
     let first = stack.frames.is_empty();
     let mut target = match resolve(engine, stack, state, meter, &req, !first) {
         Ok(t) => t,
         Err(e) => return failed(e, false),
     };
+    *callee = Some((target.frame.address, target.frame.code_hash));
     let per_fuel = stack.config.schedule.vm.ref_time_per_fuel.max(1);
     let frame_meter = meter.nested(req.gas);
     let mut frame_deposits = deposits.nested(req.deposit_limit);

@@ -8,12 +8,14 @@
 mod ext;
 mod frame;
 mod stack;
+mod trace;
 
 pub use ext::{ExtError, FrameExt, MAX_DELEGATE_DEPENDENCIES};
 pub use frame::{
     run_frame, EngineRun, Entry, Frame, FrameError, FrameKind, FrameOutcome, FrameRequest, FrameRun,
 };
 pub use stack::{CallStack, StackEntry};
+pub use trace::{Trace, TraceFrame, TraceKind, TraceResult};
 
 use crate::deposit::{DepositMeter, StorageDeposit};
 use crate::dispatch_error::DispatchError;
@@ -78,6 +80,7 @@ pub fn execute<E: Engine + ?Sized>(
         frames: Vec::new(),
         events: Vec::new(),
         debug: ctx.debug.then(String::new),
+        trace: ctx.trace.then(Trace::default),
     };
     let (kind, value, input) = match call {
         ContractCall::Instantiate {
@@ -104,6 +107,7 @@ pub fn execute<E: Engine + ?Sized>(
         storage_deposit: StorageDeposit::default(),
         events: Vec::new(),
         debug_message: String::new(),
+        trace: Vec::new(),
     };
     let mut deposits = match DepositMeter::root(&*state, origin, deposit_limit, value, ctx.config) {
         Ok(d) => d,
@@ -151,6 +155,7 @@ pub fn execute<E: Engine + ?Sized>(
         storage_deposit,
         events: if kept { stack.events } else { Vec::new() },
         debug_message: stack.debug.unwrap_or_default(),
+        trace: stack.trace.map(Trace::into_frames).unwrap_or_default(),
     }
 }
 

@@ -9,6 +9,8 @@ use crate::receipt::Event;
 use crate::schedule::ChainConfig;
 use crate::state::ContractInfo;
 
+use super::trace::Trace;
+
 /// One frame on the stack, as far as the rules about other frames need it.
 #[derive(Debug, Clone)]
 pub struct StackEntry {
@@ -46,9 +48,19 @@ pub struct CallStack {
     pub events: Vec<Event>,
     /// The debug buffer, present only in dry runs.
     pub debug: Option<String>,
+    /// The call trace, when one is recorded.
+    pub trace: Option<Trace>,
 }
 
 impl CallStack {
+    /// Records an event of the running frame (`deposit_event`).
+    pub fn emit(&mut self, event: Event) {
+        if let Some(trace) = self.trace.as_mut() {
+            trace.event(&event);
+        }
+        self.events.push(event);
+    }
+
     /// Whether pushing one more frame stays within the schedule's call depth (frames
     /// above the first).
     pub fn has_room(&self) -> bool {

@@ -6,14 +6,15 @@ use std::path::PathBuf;
 use std::rc::Rc;
 
 use anyhow::{anyhow, bail, Context, Result};
-use carechain_runtime::{Call, Keypair, SignedTransaction, Transaction, Weight};
+use carechain_runtime::{AccountId, Call, Keypair, SignedTransaction, Transaction, Weight};
 use clap::Args;
 use serde::Serialize;
 
 use super::decode::{print_events, DecodedEvent, Decoder};
 use super::output::{gas, Out};
+use super::trace::{self, DecodedFrame};
 use super::{BundleDirs, Connection};
-use crate::bundle::{find_by_code_hash, Bundle};
+use carechain_bundle::{find_by_code_hash, Bundle};
 use carechain_rpc::Client;
 use carechain_rpc::{
     Address, Bytes, DryRunCall, DryRunRequest, DryRunView, Gas, OutcomeKind, ReceiptView,
@@ -28,9 +29,17 @@ pub(super) struct Signing {
     /// `ecdsa:` or `ed25519:` for those schemes (`ecdsa://Alice`), sr25519 otherwise.
     #[arg(long, env = "CARECHAIN_SURI", default_value = "//Alice")]
     pub(super) suri: String,
+    /// On a dev node: act as this account without its key (a dev URI, SS58 or 0x
+    /// hex): the dry run's origin and the transaction's signer, unsigned.
+    #[arg(long = "as", value_name = "ACCOUNT", value_parser = super::parse_account)]
+    pub(super) as_account: Option<AccountId>,
     /// Submit a signed transaction instead of a dry run.
     #[arg(short = 'x', long)]
     pub(super) execute: bool,
+    /// Print the call's frame tree (`call`, `instantiate`): every nested call with
+    /// its contract, message, arguments, return value, gas and events.
+    #[arg(long)]
+    pub(super) trace: bool,
     /// Gas limit as `REF_TIME,PROOF_SIZE` (default: the dry run's, plus 10%).
     #[arg(long, value_parser = parse_gas)]
     pub(super) gas: Option<Weight>,
@@ -38,6 +47,60 @@ pub(super) struct Signing {
     /// signer can pay, up to the chain's default limit), as on pallet-contracts.
     #[arg(long)]
     pub(super) storage_deposit_limit: Option<u128>,
+}
+
+impl Signing {
+    /// Who signs: the key of `--suri`, or the `--as` account without one.
+    fn signer(&self) -> Result<Signer> {
+        match self.as_account {
+            Some(account) => Ok(Signer::As(account)),
+            None => Ok(Signer::Key(Box::new(keypair(&self.suri)?))),
+        }
+    }
+}
+
+/// The signer of the transactions a verb sends.
+pub(super) enum Signer {
+    /// Signs with this key.
+    Key(Box<Keypair>),
+    /// A dev node takes the transaction from this account unsigned.
+    As(AccountId),
+}
+
+impl Signer {
+    fn account(&self) -> AccountId {
+        match self {
+            Signer::Key(key) => key.account_id(),
+            Signer::As(account) => *account,
+        }
+    }
+
+    /// Sends `call` with the next nonce and waits for its receipt.
+    fn submit(
+        &self,
+        client: &Client,
+        call: Call,
+        gas_limit: Weight,
+        deposit_limit: Option<u128>,
+    ) -> Result<ReceiptView> {
+        match self {
+            Signer::Key(key) => {
+                let txs = sign_all(client, key, vec![(call, gas_limit)], deposit_limit)?;
+                submit_one(client, &txs)
+            }
+            Signer::As(account) => {
+                let tx = Transaction {
+                    genesis_hash: client.info()?.genesis_hash.0,
+                    signer: *account,
+                    nonce: client.account(Address(*account))?.nonce,
+                    gas_limit,
+                    storage_deposit_limit: deposit_limit,
+                    call,
+                };
+                Ok(client.dev_submit_as(&tx)?)
+            }
+        }
+    }
 }
 
 fn parse_gas(text: &str) -> Result<Weight, String> {
@@ -77,6 +140,8 @@ pub struct InstantiateArgs {
     /// Endowment.
     #[arg(long, default_value_t = 0)]
     pub value: u128,
+    #[command(flatten)]
+    bundles: BundleDirs,
     #[command(flatten)]
     signing: Signing,
     #[command(flatten)]
@@ -125,6 +190,9 @@ struct Report {
     #[serde(skip_serializing_if = "Option::is_none")]
     result: Option<String>,
     events: Vec<DecodedEvent>,
+    /// With `--trace`: the frames, decoded.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    trace: Option<Vec<DecodedFrame>>,
 }
 
 /// A dev URI, mnemonic or seed as a key pair; `ecdsa:` or `ed25519:` first picks
@@ -267,6 +335,7 @@ pub(super) fn upload(args: &UploadArgs, out: &Out) -> Result<()> {
         receipt: None,
         result: None,
         events: Vec::new(),
+        trace: None,
     };
     if !args.signing.execute {
         // A dry run checks the code as the chain will at upload (pallet-contracts'
@@ -297,18 +366,17 @@ pub(super) fn upload(args: &UploadArgs, out: &Out) -> Result<()> {
         return verdict.map_err(|r| anyhow!("{} ({})", r.error, r.detail));
     }
     let client = args.conn.connect()?;
-    let key = keypair(&args.signing.suri)?;
+    let signer = args.signing.signer()?;
     let limit = match args.signing.gas {
         Some(g) => g,
         None => upload_limit(&client, &wasm)?,
     };
-    let tx = sign_all(
+    let receipt = signer.submit(
         &client,
-        &key,
-        vec![(Call::UploadCode { code: wasm.clone() }, limit)],
+        Call::UploadCode { code: wasm.clone() },
+        limit,
         args.signing.storage_deposit_limit,
     )?;
-    let receipt = submit_one(&client, &tx)?;
     let ok = require_success(&receipt, None);
     report.receipt = Some(receipt);
     out.emit(&report, || {
@@ -333,13 +401,13 @@ pub(super) fn instantiate(args: &InstantiateArgs, out: &Out) -> Result<()> {
     let bundle = Rc::new(Bundle::load(&args.bundle)?);
     let data = bundle.encode(&args.constructor, &args.args)?;
     let client = args.conn.connect()?;
-    let key = keypair(&args.signing.suri)?;
+    let signer = args.signing.signer()?;
     let request = DryRunRequest {
-        origin: Address(key.account_id()),
+        origin: Address(signer.account()),
         gas_limit: None,
         storage_deposit_limit: args.signing.storage_deposit_limit,
         call: DryRunCall::Instantiate {
-            code_hash: H256(bundle.code_hash),
+            code_hash: H256(bundle.code_hash()),
             value: args.value,
             data: Bytes(data.clone()),
             salt: args.salt.clone(),
@@ -350,17 +418,11 @@ pub(super) fn instantiate(args: &InstantiateArgs, out: &Out) -> Result<()> {
     if code_missing && args.signing.execute {
         out.note(&format!(
             "code {} is not on chain yet: uploading it first",
-            bundle.code_hash
+            bundle.code_hash()
         ));
         let code = bundle.wasm()?.to_vec();
         let limit = upload_limit(&client, &code)?;
-        let tx = sign_all(
-            &client,
-            &key,
-            vec![(Call::UploadCode { code }, limit)],
-            None,
-        )?;
-        let receipt = submit_one(&client, &tx)?;
+        let receipt = signer.submit(&client, Call::UploadCode { code }, limit, None)?;
         require_success(&receipt, None).context("uploading the code")?;
         run = client.dry_run(&request)?;
     }
@@ -372,23 +434,32 @@ pub(super) fn instantiate(args: &InstantiateArgs, out: &Out) -> Result<()> {
         })
         .flatten()
         .map(|v| v.to_string());
-    let no_dirs = BundleDirs { dirs: Vec::new() };
-    let mut decoder = Decoder::new(&client, &no_dirs);
+    let mut decoder = Decoder::new(&client, &args.bundles);
     if let Some(a) = run.instantiated {
         decoder.insert(a.0, Rc::clone(&bundle));
     }
+    let events = decoder.events(&run.events);
+    let known = [Rc::clone(&bundle)];
+    let traced = args
+        .signing
+        .trace
+        .then(|| trace::decode(&run.trace, &args.bundles, &known, &mut decoder));
     let report = Report {
-        code_hash: Some(H256(bundle.code_hash)),
+        code_hash: Some(H256(bundle.code_hash())),
         contract: run.instantiated,
-        events: decoder.events(&run.events),
+        events,
         result: decoded.clone(),
         dry_run: Some(run.clone()),
         receipt: None,
+        trace: traced,
     };
     if !args.signing.execute || run.outcome != OutcomeKind::Success {
         out.emit(&report, || {
             print_dry_run(&run, decoded.as_deref());
             print_events(&report.events);
+            if let Some(frames) = &report.trace {
+                trace::print(frames);
+            }
             if code_missing {
                 println!("  the code is not uploaded yet: --execute uploads it first");
             }
@@ -400,16 +471,17 @@ pub(super) fn instantiate(args: &InstantiateArgs, out: &Out) -> Result<()> {
     }
     let limit = gas_limit(&client, args.signing.gas, run.gas_required)?;
     let call = Call::Instantiate {
-        code_hash: bundle.code_hash,
+        code_hash: bundle.code_hash(),
         value: args.value,
         data,
         salt: args.salt.0.clone(),
     };
     let submission = Submission {
         client: &client,
-        key: &key,
+        signer: &signer,
         deposit_limit: args.signing.storage_deposit_limit,
         out,
+        trace: args.signing.trace.then_some((&args.bundles, &known[..])),
     };
     submission.execute(call, limit, report, &mut decoder, |_| decoded.clone())
 }
@@ -417,9 +489,11 @@ pub(super) fn instantiate(args: &InstantiateArgs, out: &Out) -> Result<()> {
 /// Signs and submits a call whose dry run succeeded, then reports the receipt.
 struct Submission<'a> {
     client: &'a Client,
-    key: &'a Keypair,
+    signer: &'a Signer,
     deposit_limit: Option<u128>,
     out: &'a Out,
+    /// With `--trace`: where to find bundles, and those already known.
+    trace: Option<(&'a BundleDirs, &'a [Rc<Bundle>])>,
 }
 
 impl Submission<'_> {
@@ -432,13 +506,9 @@ impl Submission<'_> {
         decoder: &mut Decoder<'_>,
         decode: impl Fn(&[u8]) -> Option<String>,
     ) -> Result<()> {
-        let tx = sign_all(
-            self.client,
-            self.key,
-            vec![(call, limit)],
-            self.deposit_limit,
-        )?;
-        let receipt = submit_one(self.client, &tx)?;
+        let receipt = self
+            .signer
+            .submit(self.client, call, limit, self.deposit_limit)?;
         let result = decode(&receipt.output.0);
         let ok = require_success(&receipt, result.as_deref());
         if receipt.instantiated.is_some() {
@@ -447,12 +517,23 @@ impl Submission<'_> {
         report.events = decoder.events(&receipt.events);
         report.result = result.clone();
         report.dry_run = None;
+        report.trace = match self.trace {
+            // The node replays the block up to the transaction.
+            Some((dirs, known)) => self
+                .client
+                .trace(receipt.tx_hash.0)?
+                .map(|frames| trace::decode(&frames, dirs, known, decoder)),
+            None => None,
+        };
         report.receipt = Some(receipt);
         self.out.emit(&report, || {
             if let Some(r) = &report.receipt {
                 print_receipt(r, result.as_deref());
             }
             print_events(&report.events);
+            if let Some(frames) = &report.trace {
+                trace::print(frames);
+            }
         })?;
         ok
     }
@@ -492,9 +573,9 @@ pub(super) fn call(args: &CallArgs, out: &Out) -> Result<()> {
             args.message
         );
     }
-    let key = keypair(&args.signing.suri)?;
+    let signer = args.signing.signer()?;
     let run = client.dry_run(&DryRunRequest {
-        origin: Address(key.account_id()),
+        origin: Address(signer.account()),
         gas_limit: None,
         storage_deposit_limit: args.signing.storage_deposit_limit,
         call: DryRunCall::Call {
@@ -509,18 +590,28 @@ pub(super) fn call(args: &CallArgs, out: &Out) -> Result<()> {
         .map(|v| v.to_string());
     let mut decoder = Decoder::new(&client, &args.bundles);
     decoder.insert(args.contract.0, Rc::clone(&bundle));
+    let events = decoder.events(&run.events);
+    let known = [Rc::clone(&bundle)];
+    let traced = args
+        .signing
+        .trace
+        .then(|| trace::decode(&run.trace, &args.bundles, &known, &mut decoder));
     let report = Report {
         code_hash: account.code_hash,
         contract: Some(args.contract),
-        events: decoder.events(&run.events),
+        events,
         result: decoded.clone(),
         dry_run: Some(run.clone()),
         receipt: None,
+        trace: traced,
     };
     if !args.signing.execute || run.outcome != OutcomeKind::Success {
         out.emit(&report, || {
             print_dry_run(&run, decoded.as_deref());
             print_events(&report.events);
+            if let Some(frames) = &report.trace {
+                trace::print(frames);
+            }
         })?;
         if run.outcome != OutcomeKind::Success {
             // The report is printed; the exit status says the call would not succeed.
@@ -552,9 +643,10 @@ pub(super) fn call(args: &CallArgs, out: &Out) -> Result<()> {
     };
     let submission = Submission {
         client: &client,
-        key: &key,
+        signer: &signer,
         deposit_limit: args.signing.storage_deposit_limit,
         out,
+        trace: args.signing.trace.then_some((&args.bundles, &known[..])),
     };
     submission.execute(call, limit, report, &mut decoder, |output| {
         bundle

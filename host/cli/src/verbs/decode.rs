@@ -8,7 +8,7 @@ use carechain_runtime::AccountId;
 use serde::Serialize;
 
 use super::BundleDirs;
-use crate::bundle::{find_by_code_hash, Bundle};
+use carechain_bundle::{find_by_code_hash, Bundle};
 use carechain_rpc::Client;
 use carechain_rpc::{Address, EventView};
 

@@ -17,7 +17,7 @@ use serde::Serialize;
 use super::contract::{keypair, sign_all};
 use super::output::Out;
 use super::{BundleDirs, Connection};
-use crate::bundle::{find_by_code_hash, Bundle};
+use carechain_bundle::{find_by_code_hash, Bundle};
 use carechain_epcis::export::{self, Action, Entry};
 use carechain_epcis::import::{read, Import, Mapped};
 use carechain_epcis::{ids, Operation, Target};

@@ -22,7 +22,7 @@ use serde::{Deserialize, Serialize};
 use super::contract::{gas_limit, keypair, sign_all, upload_limit};
 use super::node_cmd::{genesis, GenesisArgs};
 use super::output::Out;
-use crate::bundle::Bundle;
+use carechain_bundle::Bundle;
 
 /// `gas-report` arguments.
 #[derive(Debug, Args)]
@@ -438,7 +438,7 @@ fn pick_bundle<'a>(bundles: &'a [Bundle], d: &Deploy) -> Result<&'a Bundle> {
         ),
         Some(name) => bundles
             .iter()
-            .find(|b| &b.name == name || b.path.file_stem().is_some_and(|s| s == name.as_str()))
+            .find(|b| b.name() == name || b.path().file_stem().is_some_and(|s| s == name.as_str()))
             .ok_or_else(|| anyhow!("`{}`: no bundle named `{name}` was given", d.name)),
     }
 }
@@ -506,7 +506,7 @@ impl<'a> ScenarioRun<'a> {
             gas_limit: None,
             storage_deposit_limit: None,
             call: DryRunCall::Instantiate {
-                code_hash: H256(bundle.code_hash),
+                code_hash: H256(bundle.code_hash()),
                 value: d.value,
                 data: Bytes(data.clone()),
                 salt: salt.clone(),
@@ -521,7 +521,7 @@ impl<'a> ScenarioRun<'a> {
             );
         }
         let call = Call::Instantiate {
-            code_hash: bundle.code_hash,
+            code_hash: bundle.code_hash(),
             value: d.value,
             data,
             salt: salt.0,

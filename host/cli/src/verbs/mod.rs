@@ -6,6 +6,7 @@
 
 mod contract;
 mod decode;
+mod dev;
 mod epcis;
 mod gas_report;
 mod node_cmd;
@@ -13,6 +14,8 @@ mod output;
 mod query;
 mod sentinel;
 mod shell;
+mod storage;
+mod trace;
 
 use std::path::PathBuf;
 
@@ -67,6 +70,9 @@ pub enum Command {
     Proof(query::ProofArgs),
     /// Check a proof printed by `proof --output json`, offline.
     VerifyProof(query::VerifyProofArgs),
+    /// List a contract's storage, decoded from its bundle's storage layout (every
+    /// field and Mapping entry), with `--proof` for a Merkle proof of each cell.
+    Storage(storage::StorageArgs),
     /// Print a block and its receipts.
     Block(query::BlockArgs),
     /// Print an account's balance and nonce.
@@ -81,6 +87,10 @@ pub enum Command {
     /// flag what needs review on chain.
     #[command(subcommand)]
     Sentinel(sentinel::SentinelCommand),
+    /// A dev node's clock, blocks and snapshots: `dev time set|advance`, `dev blocks N`,
+    /// `dev snapshot`, `dev revert ID`.
+    #[command(subcommand)]
+    Dev(dev::DevCommand),
     /// Print a shell completion script (`carechain completions bash > ~/.local/share/bash-completion/completions/carechain`).
     Completions(shell::CompletionsArgs),
     /// Write man pages for carechain and each verb into a directory.
@@ -130,6 +140,18 @@ pub(crate) struct BundleDirs {
     pub dirs: Vec<PathBuf>,
 }
 
+/// An account from a dev URI (`//Alice`, `ecdsa://Alice`), SS58 or 0x hex.
+pub(crate) fn parse_account(text: &str) -> Result<carechain_runtime::AccountId, String> {
+    let who = text.trim();
+    if who.starts_with("//") || who.contains(":/") {
+        Ok(carechain_runtime::Keypair::from_suri(who)
+            .map_err(|e| format!("`{who}`: {e}"))?
+            .account_id())
+    } else {
+        Ok(carechain_rpc::Address::parse(who)?.0)
+    }
+}
+
 /// Logs to stderr at `default_filter` (or `RUST_LOG`), coloured only on a terminal
 /// and never with `NO_COLOR` set.
 pub(crate) fn init_logging(default_filter: &str) {
@@ -158,11 +180,13 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Events(args) => query::events(&args, &out),
         Command::Proof(args) => query::proof(&args, &out),
         Command::VerifyProof(args) => query::verify_proof(&args, &out),
+        Command::Storage(args) => storage::run(&args, &out),
         Command::Block(args) => query::block(&args, &out),
         Command::Account(args) => query::account(&args, &out),
         Command::GasReport(args) => gas_report::run(&args, &out),
         Command::Epcis(cmd) => epcis::run(cmd, &out),
         Command::Sentinel(cmd) => sentinel::run(cmd, &out),
+        Command::Dev(cmd) => dev::run(cmd, &out),
         Command::Completions(args) => shell::completions(&args),
         Command::Man(args) => shell::man_pages(&args),
     }

@@ -11,7 +11,7 @@ use anyhow::{anyhow, Context, Result};
 use clap::Args;
 
 use carechain_node::{Node, Sealing};
-use carechain_runtime::{AccountId, Genesis, Keypair};
+use carechain_runtime::{AccountId, Genesis};
 
 /// `node` arguments.
 #[derive(Debug, Args)]
@@ -31,6 +31,10 @@ pub struct NodeArgs {
     /// Seal a block as soon as transactions arrive (the default).
     #[arg(long)]
     pub instant: bool,
+    /// A dev node: `carechain dev` (and the RPC's `carechain_dev*` methods) may move
+    /// its clock, seal blocks on request and revert it to snapshots.
+    #[arg(long)]
+    pub dev: bool,
     #[command(flatten)]
     pub genesis: GenesisArgs,
 }
@@ -68,15 +72,7 @@ fn parse_endowment(text: &str) -> Result<(AccountId, u128), String> {
         .replace('_', "")
         .parse()
         .map_err(|e| format!("`{amount}`: not an amount: {e}"))?;
-    let who = who.trim();
-    let account = if who.starts_with("//") || who.contains(":/") {
-        Keypair::from_suri(who)
-            .map_err(|e| format!("`{who}`: {e}"))?
-            .account_id()
-    } else {
-        carechain_rpc::Address::parse(who)?.0
-    };
-    Ok((account, amount))
+    Ok((super::parse_account(who)?, amount))
 }
 
 /// The genesis the flags ask for: the dev genesis, changed by them.
@@ -136,6 +132,9 @@ pub(super) fn run(args: &NodeArgs) -> Result<()> {
     };
     let genesis = genesis(&args.genesis)?;
     let node = Arc::new(Node::open_with(&base, sealing, &genesis).map_err(|e| anyhow!(e))?);
+    if args.dev {
+        node.enable_dev();
+    }
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .max_blocking_threads(64)
@@ -161,6 +160,9 @@ pub(super) fn run(args: &NodeArgs) -> Result<()> {
             }
         );
         println!("  rpc      ws://{addr} (and http://{addr})");
+        if args.dev {
+            println!("  dev      time, blocks and snapshots on request (`carechain dev`)");
+        }
         stop_signal().await;
         println!("stopping after the current block");
         let _ = handle.stop();

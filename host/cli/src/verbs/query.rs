@@ -11,7 +11,7 @@ use serde::Serialize;
 use super::decode::{print_events, Decoder};
 use super::output::{gas, Out};
 use super::{BundleDirs, Connection};
-use crate::bundle::{find_by_code_hash, Bundle};
+use carechain_bundle::{find_by_code_hash, Bundle};
 use carechain_rpc::{Address, BlockId, Bytes, EventFilter, ProofRequest, ProofView, H256};
 
 /// `events` arguments.

@@ -100,3 +100,53 @@ pub(crate) fn cli(url: &str, args: &[&str]) -> (bool, String) {
     );
     (out.status.success(), text)
 }
+
+/// Instantiates contract `name`'s bundle (its default constructor) from //Alice;
+/// returns its address.
+pub(crate) fn instantiate(url: &str, name: &str) -> String {
+    instantiate_with(url, name, &[])
+}
+
+/// As [`instantiate`], with constructor arguments.
+pub(crate) fn instantiate_with(url: &str, name: &str, args: &[&str]) -> String {
+    let bundle = ink_dir().join(format!("{name}/{name}.contract"));
+    let mut all = vec![
+        "instantiate",
+        bundle.to_str().expect("utf-8 path"),
+        "--suri",
+        "//Alice",
+        "-x",
+        "-o",
+        "json",
+    ];
+    if !args.is_empty() {
+        all.push("--args");
+        all.extend(args);
+    }
+    let out = carechain(url, &all);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    report["contract"].as_str().expect("address").to_string()
+}
+
+/// The CLI with `-o json` against `url`: its JSON document, or what it printed.
+pub(crate) fn json(url: &str, args: &[&str]) -> Result<serde_json::Value, String> {
+    let mut all = args.to_vec();
+    all.extend(["-o", "json"]);
+    let out = carechain(url, &all);
+    let text = || {
+        format!(
+            "{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        )
+    };
+    if !out.status.success() {
+        return Err(text());
+    }
+    serde_json::from_slice(&out.stdout).map_err(|e| format!("{e}: {}", text()))
+}

@@ -39,7 +39,7 @@ pub(crate) fn define(linker: &mut Linker<HostState>) -> wasmtime::Result<()> {
             }
             let data = read(&mut c, dp, dl)?;
             let emitter = c.data().frame.address;
-            c.data_mut().stack()?.events.push(Event {
+            c.data_mut().stack()?.emit(Event {
                 emitter,
                 topics,
                 data,

@@ -6,6 +6,8 @@
 //! This is the one loader of bundles: the verbs, the sentinel's simulator and the
 //! tests all read selectors, call data and error names through it.
 
+mod storage;
+
 use std::path::{Path, PathBuf};
 
 use anyhow::{anyhow, bail, Context, Result};
@@ -17,16 +19,18 @@ use contract_transcode::{ContractMessageTranscoder, Value};
 use parity_scale_codec::{Compact, Encode};
 use scale_info::form::PortableForm;
 
+pub use storage::StorageCell;
+
 /// A loaded bundle.
 pub struct Bundle {
     /// Where it was read from.
-    pub(crate) path: PathBuf,
+    path: PathBuf,
     /// The contract's name.
-    pub(crate) name: String,
+    name: String,
     /// The WASM, if the bundle carries it (a `.json` metadata file does not).
     wasm: Option<Vec<u8>>,
     /// `blake2_256` of the WASM, as the chain computes it.
-    pub(crate) code_hash: Hash,
+    code_hash: Hash,
     transcoder: ContractMessageTranscoder,
     /// The metadata as JSON, to derive key encoders from.
     abi: serde_json::Map<String, serde_json::Value>,
@@ -83,6 +87,11 @@ impl Bundle {
         &self.name
     }
 
+    /// Where the bundle was read from.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
     /// `blake2_256` of the WASM, as the chain computes it.
     pub fn code_hash(&self) -> Hash {
         self.code_hash
@@ -97,6 +106,33 @@ impl Bundle {
     pub fn selector(&self, label: &str) -> Option<[u8; 4]> {
         let (_, selector) = self.entry(label)?;
         selector.to_bytes().try_into().ok()
+    }
+
+    /// What call data `input` asks for: the label of the constructor (if
+    /// `constructor`) or message its selector names, and the whole input decoded
+    /// (`read_record { patient: 5Grw.., .. }`, as `cargo contract decode` prints it).
+    /// `None` if no entry has its selector; the value is `None` if the arguments do
+    /// not decode.
+    pub fn decode_input(&self, input: &[u8], constructor: bool) -> Option<(String, Option<Value>)> {
+        let selector = input.get(..4)?;
+        let spec = self.project().spec();
+        let label = if constructor {
+            spec.constructors()
+                .iter()
+                .find(|c| c.selector().to_bytes() == selector)
+                .map(|c| c.label().clone())
+        } else {
+            spec.messages()
+                .iter()
+                .find(|m| m.selector().to_bytes() == selector)
+                .map(|m| m.label().clone())
+        }?;
+        let decoded = if constructor {
+            self.transcoder.decode_contract_constructor(&mut &input[..])
+        } else {
+            self.transcoder.decode_contract_message(&mut &input[..])
+        };
+        Some((label, decoded.ok()))
     }
 
     /// Call data from typed arguments: the selector of `label`, then `args` in SCALE
@@ -605,27 +641,44 @@ fn dev_uris_as_addresses(text: &str) -> Result<String> {
     Ok(out)
 }
 
-/// Finds the bundle whose code hash is `hash` among `*.contract` files under `dirs`
-/// (one level of subdirectories, as `target/ink/<name>/<name>.contract`).
-pub(crate) fn find_by_code_hash(dirs: &[PathBuf], hash: &Hash) -> Option<Bundle> {
+/// Finds the bundle whose code hash is `hash` among the `*.contract` files under
+/// `dirs`, searched recursively (`target/ink/<name>/<name>.contract`, a project's
+/// `contracts/*/target/ink/...`).
+pub fn find_by_code_hash(dirs: &[PathBuf], hash: &Hash) -> Option<Bundle> {
     bundle_files(dirs)
         .into_iter()
         .filter_map(|path| Bundle::load(&path).ok())
         .find(|b| &b.code_hash == hash)
 }
 
-/// Every `.contract` file in `dirs` and their direct subdirectories, sorted.
+/// How deep under a `--bundle-dir` bundles are looked for.
+const MAX_SEARCH_DEPTH: usize = 8;
+
+/// Directories never searched: hidden ones and cargo's build internals, which hold
+/// thousands of files and no bundle.
+fn skipped(dir: &Path) -> bool {
+    dir.file_name().and_then(|n| n.to_str()).is_some_and(|n| {
+        n.starts_with('.') || matches!(n, "deps" | "build" | "incremental" | "node_modules")
+    })
+}
+
+/// Every `.contract` file under `dirs`, sorted. Symbolic links to directories are
+/// not followed, so a link loop cannot trap the search.
 fn bundle_files(dirs: &[PathBuf]) -> Vec<PathBuf> {
     let mut out = Vec::new();
-    for dir in dirs {
-        let Ok(entries) = std::fs::read_dir(dir) else {
+    let mut pending: Vec<(PathBuf, usize)> = dirs.iter().map(|d| (d.clone(), 0)).collect();
+    while let Some((dir, depth)) = pending.pop() {
+        let Ok(entries) = std::fs::read_dir(&dir) else {
             continue;
         };
         for entry in entries.flatten() {
             let path = entry.path();
-            if path.is_dir() {
-                if let Ok(inner) = std::fs::read_dir(&path) {
-                    out.extend(inner.flatten().map(|e| e.path()).filter(|p| is_bundle(p)));
+            let Ok(kind) = entry.file_type() else {
+                continue;
+            };
+            if kind.is_dir() {
+                if depth < MAX_SEARCH_DEPTH && !skipped(&path) {
+                    pending.push((path, depth + 1));
                 }
             } else if is_bundle(&path) {
                 out.push(path);
@@ -638,4 +691,40 @@ fn bundle_files(dirs: &[PathBuf]) -> Vec<PathBuf> {
 
 fn is_bundle(path: &Path) -> bool {
     path.extension().is_some_and(|e| e == "contract")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bundles_are_found_at_any_depth_but_not_in_hidden_or_build_directories() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let root = dir.path();
+        for path in [
+            "a.contract",
+            "ink/flipper/flipper.contract",
+            "project/contracts/token/target/ink/token.contract",
+            ".shared/hidden.contract",
+            "target/debug/deps/dep.contract",
+            "ink/flipper/flipper.json",
+        ] {
+            let file = root.join(path);
+            std::fs::create_dir_all(file.parent().expect("parent")).expect("mkdir");
+            std::fs::write(&file, b"{}").expect("write");
+        }
+        let found: Vec<PathBuf> = bundle_files(&[root.to_path_buf()])
+            .into_iter()
+            .map(|p| p.strip_prefix(root).expect("under root").to_path_buf())
+            .collect();
+        assert_eq!(
+            found,
+            [
+                "a.contract",
+                "ink/flipper/flipper.contract",
+                "project/contracts/token/target/ink/token.contract"
+            ]
+            .map(PathBuf::from)
+        );
+    }
 }
