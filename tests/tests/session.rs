@@ -3,7 +3,7 @@
 //! account without a key acting; decoded results, errors and events.
 
 use carechain_runtime::{AccountId, Genesis};
-use carechain_session::{account, Session, SessionError};
+use carechain_session::{account, Sequences, Session, SessionError, Step};
 use carechain_tests::bundle;
 
 const HOUR: u64 = 3_600_000;
@@ -271,4 +271,65 @@ fn a_trace_shows_ehr_access_asking_consent() {
         args.contains("Treatment") && args.contains("Labs"),
         "{args}"
     );
+}
+
+/// The invariant of a token: the dev accounts' balances add up to the supply.
+fn supply_is_held(session: &mut Session, token: &AccountId) -> Result<(), String> {
+    let read = |session: &mut Session, message: &str, args: &[&str]| -> Result<u128, String> {
+        let answer = session
+            .query(token, message, args)
+            .map_err(|e| e.to_string())?;
+        let text = answer.value();
+        text.trim_start_matches("Ok(")
+            .trim_end_matches(')')
+            .replace('_', "")
+            .parse()
+            .map_err(|e| format!("{message}: {text}: {e}"))
+    };
+    let supply = read(session, "total_supply", &[])?;
+    let mut held = 0u128;
+    for who in ["//Alice", "//Bob", "//Charlie"] {
+        held += read(session, "balance_of", &[who])?;
+    }
+    if held == supply {
+        Ok(())
+    } else {
+        Err(format!("balances add up to {held}, the supply is {supply}"))
+    }
+}
+
+/// Random sequences of the planted-bug token's messages find its bug, shrunk to the
+/// one call that shows it, printed as the commands that replay it.
+#[test]
+fn a_property_test_of_message_sequences_finds_the_planted_bug() {
+    let path = carechain_tests::ink_artifact("planted_bug", "contract");
+    let sequences = Sequences::new(&path, "new", &["1000"]).expect("bundle");
+    let failure = sequences
+        .check(supply_is_held)
+        .expect("the sequences run")
+        .expect("the planted bug is found");
+    assert_eq!(
+        failure.steps,
+        [Step {
+            actor: "//Alice".into(),
+            message: "transfer".into(),
+            args: vec!["//Alice".into(), "1".into()],
+        }],
+        "{failure}"
+    );
+    assert!(failure.reason.contains("the supply is 1000"), "{failure}");
+    assert!(
+        failure.commands.contains(
+            "carechain call \"$CONTRACT\" --message transfer --args //Alice 1 --suri //Alice -x"
+        ),
+        "{failure}"
+    );
+    assert!(failure.to_string().contains("replay on a dev node"));
+
+    // Without the buggy message, nothing breaks.
+    let burns = Sequences::new(&path, "new", &["1000"])
+        .expect("bundle")
+        .messages(&["burn"])
+        .cases(16);
+    assert!(burns.check(supply_is_held).expect("runs").is_none());
 }

@@ -249,6 +249,28 @@ impl Bundle {
             })
     }
 
+    /// The type ids of the arguments of constructor or message `name`, in the
+    /// metadata's [`Bundle::registry`].
+    pub fn argument_types(&self, name: &str) -> Option<Vec<u32>> {
+        self.arg_types(name)
+    }
+
+    /// The metadata's type registry.
+    pub fn registry(&self) -> &scale_info::PortableRegistry {
+        self.project().registry()
+    }
+
+    /// The messages that change state (`&mut self`), in metadata order.
+    pub fn mutating_messages(&self) -> Vec<String> {
+        self.project()
+            .spec()
+            .messages()
+            .iter()
+            .filter(|m| m.mutates())
+            .map(|m| m.label().clone())
+            .collect()
+    }
+
     /// The type ids of the arguments of constructor or message `name`.
     fn arg_types(&self, name: &str) -> Option<Vec<u32>> {
         let (args, _) = self.entry(name)?;

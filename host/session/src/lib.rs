@@ -20,6 +20,8 @@ use std::collections::BTreeMap;
 use std::path::Path;
 use std::rc::Rc;
 
+mod sequences;
+
 pub use carechain_bundle::{Bundle, StorageCell};
 use carechain_runtime::exec::{TraceFrame, TraceKind, TraceResult};
 use carechain_runtime::{
@@ -28,6 +30,7 @@ use carechain_runtime::{
     StorageDeposit, Timestamp, Transaction, TxError, Weight,
 };
 use carechain_vm::WasmtimeVm;
+pub use sequences::{Failure, Sequences, Step};
 
 pub use contract_transcode::Value;
 
