@@ -213,6 +213,7 @@ impl Bundle {
             .enumerate()
             .map(|(i, text)| match types.get(i) {
                 Some(ty) if self.mentions(*ty, "AccountId", 0) => dev_uris_as_addresses(text),
+                Some(ty) if self.is_string(*ty) => Ok(quoted(text)),
                 _ => Ok(text.clone()),
             })
             .collect::<Result<Vec<String>>>()?;
@@ -372,6 +373,16 @@ impl Bundle {
     }
 
     /// Whether type `id` is or holds a type whose path ends in `name`.
+    /// Whether type `id` is a string (`String`, `str`).
+    fn is_string(&self, id: u32) -> bool {
+        self.project().registry().resolve(id).is_some_and(|t| {
+            matches!(
+                t.type_def,
+                scale_info::TypeDef::Primitive(scale_info::TypeDefPrimitive::Str)
+            )
+        })
+    }
+
     fn mentions(&self, id: u32, name: &str, depth: usize) -> bool {
         use scale_info::TypeDef;
         let Some(ty) = self.project().registry().resolve(id) else {
@@ -614,6 +625,17 @@ impl Bundle {
     }
 }
 
+/// A string argument as contract-transcode parses it: text already in quotes stays
+/// as it is; bare text (`--args hello`, unambiguous where a string is expected) is
+/// quoted, with its quotes and backslashes escaped.
+fn quoted(text: &str) -> String {
+    let trimmed = text.trim();
+    if trimmed.len() >= 2 && trimmed.starts_with('"') && trimmed.ends_with('"') {
+        return trimmed.to_string();
+    }
+    format!("\"{}\"", text.replace('\\', "\\\\").replace('"', "\\\""))
+}
+
 /// contract-transcode's error without its parser's internal dump: a failed parse
 /// names the text that did not parse.
 fn concise(e: &anyhow::Error) -> String {
@@ -718,6 +740,14 @@ fn is_bundle(path: &Path) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn bare_text_is_quoted_where_a_string_is_expected() {
+        assert_eq!(quoted("hello"), "\"hello\"");
+        assert_eq!(quoted("\"already\""), "\"already\"");
+        assert_eq!(quoted("say \"hi\""), "\"say \\\"hi\\\"\"");
+        assert_eq!(quoted("NJ-WDP-0001"), "\"NJ-WDP-0001\"");
+    }
 
     #[test]
     fn bundles_are_found_at_any_depth_but_not_in_hidden_or_build_directories() {

@@ -13,4 +13,4 @@ pub use sentinel::{
     evaluate, observe_all, ranked, read_events, run_simulation, simulate, train_on_simulation,
     training_set, Evaluated, SimulatedRun, TrustedEmitters,
 };
-pub use verbs::{check_proof, run, Cli, Command, Format};
+pub use verbs::{check_proof, cli_codes, error_document, reported, run, Cli, Command, Format};

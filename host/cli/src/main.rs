@@ -14,10 +14,16 @@ fn main() -> std::process::ExitCode {
             libc::signal(libc::SIGPIPE, libc::SIG_DFL);
         }
     }
+    let json = cli.output == carechain_cli::Format::Json;
     match carechain_cli::run(cli) {
         Ok(()) => std::process::ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("error: {e:#}");
+            // In JSON, stdout holds one document: the verb's report, or the error.
+            if json && !carechain_cli::reported(&e) {
+                println!("{}", carechain_cli::error_document(&e));
+            } else {
+                eprintln!("error: {e:#}");
+            }
             std::process::ExitCode::FAILURE
         }
     }

@@ -295,3 +295,152 @@ fn the_consent_storage_lists_decoded_with_proofs() {
         "{text}"
     );
 }
+
+/// `--output json` when a command fails: one document on stdout with a stable code
+/// (the node's JSON-RPC code, or the CLI's 2000 input, 2001 unreachable, 2002 dry
+/// run failed); bare text where a string is expected; bundles remembered by code
+/// hash; `node -o json`.
+#[test]
+fn failures_in_json_strings_without_quotes_and_remembered_bundles() {
+    use std::io::{BufRead, BufReader};
+    use std::process::{Command, Stdio};
+
+    let error_of = |out: std::process::Output| -> Value {
+        assert!(!out.status.success());
+        let doc: Value = serde_json::from_slice(&out.stdout)
+            .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&out.stdout)));
+        doc
+    };
+    // Nothing listens on port 1.
+    let doc = error_of(carechain(
+        "ws://127.0.0.1:1",
+        &["account", "//Alice", "-o", "json"],
+    ));
+    assert_eq!(doc["error"]["code"], 2001, "{doc}");
+    assert_eq!(doc["error"]["kind"], "unreachable");
+
+    let dir = tempfile::tempdir().expect("tempdir");
+    let node = NodeProcess::start(&dir.path().join("chain"));
+    let url = node.url();
+    let at = consent(&url);
+    let doc = error_of(carechain(
+        &url,
+        &[
+            "call",
+            &at,
+            "--message",
+            "add_delegate",
+            "--args",
+            "(",
+            "-o",
+            "json",
+        ],
+    ));
+    assert_eq!(doc["error"]["code"], 2000, "{doc}");
+    assert_eq!(doc["error"]["kind"], "input");
+    let doc = error_of(carechain(&url, &["dev", "snapshot", "-o", "json"]));
+    assert_eq!(doc["error"]["code"], 1006, "{doc}");
+    assert_eq!(doc["error"]["kind"], "notDev");
+    // A dry run that reverts: stdout is its report, the only document.
+    let doc = error_of(carechain(
+        &url,
+        &[
+            "call",
+            &at,
+            "--message",
+            "revoke",
+            "--args",
+            "99",
+            "-o",
+            "json",
+        ],
+    ));
+    assert_eq!(doc["dryRun"]["outcome"], "reverted", "{doc}");
+
+    // A string argument needs no quotes where the type says string.
+    let dscsa = common::instantiate(&url, "dscsa");
+    let (ok, text) = cli(
+        &url,
+        &[
+            "call",
+            &dscsa,
+            "--message",
+            "add_partner",
+            "--args",
+            "//Bob",
+            "Manufacturer",
+            "0312345000011",
+            "NJ-WDP-0001",
+        ],
+    );
+    assert!(ok && text.contains("dry run: success"), "{text}");
+
+    // A bundle used at instantiate is found again by its code hash, from anywhere.
+    let cache = dir.path().join("bundle-cache");
+    let elsewhere = dir.path().join("elsewhere");
+    std::fs::create_dir_all(&elsewhere).expect("mkdir");
+    let copy = elsewhere.join("renamed.contract");
+    std::fs::copy(common::ink_dir().join("flipper/flipper.contract"), &copy).expect("copy");
+    let run = |args: &[&str]| {
+        Command::new(BIN)
+            .args(args)
+            .env("CARECHAIN_URL", &url)
+            .env("CARECHAIN_BUNDLE_CACHE", &cache)
+            .env("CARECHAIN_BUNDLES", dir.path().join("no-bundles-here"))
+            .output()
+            .expect("runs")
+    };
+    let out = run(&[
+        "instantiate",
+        copy.to_str().expect("utf-8"),
+        "--args",
+        "false",
+        "-x",
+        "-o",
+        "json",
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    std::fs::remove_file(&copy).expect("rm");
+    let report: Value = serde_json::from_slice(&out.stdout).expect("json");
+    let flipper = report["contract"].as_str().expect("address");
+    let out = run(&["call", flipper, "--message", "get", "-o", "json"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let report: Value = serde_json::from_slice(&out.stdout).expect("json");
+    assert_eq!(report["result"], "Ok(false)", "{report}");
+
+    // `node -o json`: JSON Lines, `started` first.
+    let mut child = Command::new(BIN)
+        .args([
+            "node",
+            "--tmp",
+            "--dev",
+            "--rpc-addr",
+            "127.0.0.1:0",
+            "-o",
+            "json",
+        ])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("node");
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().expect("stdout"))
+        .read_line(&mut line)
+        .expect("a line");
+    let _ = child.kill();
+    let _ = child.wait();
+    let started: Value = serde_json::from_str(&line).expect("JSON");
+    assert!(started["started"]["rpc"]
+        .as_str()
+        .is_some_and(|r| r.starts_with("ws://127.0.0.1:")));
+    assert_eq!(started["started"]["dev"], true);
+    assert_eq!(started["started"]["head"]["number"], 0);
+}

@@ -11,10 +11,10 @@ use clap::Args;
 use serde::Serialize;
 
 use super::decode::{print_events, DecodedEvent, Decoder};
-use super::output::{gas, Out};
+use super::output::{gas, DryRunFailed, Out};
 use super::trace::{self, DecodedFrame};
 use super::{BundleDirs, Connection};
-use carechain_bundle::{find_by_code_hash, Bundle};
+use carechain_bundle::Bundle;
 use carechain_rpc::Client;
 use carechain_rpc::{
     Address, Bytes, DryRunCall, DryRunRequest, DryRunView, Gas, OutcomeKind, ReceiptView,
@@ -323,7 +323,11 @@ fn require_success(r: &ReceiptView, result: Option<&str>) -> Result<()> {
 /// Unreadable code, an unreachable chain, or a rejected upload.
 pub(super) fn upload(args: &UploadArgs, out: &Out) -> Result<()> {
     let wasm = if args.code.extension().is_some_and(|e| e == "contract") {
-        Bundle::load(&args.code)?.wasm()?.to_vec()
+        let bundle = Bundle::load(&args.code)?;
+        if args.signing.execute {
+            super::remember(&bundle);
+        }
+        bundle.wasm()?.to_vec()
     } else {
         Bundle::wasm_only(&args.code)?
     };
@@ -400,6 +404,9 @@ fn submit_one(client: &Client, txs: &[SignedTransaction]) -> Result<ReceiptView>
 pub(super) fn instantiate(args: &InstantiateArgs, out: &Out) -> Result<()> {
     let bundle = Rc::new(Bundle::load(&args.bundle)?);
     let data = bundle.encode(&args.constructor, &args.args)?;
+    if args.signing.execute {
+        super::remember(&bundle);
+    }
     let client = args.conn.connect()?;
     let signer = args.signing.signer()?;
     let request = DryRunRequest {
@@ -465,7 +472,13 @@ pub(super) fn instantiate(args: &InstantiateArgs, out: &Out) -> Result<()> {
             }
         })?;
         if args.signing.execute {
-            bail!("the constructor does not succeed in a dry run, so nothing was submitted");
+            return Err(DryRunFailed {
+                text: "the constructor does not succeed in a dry run, so nothing was submitted"
+                    .into(),
+                outcome: run.outcome.word(),
+                error_name: run.error_name.clone(),
+            }
+            .into());
         }
         return Ok(());
     }
@@ -555,15 +568,13 @@ pub(super) fn call(args: &CallArgs, out: &Out) -> Result<()> {
             "ContractNotFound: no contract lives at {} (never instantiated, or terminated)",
             args.contract.0
         ),
-        (None, Some(code_hash)) => {
-            find_by_code_hash(&args.bundles.dirs, &code_hash.0).ok_or_else(|| {
-                anyhow!(
-                    "no bundle with code hash {} in {:?}: pass --bundle PATH",
-                    code_hash.0,
-                    args.bundles.dirs
-                )
-            })?
-        }
+        (None, Some(code_hash)) => args.bundles.find(&code_hash.0).ok_or_else(|| {
+            anyhow!(
+                "no bundle with code hash {} in {:?}: pass --bundle PATH",
+                code_hash.0,
+                args.bundles.dirs
+            )
+        })?,
     };
     let bundle = Rc::new(bundle);
     let data = bundle.encode(&args.message, &args.args)?;
@@ -615,7 +626,7 @@ pub(super) fn call(args: &CallArgs, out: &Out) -> Result<()> {
         })?;
         if run.outcome != OutcomeKind::Success {
             // The report is printed; the exit status says the call would not succeed.
-            bail!(
+            let text = format!(
                 "`{}` {} in a dry run{}{}",
                 args.message,
                 run.outcome,
@@ -626,6 +637,12 @@ pub(super) fn call(args: &CallArgs, out: &Out) -> Result<()> {
                     ""
                 }
             );
+            return Err(DryRunFailed {
+                text,
+                outcome: run.outcome.word(),
+                error_name: run.error_name.clone(),
+            }
+            .into());
         }
         return Ok(());
     }

@@ -8,7 +8,7 @@ use carechain_runtime::AccountId;
 use serde::Serialize;
 
 use super::BundleDirs;
-use carechain_bundle::{find_by_code_hash, Bundle};
+use carechain_bundle::Bundle;
 use carechain_rpc::Client;
 use carechain_rpc::{Address, EventView};
 
@@ -53,7 +53,7 @@ impl<'a> Decoder<'a> {
             .account(Address(address))
             .ok()
             .and_then(|a| a.code_hash)
-            .and_then(|h| find_by_code_hash(&self.dirs.dirs, &h.0))
+            .and_then(|h| self.dirs.find(&h.0))
             .map(Rc::new);
         self.known.insert(address, found.clone());
         found

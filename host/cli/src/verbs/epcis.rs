@@ -17,7 +17,7 @@ use serde::Serialize;
 use super::contract::{keypair, sign_all};
 use super::output::Out;
 use super::{BundleDirs, Connection};
-use carechain_bundle::{find_by_code_hash, Bundle};
+use carechain_bundle::Bundle;
 use carechain_epcis::export::{self, Action, Entry};
 use carechain_epcis::import::{read, Import, Mapped};
 use carechain_epcis::{ids, Operation, Target};
@@ -118,7 +118,7 @@ fn contract_bundle(client: &Client, contract: Address, dirs: &BundleDirs) -> Res
         .account(contract)?
         .code_hash
         .ok_or_else(|| anyhow!("no contract at {}", contract.0))?;
-    find_by_code_hash(&dirs.dirs, &hash.0).ok_or_else(|| {
+    dirs.find(&hash.0).ok_or_else(|| {
         anyhow!(
             "no bundle with code hash {} in {:?}: build the contracts or pass --bundle-dir",
             hash.0,

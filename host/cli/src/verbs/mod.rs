@@ -23,6 +23,7 @@ use anyhow::{anyhow, Result};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use carechain_rpc::Client;
+pub use output::{cli_codes, error_document, reported};
 pub use query::check_proof;
 
 /// Carechain: a smart-contract chain for healthcare data.
@@ -122,7 +123,8 @@ impl Connection {
                 dir.display()
             )),
             Some(dir) => Client::local(dir).map_err(|e| anyhow!(e)),
-            None => Client::remote(&self.url).map_err(|e| anyhow!(e)),
+            None => Client::remote(&self.url)
+                .map_err(|e| anyhow::Error::new(carechain_rpc::ClientError::Transport(e))),
         }
     }
 }
@@ -152,6 +154,44 @@ pub(crate) fn parse_account(text: &str) -> Result<carechain_runtime::AccountId, 
     }
 }
 
+impl BundleDirs {
+    /// The bundle whose code hash is `hash`: one used before on this machine (the
+    /// cache [`remember`] keeps), else the first found under the directories.
+    pub(crate) fn find(&self, hash: &carechain_runtime::Hash) -> Option<carechain_bundle::Bundle> {
+        let cached = bundle_cache().map(|dir| dir.join(format!("{hash}.contract")));
+        cached
+            .filter(|path| path.is_file())
+            .and_then(|path| carechain_bundle::Bundle::load(&path).ok())
+            .filter(|b| b.code_hash() == *hash)
+            .or_else(|| carechain_bundle::find_by_code_hash(&self.dirs, hash))
+    }
+}
+
+/// Where bundles used at upload and instantiate are kept by code hash, so that later
+/// verbs decode their contracts from anywhere: `CARECHAIN_BUNDLE_CACHE`, else the
+/// platform cache directory's `carechain/bundles`.
+fn bundle_cache() -> Option<PathBuf> {
+    std::env::var_os("CARECHAIN_BUNDLE_CACHE")
+        .map(PathBuf::from)
+        .or_else(|| dirs::cache_dir().map(|d| d.join("carechain").join("bundles")))
+}
+
+/// Keeps a copy of `bundle` under its code hash (best effort: a cache).
+pub(crate) fn remember(bundle: &carechain_bundle::Bundle) {
+    let Some(dir) = bundle_cache() else {
+        return;
+    };
+    let target = dir.join(format!("{}.contract", bundle.code_hash()));
+    if target.is_file() || std::fs::create_dir_all(&dir).is_err() {
+        return;
+    }
+    // Written beside and renamed, so a reader never sees half a bundle.
+    let partial = dir.join(format!("{}.contract.part", bundle.code_hash()));
+    if std::fs::copy(bundle.path(), &partial).is_ok() {
+        let _ = std::fs::rename(&partial, &target);
+    }
+}
+
 /// Logs to stderr at `default_filter` (or `RUST_LOG`), coloured only on a terminal
 /// and never with `NO_COLOR` set.
 pub(crate) fn init_logging(default_filter: &str) {
@@ -173,7 +213,7 @@ pub(crate) fn init_logging(default_filter: &str) {
 pub fn run(cli: Cli) -> Result<()> {
     let out = output::Out::new(cli.output);
     match cli.command {
-        Command::Node(args) => node_cmd::run(&args),
+        Command::Node(args) => node_cmd::run(&args, cli.output),
         Command::Upload(args) => contract::upload(&args, &out),
         Command::Instantiate(args) => contract::instantiate(&args, &out),
         Command::Call(args) => contract::call(&args, &out),

@@ -104,11 +104,13 @@ pub(super) fn genesis(args: &GenesisArgs) -> Result<Genesis> {
     Ok(genesis)
 }
 
-/// Runs the node until Ctrl-C or SIGTERM.
+/// Runs the node until Ctrl-C or SIGTERM. With `--output json`, stdout is JSON
+/// Lines: a `started` object once the server listens, a `stopped` one at the end.
 ///
 /// # Errors
 /// The directory, database or address cannot be used.
-pub(super) fn run(args: &NodeArgs) -> Result<()> {
+pub(super) fn run(args: &NodeArgs, format: super::Format) -> Result<()> {
+    let json = format == super::Format::Json;
     super::init_logging(
         "carechain_node=info,carechain_rpc=info,carechain_vm=info,carechain_cli=info",
     );
@@ -145,6 +147,26 @@ pub(super) fn run(args: &NodeArgs) -> Result<()> {
             .await
             .with_context(|| format!("cannot listen on {}", args.rpc_addr))?;
         let info = node.info();
+        let sealing_text = match sealing {
+            Sealing::Instant => "instant".to_string(),
+            Sealing::Interval(d) => format!("every {} ms", d.as_millis()),
+        };
+        if json {
+            let started = serde_json::json!({ "started": {
+                "version": env!("CARGO_PKG_VERSION"),
+                "chain": base.display().to_string(),
+                "genesisHash": info.genesis_hash.to_string(),
+                "head": { "number": info.head.number, "hash": info.head.hash().to_string() },
+                "sealing": sealing_text,
+                "rpc": format!("ws://{addr}"),
+                "dev": args.dev,
+            }});
+            println!("{started}");
+            stop_signal().await;
+            let _ = handle.stop();
+            handle.stopped().await;
+            return anyhow::Ok(());
+        }
         println!("carechain node {}", env!("CARGO_PKG_VERSION"));
         println!(
             "  chain    {} (genesis {})",
@@ -152,13 +174,7 @@ pub(super) fn run(args: &NodeArgs) -> Result<()> {
             info.genesis_hash
         );
         println!("  head     #{} {}", info.head.number, info.head.hash());
-        println!(
-            "  sealing  {}",
-            match sealing {
-                Sealing::Instant => "instant".to_string(),
-                Sealing::Interval(d) => format!("every {} ms", d.as_millis()),
-            }
-        );
+        println!("  sealing  {sealing_text}");
         println!("  rpc      ws://{addr} (and http://{addr})");
         if args.dev {
             println!("  dev      time, blocks and snapshots on request (`carechain dev`)");
@@ -171,7 +187,14 @@ pub(super) fn run(args: &NodeArgs) -> Result<()> {
     })?;
     node.stop();
     let head = node.info().head;
-    println!("stopped at #{} {}", head.number, head.hash());
+    if json {
+        let stopped = serde_json::json!({ "stopped": {
+            "head": { "number": head.number, "hash": head.hash().to_string() },
+        }});
+        println!("{stopped}");
+    } else {
+        println!("stopped at #{} {}", head.number, head.hash());
+    }
     Ok(())
 }
 

@@ -11,7 +11,7 @@ use serde::Serialize;
 use super::decode::{print_events, Decoder};
 use super::output::{gas, Out};
 use super::{BundleDirs, Connection};
-use carechain_bundle::{find_by_code_hash, Bundle};
+use carechain_bundle::Bundle;
 use carechain_rpc::{Address, BlockId, Bytes, EventFilter, ProofRequest, ProofView, H256};
 
 /// `events` arguments.
@@ -190,7 +190,7 @@ pub(super) fn proof(args: &ProofArgs, out: &Out) -> Result<()> {
                         .account(args.contract)?
                         .code_hash
                         .ok_or_else(|| anyhow!("no contract at {}", args.contract.0))?;
-                    find_by_code_hash(&args.bundles.dirs, &hash.0).ok_or_else(|| {
+                    args.bundles.find(&hash.0).ok_or_else(|| {
                         anyhow!(
                             "no bundle with code hash {} in --bundle-dir: pass --bundle",
                             hash.0

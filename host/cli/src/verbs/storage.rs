@@ -12,7 +12,7 @@ use serde::Serialize;
 use super::output::Out;
 use super::query::check_proof;
 use super::{BundleDirs, Connection};
-use carechain_bundle::{find_by_code_hash, Bundle};
+use carechain_bundle::Bundle;
 use carechain_rpc::{Address, BlockId, Bytes, HeaderView, ProofRequest, StorageRequest};
 
 /// `storage` arguments.
@@ -80,7 +80,7 @@ pub(super) fn run(args: &StorageArgs, out: &Out) -> Result<()> {
         None => client
             .account(args.contract)?
             .code_hash
-            .and_then(|h| find_by_code_hash(&args.bundles.dirs, &h.0)),
+            .and_then(|h| args.bundles.find(&h.0)),
     };
     let entries: Vec<(Vec<u8>, Vec<u8>)> = view
         .entries

@@ -5,7 +5,7 @@
 use std::collections::BTreeMap;
 use std::rc::Rc;
 
-use carechain_bundle::{find_by_code_hash, Bundle};
+use carechain_bundle::Bundle;
 use carechain_runtime::Hash;
 use serde::Serialize;
 
@@ -41,7 +41,7 @@ impl ByCode<'_> {
     fn get(&mut self, hash: Hash) -> Option<Rc<Bundle>> {
         self.known
             .entry(hash)
-            .or_insert_with(|| find_by_code_hash(&self.dirs.dirs, &hash).map(Rc::new))
+            .or_insert_with(|| self.dirs.find(&hash).map(Rc::new))
             .clone()
     }
 }
