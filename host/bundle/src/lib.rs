@@ -6,6 +6,7 @@
 //! This is the one loader of bundles: the verbs, the sentinel's simulator and the
 //! tests all read selectors, call data and error names through it.
 
+mod present;
 mod storage;
 
 use std::path::{Path, PathBuf};
@@ -15,10 +16,12 @@ use carechain_runtime::{code_hash, Hash};
 use contract_metadata::ContractMetadata;
 use contract_transcode::ink_metadata::layout::Layout;
 use contract_transcode::ink_metadata::{InkProject, MessageParamSpec, Selector};
-use contract_transcode::{ContractMessageTranscoder, Value};
+use contract_transcode::ContractMessageTranscoder;
 use parity_scale_codec::{Compact, Encode};
 use scale_info::form::PortableForm;
 
+pub use contract_transcode::Value;
+pub use present::to_json;
 pub use storage::StorageCell;
 
 /// A loaded bundle.
@@ -132,7 +135,16 @@ impl Bundle {
         } else {
             self.transcoder.decode_contract_message(&mut &input[..])
         };
-        Some((label, decoded.ok()))
+        let args = self.entry(&label).map(|(args, _)| {
+            args.iter()
+                .map(|a| (a.label().clone(), a.ty().ty().id))
+                .collect::<Vec<_>>()
+        });
+        let decoded = decoded.ok().map(|v| match &args {
+            Some(fields) => self.present_fields(fields, v),
+            None => v,
+        });
+        Some((label, decoded))
     }
 
     /// Call data from typed arguments: the selector of `label`, then `args` in SCALE
@@ -487,8 +499,20 @@ impl Bundle {
     /// # Errors
     /// The data does not decode as the message's return type.
     pub fn decode_return(&self, message: &str, data: &[u8]) -> Result<Value> {
-        self.transcoder
-            .decode_message_return(message, &mut &data[..])
+        let value = self
+            .transcoder
+            .decode_message_return(message, &mut &data[..])?;
+        let ty = self
+            .project()
+            .spec()
+            .messages()
+            .iter()
+            .find(|m| m.label() == message)
+            .map(|m| m.return_type().ret_type().ty().id);
+        Ok(match ty {
+            Some(ty) => self.present(ty, value),
+            None => value,
+        })
     }
 
     /// Decodes a constructor's return data.
@@ -496,8 +520,20 @@ impl Bundle {
     /// # Errors
     /// The data does not decode.
     pub fn decode_constructor_return(&self, constructor: &str, data: &[u8]) -> Result<Value> {
-        self.transcoder
-            .decode_constructor_return(constructor, &mut &data[..])
+        let value = self
+            .transcoder
+            .decode_constructor_return(constructor, &mut &data[..])?;
+        let ty = self
+            .project()
+            .spec()
+            .constructors()
+            .iter()
+            .find(|c| c.label() == constructor)
+            .map(|c| c.return_type().ret_type().ty().id);
+        Ok(match ty {
+            Some(ty) => self.present(ty, value),
+            None => value,
+        })
     }
 
     /// Decodes an event from its first topic (the ink! 5 signature topic) and data.
@@ -508,8 +544,51 @@ impl Bundle {
         // The transcoder expects the data as pallet-contracts stores it: a `Vec<u8>`.
         let mut framed = Compact(u32::try_from(data.len()).unwrap_or(u32::MAX)).encode();
         framed.extend_from_slice(data);
-        self.transcoder
-            .decode_contract_event(signature_topic, &mut &framed[..])
+        let value = self
+            .transcoder
+            .decode_contract_event(signature_topic, &mut &framed[..])?;
+        let events = self.project().spec().events();
+        let event = events.iter().find(|e| {
+            e.signature_topic()
+                .is_some_and(|t| t.as_bytes() == signature_topic.0.as_slice())
+        });
+        Ok(match event {
+            Some(event) => {
+                let fields: Vec<(String, u32)> = event
+                    .args()
+                    .iter()
+                    .map(|a| (a.label().clone(), a.ty().ty().id))
+                    .collect();
+                self.present_fields(&fields, value)
+            }
+            None => value,
+        })
+    }
+
+    /// A `Name { field: value, .. }` value (an event, a call's input) with each field
+    /// presented in its type.
+    fn present_fields(&self, fields: &[(String, u32)], value: Value) -> Value {
+        let Value::Map(map) = value else {
+            return value;
+        };
+        let entries = map.iter().map(|(key, v)| {
+            let ty = match key {
+                Value::String(name) | Value::Literal(name) => fields
+                    .iter()
+                    .find(|(label, _)| label == name)
+                    .map(|(_, ty)| *ty),
+                _ => None,
+            };
+            let v = match ty {
+                Some(ty) => self.present(ty, v.clone()),
+                None => v.clone(),
+            };
+            (key.clone(), v)
+        });
+        Value::Map(contract_transcode::Map::new(
+            map.ident().as_deref(),
+            entries.collect(),
+        ))
     }
 
     /// The signature topic of the event named `name`.

@@ -97,7 +97,7 @@ impl Bundle {
     fn decode_exactly(&self, ty: u32, bytes: &[u8]) -> Option<Value> {
         let mut rest = bytes;
         let value = self.transcoder.decode(ty, &mut rest).ok()?;
-        rest.is_empty().then_some(value)
+        rest.is_empty().then(|| self.present(ty, value))
     }
 
     /// Decodes the packed fields of `layout` from `input`, in order, recording each
@@ -113,7 +113,10 @@ impl Bundle {
         match layout {
             Layout::Leaf(leaf) => {
                 let before = input.len();
-                let value = self.transcoder.decode(leaf.ty().id, input).ok()?;
+                let value = self.present(
+                    leaf.ty().id,
+                    self.transcoder.decode(leaf.ty().id, input).ok()?,
+                );
                 // Counted from the end: how much was left before and after the field.
                 out.push((path.to_string(), input.len()..before, value));
             }

@@ -371,9 +371,40 @@ fn failures_in_json_strings_without_quotes_and_remembered_bundles() {
             "Manufacturer",
             "0312345000011",
             "NJ-WDP-0001",
+            "-x",
         ],
     );
-    assert!(ok && text.contains("dry run: success"), "{text}");
+    assert!(ok, "{text}");
+    // Byte arrays of ASCII (a GLN) read as text, in the text and in structured JSON.
+    let partner = common::json(
+        &url,
+        &["call", &dscsa, "--message", "partner", "--args", "//Bob"],
+    )
+    .expect("partner");
+    let result = partner["result"].as_str().expect("result");
+    assert!(
+        result.contains("0312345000011") && !result.contains("48, 51"),
+        "{result}"
+    );
+    let gln = &partner["value"]["Ok"]["Some"]["Partner"]["gln"];
+    assert_eq!(gln, "0312345000011", "{partner}");
+
+    // An upload's dry run carries its verdict.
+    let bundle = common::ink_dir().join("flipper/flipper.contract");
+    let upload = common::json(&url, &["upload", bundle.to_str().expect("utf-8")]).expect("upload");
+    assert_eq!(upload["verdict"]["accepted"], true, "{upload}");
+    assert!(upload["verdict"]["compileGas"]["refTime"]
+        .as_u64()
+        .is_some_and(|t| t > 0));
+    let junk = dir.path().join("junk.wasm");
+    std::fs::write(&junk, b"\0asm\x01\0\0\0garbage").expect("write");
+    let out = carechain(
+        &url,
+        &["upload", junk.to_str().expect("utf-8"), "-o", "json"],
+    );
+    let report: Value = serde_json::from_slice(&out.stdout).expect("one document");
+    assert_eq!(report["verdict"]["accepted"], false, "{report}");
+    assert!(report["verdict"]["error"].as_str().is_some());
 
     // A bundle used at instantiate is found again by its code hash, from anywhere.
     let cache = dir.path().join("bundle-cache");
@@ -415,6 +446,11 @@ fn failures_in_json_strings_without_quotes_and_remembered_bundles() {
     );
     let report: Value = serde_json::from_slice(&out.stdout).expect("json");
     assert_eq!(report["result"], "Ok(false)", "{report}");
+    assert_eq!(
+        report["value"],
+        serde_json::json!({"Ok": false}),
+        "{report}"
+    );
 
     // `node -o json`: JSON Lines, `started` first.
     let mut child = Command::new(BIN)

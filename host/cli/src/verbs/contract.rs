@@ -15,6 +15,7 @@ use super::output::{gas, DryRunFailed, Out};
 use super::trace::{self, DecodedFrame};
 use super::{BundleDirs, Connection};
 use carechain_bundle::Bundle;
+use carechain_bundle::Value;
 use carechain_rpc::Client;
 use carechain_rpc::{
     Address, Bytes, DryRunCall, DryRunRequest, DryRunView, Gas, OutcomeKind, ReceiptView,
@@ -186,13 +187,35 @@ struct Report {
     dry_run: Option<DryRunView>,
     #[serde(skip_serializing_if = "Option::is_none")]
     receipt: Option<ReceiptView>,
-    /// The decoded return value.
+    /// The decoded return value, as `cargo contract` prints it (`Ok(Some(true))`).
     #[serde(skip_serializing_if = "Option::is_none")]
     result: Option<String>,
+    /// The same value as JSON (`{"Ok": {"Some": true}}`; byte arrays as hex or text).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    value: Option<serde_json::Value>,
     events: Vec<DecodedEvent>,
     /// With `--trace`: the frames, decoded.
     #[serde(skip_serializing_if = "Option::is_none")]
     trace: Option<Vec<DecodedFrame>>,
+    /// An upload's dry run: whether the chain accepts the code.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    verdict: Option<UploadVerdict>,
+}
+
+/// What an upload's dry run found, checked here as the chain checks at upload.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct UploadVerdict {
+    /// The chain takes the code.
+    accepted: bool,
+    /// Why not: pallet-contracts' error name.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    error: Option<String>,
+    /// What the check found.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    detail: Option<String>,
+    /// The compile's price, charged as gas at upload.
+    compile_gas: Gas,
 }
 
 /// A dev URI, mnemonic or seed as a key pair; `ecdsa:` or `ed25519:` first picks
@@ -338,8 +361,10 @@ pub(super) fn upload(args: &UploadArgs, out: &Out) -> Result<()> {
         dry_run: None,
         receipt: None,
         result: None,
+        value: None,
         events: Vec::new(),
         trace: None,
+        verdict: None,
     };
     if !args.signing.execute {
         // A dry run checks the code as the chain will at upload (pallet-contracts'
@@ -351,6 +376,12 @@ pub(super) fn upload(args: &UploadArgs, out: &Out) -> Result<()> {
             use carechain_runtime::ContractVm;
             config.schedule.compile.weight(&vm.code_shape(&wasm))
         };
+        report.verdict = Some(UploadVerdict {
+            accepted: verdict.is_ok(),
+            error: verdict.as_ref().err().map(|r| r.error.to_string()),
+            detail: verdict.as_ref().err().map(|r| r.detail.to_string()),
+            compile_gas: compile.into(),
+        });
         out.emit(&report, || {
             println!("code hash {hash} ({} bytes)", wasm.len());
             match &verdict {
@@ -367,7 +398,15 @@ pub(super) fn upload(args: &UploadArgs, out: &Out) -> Result<()> {
                 ),
             }
         })?;
-        return verdict.map_err(|r| anyhow!("{} ({})", r.error, r.detail));
+        // The report (with the verdict) is the JSON document; the error sets the status.
+        return verdict.map_err(|r| {
+            DryRunFailed {
+                text: format!("{} ({})", r.error, r.detail),
+                outcome: "failed",
+                error_name: Some(r.error.to_string()),
+            }
+            .into()
+        });
     }
     let client = args.conn.connect()?;
     let signer = args.signing.signer()?;
@@ -433,14 +472,14 @@ pub(super) fn instantiate(args: &InstantiateArgs, out: &Out) -> Result<()> {
         require_success(&receipt, None).context("uploading the code")?;
         run = client.dry_run(&request)?;
     }
-    let decoded = (run.outcome != OutcomeKind::Failed)
+    let value = (run.outcome != OutcomeKind::Failed)
         .then(|| {
             bundle
                 .decode_constructor_return(&args.constructor, &run.data.0)
                 .ok()
         })
-        .flatten()
-        .map(|v| v.to_string());
+        .flatten();
+    let decoded = value.as_ref().map(ToString::to_string);
     let mut decoder = Decoder::new(&client, &args.bundles);
     if let Some(a) = run.instantiated {
         decoder.insert(a.0, Rc::clone(&bundle));
@@ -456,9 +495,11 @@ pub(super) fn instantiate(args: &InstantiateArgs, out: &Out) -> Result<()> {
         contract: run.instantiated,
         events,
         result: decoded.clone(),
+        value: value.as_ref().map(carechain_bundle::to_json),
         dry_run: Some(run.clone()),
         receipt: None,
         trace: traced,
+        verdict: None,
     };
     if !args.signing.execute || run.outcome != OutcomeKind::Success {
         out.emit(&report, || {
@@ -496,7 +537,7 @@ pub(super) fn instantiate(args: &InstantiateArgs, out: &Out) -> Result<()> {
         out,
         trace: args.signing.trace.then_some((&args.bundles, &known[..])),
     };
-    submission.execute(call, limit, report, &mut decoder, |_| decoded.clone())
+    submission.execute(call, limit, report, &mut decoder, |_| value.clone())
 }
 
 /// Signs and submits a call whose dry run succeeded, then reports the receipt.
@@ -517,12 +558,14 @@ impl Submission<'_> {
         limit: Weight,
         mut report: Report,
         decoder: &mut Decoder<'_>,
-        decode: impl Fn(&[u8]) -> Option<String>,
+        decode: impl Fn(&[u8]) -> Option<Value>,
     ) -> Result<()> {
         let receipt = self
             .signer
             .submit(self.client, call, limit, self.deposit_limit)?;
-        let result = decode(&receipt.output.0);
+        let value = decode(&receipt.output.0);
+        let result = value.as_ref().map(ToString::to_string);
+        report.value = value.as_ref().map(carechain_bundle::to_json);
         let ok = require_success(&receipt, result.as_deref());
         if receipt.instantiated.is_some() {
             report.contract = receipt.instantiated;
@@ -595,10 +638,10 @@ pub(super) fn call(args: &CallArgs, out: &Out) -> Result<()> {
             data: Bytes(data.clone()),
         },
     })?;
-    let decoded = (run.outcome != OutcomeKind::Failed)
+    let value = (run.outcome != OutcomeKind::Failed)
         .then(|| bundle.decode_return(&args.message, &run.data.0).ok())
-        .flatten()
-        .map(|v| v.to_string());
+        .flatten();
+    let decoded = value.as_ref().map(ToString::to_string);
     let mut decoder = Decoder::new(&client, &args.bundles);
     decoder.insert(args.contract.0, Rc::clone(&bundle));
     let events = decoder.events(&run.events);
@@ -612,9 +655,11 @@ pub(super) fn call(args: &CallArgs, out: &Out) -> Result<()> {
         contract: Some(args.contract),
         events,
         result: decoded.clone(),
+        value: value.as_ref().map(carechain_bundle::to_json),
         dry_run: Some(run.clone()),
         receipt: None,
         trace: traced,
+        verdict: None,
     };
     if !args.signing.execute || run.outcome != OutcomeKind::Success {
         out.emit(&report, || {
@@ -666,9 +711,6 @@ pub(super) fn call(args: &CallArgs, out: &Out) -> Result<()> {
         trace: args.signing.trace.then_some((&args.bundles, &known[..])),
     };
     submission.execute(call, limit, report, &mut decoder, |output| {
-        bundle
-            .decode_return(&args.message, output)
-            .ok()
-            .map(|v| v.to_string())
+        bundle.decode_return(&args.message, output).ok()
     })
 }

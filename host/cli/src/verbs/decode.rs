@@ -27,6 +27,8 @@ pub(super) struct DecodedEvent {
     pub(super) event: EventView,
     /// The event as text (`Name { field: value, ... }`), or null if unknown.
     pub(super) decoded: Option<String>,
+    /// The same as JSON (`{"Name": {"field": value}}`), or null if unknown.
+    pub(super) value: Option<serde_json::Value>,
 }
 
 impl<'a> Decoder<'a> {
@@ -64,16 +66,14 @@ impl<'a> Decoder<'a> {
         events
             .iter()
             .map(|e| {
-                let decoded = e.topics.first().and_then(|topic| {
+                let value = e.topics.first().and_then(|topic| {
                     let bundle = self.bundle(e.contract.0)?;
-                    bundle
-                        .decode_event(&topic.0, &e.data.0)
-                        .ok()
-                        .map(|v| v.to_string())
+                    bundle.decode_event(&topic.0, &e.data.0).ok()
                 });
                 DecodedEvent {
                     event: e.clone(),
-                    decoded,
+                    decoded: value.as_ref().map(ToString::to_string),
+                    value: value.as_ref().map(carechain_bundle::to_json),
                 }
             })
             .collect()
