@@ -458,13 +458,9 @@ fn a_snoop_and_a_clone_are_flagged_on_chain_reviewed_and_become_labels() {
             .trim_start_matches("0x"),
     )
     .expect("hex");
-    let decimal = hash
-        .iter()
-        .map(u8::to_string)
-        .collect::<Vec<_>>()
-        .join(", ");
+    // Byte arrays print as hex.
     assert!(
-        flag.contains(&format!("model: [{decimal}]")),
+        flag.contains(&format!("model: 0x{}", hex::encode(&hash))),
         "the model's hash: {flag}"
     );
     let serial_flag = query(url, &dscsa, "serial_flag", &["0"]);
