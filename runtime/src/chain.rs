@@ -559,6 +559,89 @@ impl<S: ChainStore> Chain<S> {
         call: ContractCall<'_>,
         vm: &dyn ContractVm,
     ) -> DryRun {
+        let state = StateDb::new(&self.store, self.head.state_root);
+        self.dry_run_on(
+            state,
+            timestamp,
+            origin,
+            gas_limit,
+            storage_deposit_limit,
+            call,
+            vm,
+        )
+    }
+
+    /// A dry run of instantiating `code` that is not on chain yet, as
+    /// pallet-contracts' `bare_instantiate` with `Code::Upload`: the code is checked and
+    /// stored in the dry run's state first, and its deposit is part of the storage
+    /// deposit reported. The gas is the instantiation's, with the code load an
+    /// instantiation of stored code pays (what the transaction after the upload costs).
+    #[allow(clippy::too_many_arguments)]
+    pub fn dry_run_instantiate_with_code(
+        &self,
+        timestamp: Timestamp,
+        origin: &AccountId,
+        gas_limit: Weight,
+        storage_deposit_limit: Option<Balance>,
+        code: &[u8],
+        call: (Balance, &[u8], &[u8]),
+        vm: &dyn ContractVm,
+    ) -> DryRun {
+        let (value, data, salt) = call;
+        let mut state = StateDb::new(&self.store, self.head.state_root);
+        let uploaded = crate::executive::upload_in_dry_run(
+            &mut state,
+            &self.config,
+            origin,
+            code,
+            storage_deposit_limit,
+            vm,
+        );
+        let (code_hash, upload_deposit) = match uploaded {
+            Ok(done) => done,
+            Err(error) => {
+                return DryRun {
+                    outcome: ExecOutcome {
+                        result: Err(error),
+                        gas_consumed: Weight::ZERO,
+                        gas_required: Weight::ZERO,
+                        storage_deposit: crate::deposit::StorageDeposit::default(),
+                        events: Vec::new(),
+                        debug_message: String::new(),
+                        trace: Vec::new(),
+                    },
+                    gas_required: Weight::ZERO,
+                    storage_changes: Vec::new(),
+                    fee: 0,
+                }
+            }
+        };
+        let left = storage_deposit_limit.map(|limit| limit.saturating_sub(upload_deposit));
+        let call = ContractCall::Instantiate {
+            code_hash,
+            value,
+            data,
+            salt,
+        };
+        let mut run = self.dry_run_on(state, timestamp, origin, gas_limit, left, call, vm);
+        if matches!(&run.outcome.result, Ok(ret) if !ret.reverted) {
+            run.outcome.storage_deposit = crate::deposit::StorageDeposit::Charge(upload_deposit)
+                .saturating_add(run.outcome.storage_deposit);
+        }
+        run
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn dry_run_on(
+        &self,
+        mut state: StateDb<'_, S>,
+        timestamp: Timestamp,
+        origin: &AccountId,
+        gas_limit: Weight,
+        storage_deposit_limit: Option<Balance>,
+        call: ContractCall<'_>,
+        vm: &dyn ContractVm,
+    ) -> DryRun {
         let ctx = ExecContext {
             block_number: self.head.number.saturating_add(1),
             timestamp,
@@ -566,7 +649,6 @@ impl<S: ChainStore> Chain<S> {
             debug: true,
             trace: true,
         };
-        let mut state = StateDb::new(&self.store, self.head.state_root);
         let outcome = vm.execute(
             &ctx,
             &mut state,

@@ -427,6 +427,31 @@ fn dispatch(
     }
 }
 
+/// pallet-contracts' `bare_instantiate` with `Code::Upload`: the code is checked and
+/// stored, its deposit held on `uploader`, inside a dry run's state, so the constructor
+/// can run before the code is on chain. Returns its hash and the deposit.
+///
+/// # Errors
+/// The code is too large or refused, the deposit cannot be paid or exceeds `limit`,
+/// or the state cannot be read.
+pub(crate) fn upload_in_dry_run(
+    state: &mut dyn StateAccess,
+    config: &ChainConfig,
+    uploader: &AccountId,
+    code: &[u8],
+    limit: Option<Balance>,
+    vm: &dyn ContractVm,
+) -> Result<(CodeHash, Balance), DispatchError> {
+    let max = config.schedule.limits.max_code_len;
+    if u32::try_from(code.len()).map_or(true, |len| len > max) {
+        return Err(DispatchError::Module(ContractError::CodeTooLarge));
+    }
+    store_code(state, config, uploader, code, limit, vm).map_err(|e| match e {
+        CodeError::Refused(e) => e,
+        CodeError::State(_) => DispatchError::StateUnreadable,
+    })
+}
+
 /// Why code could not be stored or removed.
 enum CodeError {
     Refused(DispatchError),

@@ -480,3 +480,39 @@ fn failures_in_json_strings_without_quotes_and_remembered_bundles() {
     assert_eq!(started["started"]["dev"], true);
     assert_eq!(started["started"]["head"]["number"], 0);
 }
+
+/// An instantiate dry run of code not on chain yet runs with the code (stored in the
+/// dry run's state first): the address, gas and deposit the upload and the
+/// instantiation then take.
+#[test]
+fn an_instantiate_dry_run_of_new_code_runs_with_the_code() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let node = NodeProcess::start(&dir.path().join("chain"));
+    let url = node.url();
+    let bundle = common::ink_dir().join("flipper/flipper.contract");
+    let bundle = bundle.to_str().expect("utf-8");
+    let amount = |v: &Value| -> u128 {
+        assert_eq!(v["kind"], "charge", "{v}");
+        v["amount"]
+            .as_str()
+            .expect("amount")
+            .parse()
+            .expect("number")
+    };
+    let dry = common::json(&url, &["instantiate", bundle, "--args", "false"]).expect("dry run");
+    assert_eq!(dry["dryRun"]["outcome"], "success", "{dry}");
+    let address = dry["contract"].as_str().expect("address").to_string();
+    let dry_deposit = amount(&dry["dryRun"]["storageDeposit"]);
+
+    let upload = common::json(&url, &["upload", bundle, "-x"]).expect("upload");
+    let created =
+        common::json(&url, &["instantiate", bundle, "--args", "false", "-x"]).expect("instantiate");
+    assert_eq!(created["contract"], address.as_str());
+    let paid = amount(&upload["receipt"]["storageDeposit"])
+        + amount(&created["receipt"]["storageDeposit"]);
+    assert_eq!(dry_deposit, paid, "the code deposit and the contract's");
+    assert_eq!(
+        dry["dryRun"]["gasConsumed"], created["receipt"]["gasUsed"],
+        "the instantiation's gas"
+    );
+}

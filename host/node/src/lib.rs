@@ -418,13 +418,7 @@ impl Node {
                 "gas limit {gas_limit:?} is above the per-transaction maximum {max:?}"
             )));
         }
-        // A dev node's clock may have been moved: the call sees the next block's time,
-        // so a dry run of a time-locked call agrees with the transaction that follows.
-        let timestamp = if self.is_dev() {
-            lock(&self.shared.clock).peek(producer::wall_clock(), chain.head())
-        } else {
-            chain.head().timestamp
-        };
+        let timestamp = self.dry_run_time(&chain);
         Ok(chain.dry_run_at(
             timestamp,
             origin,
@@ -433,6 +427,52 @@ impl Node {
             call,
             &self.shared.vm,
         ))
+    }
+
+    /// As [`Node::dry_run`] of an instantiation, for `code` that is not on chain yet:
+    /// it is checked and stored in the dry run's state first (pallet-contracts'
+    /// `Code::Upload`), and its deposit counted.
+    ///
+    /// # Errors
+    /// As [`Node::dry_run`].
+    pub fn dry_run_with_code(
+        &self,
+        origin: &AccountId,
+        gas_limit: Option<Weight>,
+        storage_deposit_limit: Option<Balance>,
+        code: &[u8],
+        call: (Balance, &[u8], &[u8]),
+    ) -> Result<DryRun, NodeError> {
+        let chain = self.chain();
+        let max = chain.config().schedule.limits.max_tx_gas;
+        let gas_limit = gas_limit.unwrap_or(max);
+        if gas_limit.any_gt(max) {
+            return Err(NodeError::BadRequest(format!(
+                "gas limit {gas_limit:?} is above the per-transaction maximum {max:?}"
+            )));
+        }
+        let timestamp = self.dry_run_time(&chain);
+        Ok(chain.dry_run_instantiate_with_code(
+            timestamp,
+            origin,
+            gas_limit,
+            storage_deposit_limit,
+            code,
+            call,
+            &self.shared.vm,
+        ))
+    }
+
+    /// The block time a dry run sees: a dev node's clock may have been moved, so
+    /// there the call sees the next block's time and a dry run of a time-locked call
+    /// agrees with the transaction that follows; elsewhere the head's, as on
+    /// pallet-contracts.
+    fn dry_run_time(&self, chain: &Chain<RedbStore>) -> Timestamp {
+        if self.is_dev() {
+            lock(&self.shared.clock).peek(producer::wall_clock(), chain.head())
+        } else {
+            chain.head().timestamp
+        }
     }
 
     /// Makes this a dev node: its clock can be moved, blocks produced on request and

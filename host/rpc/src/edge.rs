@@ -49,12 +49,36 @@ impl Edge<'_> {
     }
 
     pub(crate) fn dry_run(&self, request: &DryRunRequest) -> Result<DryRunView, NodeError> {
+        if let DryRunCall::Instantiate {
+            code_hash,
+            value,
+            data,
+            salt,
+            code: Some(code),
+        } = &request.call
+        {
+            if carechain_runtime::code_hash(&code.0) != code_hash.0 {
+                return Err(NodeError::BadRequest(format!(
+                    "the code does not hash to {}",
+                    code_hash.0
+                )));
+            }
+            let dry = self.0.dry_run_with_code(
+                &request.origin.0,
+                request.gas_limit.map(Into::into),
+                request.storage_deposit_limit,
+                &code.0,
+                (*value, &data.0, &salt.0),
+            )?;
+            return Ok(DryRunView::new(&dry));
+        }
         let call = match &request.call {
             DryRunCall::Instantiate {
                 code_hash,
                 value,
                 data,
                 salt,
+                ..
             } => ContractCall::Instantiate {
                 code_hash: code_hash.0,
                 value: *value,

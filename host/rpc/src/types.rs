@@ -582,6 +582,10 @@ pub enum DryRunCall {
         /// Address salt.
         #[serde(default)]
         salt: Bytes,
+        /// The code itself, when it is not on chain yet: the dry run stores it first
+        /// (pallet-contracts' `Code::Upload`); it must hash to `codeHash`.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        code: Option<Bytes>,
     },
     /// Call a message.
     #[serde(rename_all = "camelCase")]

@@ -453,6 +453,7 @@ pub(super) fn instantiate(args: &InstantiateArgs, out: &Out) -> Result<()> {
         gas_limit: None,
         storage_deposit_limit: args.signing.storage_deposit_limit,
         call: DryRunCall::Instantiate {
+            code: None,
             code_hash: H256(bundle.code_hash()),
             value: args.value,
             data: Bytes(data.clone()),
@@ -471,6 +472,13 @@ pub(super) fn instantiate(args: &InstantiateArgs, out: &Out) -> Result<()> {
         let receipt = signer.submit(&client, Call::UploadCode { code }, limit, None)?;
         require_success(&receipt, None).context("uploading the code")?;
         run = client.dry_run(&request)?;
+    } else if code_missing {
+        // A dry run of the whole thing: the code is stored in the dry run's state first.
+        let mut with_code = request.clone();
+        if let DryRunCall::Instantiate { code, .. } = &mut with_code.call {
+            *code = Some(Bytes(bundle.wasm()?.to_vec()));
+        }
+        run = client.dry_run(&with_code)?;
     }
     let value = (run.outcome != OutcomeKind::Failed)
         .then(|| {
@@ -509,7 +517,9 @@ pub(super) fn instantiate(args: &InstantiateArgs, out: &Out) -> Result<()> {
                 trace::print(frames);
             }
             if code_missing {
-                println!("  the code is not uploaded yet: --execute uploads it first");
+                println!(
+                    "  the code is not on chain yet: this dry run stored it first (its deposit is counted); --execute uploads it, then instantiates"
+                );
             }
         })?;
         if args.signing.execute {

@@ -506,6 +506,7 @@ impl<'a> ScenarioRun<'a> {
             gas_limit: None,
             storage_deposit_limit: None,
             call: DryRunCall::Instantiate {
+                code: None,
                 code_hash: H256(bundle.code_hash()),
                 value: d.value,
                 data: Bytes(data.clone()),
