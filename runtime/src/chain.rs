@@ -115,6 +115,15 @@ pub struct DryRun {
 /// One contract storage cell: the contract's own key and the SCALE value.
 pub type StorageCellBytes = (Vec<u8>, Vec<u8>);
 
+/// A page of a contract's storage.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct StoragePage {
+    /// The cells, in key order.
+    pub entries: Vec<StorageCellBytes>,
+    /// Where the next page starts (pass it as `after`), when there may be more.
+    pub next: Option<Vec<u8>>,
+}
+
 /// A block built and executed on the head but not yet committed.
 #[derive(Debug, Clone)]
 pub struct Proposal {
@@ -195,9 +204,10 @@ impl<S: ChainStore> Chain<S> {
         Ok(Trie::new(&self.store).get(state_root, key)?)
     }
 
-    /// Contract `contract`'s storage at `state_root`: each key the store's index
-    /// knows that holds a value there, with the value, in key order (`None`: no
-    /// contract at that root).
+    /// Contract `contract`'s storage at `state_root`: of the next `limit` keys the
+    /// store's index knows after `after`, those that hold a value there, with the
+    /// values, in key order, and where the next page starts (`None`: no contract at
+    /// that root).
     ///
     /// # Errors
     /// [`ChainError`] if the root's nodes are not retained or the store fails.
@@ -205,18 +215,24 @@ impl<S: ChainStore> Chain<S> {
         &self,
         state_root: &Hash,
         contract: &AccountId,
-    ) -> Result<Option<Vec<StorageCellBytes>>, ChainError> {
+        after: Option<&[u8]>,
+        limit: usize,
+    ) -> Result<Option<StoragePage>, ChainError> {
         let Some(info) = StateDb::new(&self.store, *state_root).contract_info(contract)? else {
             return Ok(None);
         };
+        let keys = self.store.contract_keys(&info.trie_id, after, limit)?;
+        let next = (keys.len() >= limit)
+            .then(|| keys.last().cloned())
+            .flatten();
         let mut entries = Vec::new();
-        for key in self.store.contract_keys(&info.trie_id)? {
+        for key in keys {
             let state_key = crate::state::contract_storage_key(&info.trie_id, &key);
             if let Some(value) = self.storage_at(state_root, &state_key)? {
                 entries.push((key, value));
             }
         }
-        Ok(Some(entries))
+        Ok(Some(StoragePage { entries, next }))
     }
 
     /// A proof of `key` under `state_root`.

@@ -53,7 +53,9 @@ mod validity;
 
 pub use account::{transfer, transfer_keep_alive, AccountInfo, TransferError};
 pub use block::{extrinsics_root, receipts_root, verify_header_chain, Block, Header};
-pub use chain::{Chain, ChainError, DryRun, Produced, Proposal, Rejected, StorageCellBytes};
+pub use chain::{
+    Chain, ChainError, DryRun, Produced, Proposal, Rejected, StorageCellBytes, StoragePage,
+};
 pub use contract::{code_hash, contract_address, trie_id};
 pub use crypto::{
     blake2_128, blake2_256, sha256, verify, verify_batch, BadSignatures, Signature, SignedMessage,

@@ -124,12 +124,18 @@ pub trait ChainStore: NodeStore {
     /// [`StoreError::NoSuchBlock`] if there is no block `number`; on error nothing
     /// changes.
     fn revert_to(&mut self, number: BlockNumber) -> Result<(), StoreError>;
-    /// Every contract storage key ever written under `trie_id`, in byte order (some
-    /// may be deleted, or not yet written, at a given root: read them there).
+    /// Up to `limit` contract storage keys ever written under `trie_id`, in byte
+    /// order, after `after` when given (some may be deleted, or not yet written, at a
+    /// given root: read them there).
     ///
     /// # Errors
     /// [`StoreError`] if the backend fails.
-    fn contract_keys(&self, trie_id: &Hash) -> Result<Vec<Vec<u8>>, StoreError>;
+    fn contract_keys(
+        &self,
+        trie_id: &Hash,
+        after: Option<&[u8]>,
+        limit: usize,
+    ) -> Result<Vec<Vec<u8>>, StoreError>;
 }
 
 /// Every event of block `number`'s receipts with where it is, in order.
@@ -295,12 +301,21 @@ impl ChainStore for MemoryStore {
         Ok(())
     }
 
-    fn contract_keys(&self, trie_id: &Hash) -> Result<Vec<Vec<u8>>, StoreError> {
-        Ok(self
-            .contract_keys
-            .get(trie_id)
-            .map(|keys| keys.iter().cloned().collect())
-            .unwrap_or_default())
+    fn contract_keys(
+        &self,
+        trie_id: &Hash,
+        after: Option<&[u8]>,
+        limit: usize,
+    ) -> Result<Vec<Vec<u8>>, StoreError> {
+        let Some(keys) = self.contract_keys.get(trie_id) else {
+            return Ok(Vec::new());
+        };
+        Ok(keys
+            .iter()
+            .filter(|k| after.is_none_or(|a| k.as_slice() > a))
+            .take(limit)
+            .cloned()
+            .collect())
     }
 
     fn revert_to(&mut self, number: BlockNumber) -> Result<(), StoreError> {

@@ -328,3 +328,59 @@ fn transfers_on<S: ChainStore>(chain: &mut Chain<S>, blocks: u64) {
         assert!(produced.rejected.is_empty());
     }
 }
+
+/// The storage listing reads the key index a page at a time, in key order, in redb
+/// and in memory alike.
+#[test]
+fn contract_storage_is_listed_a_page_at_a_time() {
+    fn check<S: ChainStore>(mut chain: Chain<S>) {
+        let alice = dev("Alice");
+        let g = chain.genesis_hash();
+        let ops: Vec<Op> = (0u8..5).map(|i| Op::Set(vec![b'k', i], vec![i])).collect();
+        let code = ScriptVm::code(&ops);
+        let code_hash = carechain_runtime::code_hash(&code);
+        let txs = vec![
+            signed(
+                &alice,
+                g,
+                0,
+                carechain_tests::UPLOAD_GAS,
+                Call::UploadCode { code },
+            ),
+            signed(
+                &alice,
+                g,
+                1,
+                GAS,
+                Call::Instantiate {
+                    code_hash,
+                    value: 0,
+                    data: vec![],
+                    salt: vec![],
+                },
+            ),
+        ];
+        let produced = chain.produce_block(txs, 6_000, &ScriptVm).expect("block");
+        let contract = produced.receipts[1].instantiated.expect("instantiated");
+        let root = chain.head().state_root;
+        let first = chain
+            .contract_storage(&root, &contract, None, 3)
+            .expect("read")
+            .expect("a contract");
+        let keys: Vec<Vec<u8>> = first.entries.iter().map(|(k, _)| k.clone()).collect();
+        assert_eq!(
+            keys,
+            [b"k\0".to_vec(), b"k\x01".to_vec(), b"k\x02".to_vec()]
+        );
+        let rest = chain
+            .contract_storage(&root, &contract, first.next.as_deref(), 3)
+            .expect("read")
+            .expect("a contract");
+        assert_eq!(rest.entries.len(), 2);
+        assert_eq!(rest.entries[1], (b"k\x04".to_vec(), vec![4]));
+        assert!(rest.next.is_none(), "the last page");
+    }
+    let dir = tempfile::tempdir().expect("tempdir");
+    check(open(&dir.path().join("chain.redb")));
+    check(Chain::open(carechain_runtime::MemoryStore::default(), &genesis()).expect("open"));
+}

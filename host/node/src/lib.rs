@@ -35,6 +35,8 @@ pub use redb::RedbStore;
 
 /// Most events one query returns.
 pub const MAX_EVENTS: u32 = 10_000;
+/// Most storage cells one listing reads (a page; `after` asks for the next).
+pub const MAX_STORAGE_CELLS: u32 = 1_000;
 
 /// Why a node request failed. Nothing was committed.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -745,11 +747,19 @@ impl Node {
         &self,
         at: BlockAt,
         contract: &AccountId,
-    ) -> Result<(Header, Vec<carechain_runtime::StorageCellBytes>), NodeError> {
+        after: Option<&[u8]>,
+        limit: Option<u32>,
+    ) -> Result<(Header, carechain_runtime::StoragePage), NodeError> {
+        let limit = limit.unwrap_or(MAX_STORAGE_CELLS).min(MAX_STORAGE_CELLS);
         let chain = self.chain();
         let header = Self::header_at(&chain, at)?;
         let entries = chain
-            .contract_storage(&header.state_root, contract)?
+            .contract_storage(
+                &header.state_root,
+                contract,
+                after,
+                usize::try_from(limit).unwrap_or(usize::MAX),
+            )?
             .ok_or_else(|| {
                 NodeError::BadRequest(format!(
                     "no contract at {contract} in block #{}",

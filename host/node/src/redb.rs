@@ -256,13 +256,27 @@ impl ChainStore for RedbStore {
         Ok(())
     }
 
-    fn contract_keys(&self, trie_id: &Hash) -> Result<Vec<Vec<u8>>, StoreError> {
+    fn contract_keys(
+        &self,
+        trie_id: &Hash,
+        after: Option<&[u8]>,
+        limit: usize,
+    ) -> Result<Vec<Vec<u8>>, StoreError> {
         let tx = self.db.begin_read().map_err(backend)?;
         let table = tx.open_multimap_table(CONTRACT_KEYS).map_err(backend)?;
-        let values = table.get(&trie_id.0).map_err(backend)?;
-        values
-            .map(|v| v.map(|v| v.value().to_vec()).map_err(backend))
-            .collect()
+        let mut out = Vec::new();
+        // Values of one key come in byte order.
+        for value in table.get(&trie_id.0).map_err(backend)? {
+            let key = value.map_err(backend)?.value().to_vec();
+            if after.is_some_and(|a| key.as_slice() <= a) {
+                continue;
+            }
+            if out.len() >= limit {
+                break;
+            }
+            out.push(key);
+        }
+        Ok(out)
     }
 
     fn revert_to(&mut self, number: BlockNumber) -> Result<(), StoreError> {

@@ -159,8 +159,13 @@ impl Edge<'_> {
 
     pub(crate) fn storage(&self, request: &StorageRequest) -> Result<StorageView, NodeError> {
         let at = request.at.unwrap_or(BlockId::Latest).into();
-        let (header, entries) = self.0.storage(at, &request.contract.0)?;
+        let after = request.after.as_ref().map(|b| b.0.as_slice());
+        let (header, page) = self
+            .0
+            .storage(at, &request.contract.0, after, request.limit)?;
+        let entries = page.entries;
         Ok(StorageView {
+            next: page.next.map(Bytes),
             header: HeaderView::from(&header),
             contract: request.contract,
             entries: entries

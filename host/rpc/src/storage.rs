@@ -15,6 +15,12 @@ pub struct StorageRequest {
     /// At which block (default: latest).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub at: Option<BlockId>,
+    /// Only keys after this one (the previous page's `next`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub after: Option<Bytes>,
+    /// At most this many keys read (default and most: 1,000).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub limit: Option<u32>,
 }
 
 /// One storage cell.
@@ -37,4 +43,7 @@ pub struct StorageView {
     pub contract: Address,
     /// Its cells, in key order.
     pub entries: Vec<StorageEntry>,
+    /// When the page was full: pass it as `after` for the next page.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub next: Option<Bytes>,
 }

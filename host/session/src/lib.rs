@@ -80,6 +80,9 @@ fn debug_suffix(debug: &str) -> String {
     }
 }
 
+/// How many storage keys one read of the index takes.
+const STORAGE_PAGE: usize = 1_000;
+
 /// Result of a session step.
 pub type Result<T> = std::result::Result<T, SessionError>;
 
@@ -277,10 +280,20 @@ impl Session {
     /// Not a contract this session deployed, or the chain fails.
     pub fn storage(&self, contract: &AccountId) -> Result<Vec<StorageCell>> {
         let bundle = self.bundle(contract)?;
-        let entries = self
-            .chain
-            .contract_storage(&self.chain.head().state_root, contract)?
-            .unwrap_or_default();
+        let root = self.chain.head().state_root;
+        let mut entries = Vec::new();
+        let mut after: Option<Vec<u8>> = None;
+        loop {
+            let page = self
+                .chain
+                .contract_storage(&root, contract, after.as_deref(), STORAGE_PAGE)?
+                .unwrap_or_default();
+            entries.extend(page.entries);
+            match page.next {
+                Some(next) => after = Some(next),
+                None => break,
+            }
+        }
         Ok(bundle.decode_storage(&entries))
     }
 

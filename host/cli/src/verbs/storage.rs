@@ -27,6 +27,12 @@ pub struct StorageArgs {
     /// Add a Merkle proof of each cell, checked against the block's state root.
     #[arg(long)]
     pub proof: bool,
+    /// Read at most this many keys (1 to 1,000; the listing says where to go on).
+    #[arg(long, default_value_t = 1_000)]
+    pub limit: u32,
+    /// Start after this contract key (the `next` of the previous listing).
+    #[arg(long)]
+    pub after: Option<Bytes>,
     /// The contract's bundle (default: found by code hash in --bundle-dir).
     #[arg(long)]
     pub bundle: Option<PathBuf>,
@@ -59,6 +65,9 @@ struct Listing {
     contract: Address,
     contract_name: Option<String>,
     cells: Vec<Cell>,
+    /// More cells may follow: `--after` this key.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    next: Option<Bytes>,
     /// With `--proof`: every cell's proof verified against `header.stateRoot`.
     #[serde(skip_serializing_if = "Option::is_none")]
     proofs_verified: Option<bool>,
@@ -74,6 +83,8 @@ pub(super) fn run(args: &StorageArgs, out: &Out) -> Result<()> {
     let view = client.storage(&StorageRequest {
         contract: args.contract,
         at: Some(args.at),
+        after: args.after.clone(),
+        limit: Some(args.limit),
     })?;
     let bundle = match &args.bundle {
         Some(path) => Some(Bundle::load(path)?),
@@ -145,6 +156,7 @@ pub(super) fn run(args: &StorageArgs, out: &Out) -> Result<()> {
         contract: args.contract,
         contract_name: bundle.as_ref().map(|b| b.name().to_string()),
         cells,
+        next: view.next.clone(),
         proofs_verified,
     };
     out.emit(&listing, || print(&listing, bundle.is_none()))
@@ -181,6 +193,9 @@ fn print(listing: &Listing, no_bundle: bool) {
         if let Some(proof) = &cell.proof {
             println!("    key {} proof {} bytes", cell.raw_key, proof.0.len());
         }
+    }
+    if let Some(next) = &listing.next {
+        println!("  more may follow: --after {next}");
     }
     if listing.proofs_verified == Some(true) {
         println!("  every proof verified against the state root");
