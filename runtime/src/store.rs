@@ -307,12 +307,16 @@ impl ChainStore for MemoryStore {
         after: Option<&[u8]>,
         limit: usize,
     ) -> Result<Vec<Vec<u8>>, StoreError> {
+        use std::ops::Bound;
         let Some(keys) = self.contract_keys.get(trie_id) else {
             return Ok(Vec::new());
         };
+        let from = match after {
+            Some(a) => Bound::Excluded(a.to_vec()),
+            None => Bound::Unbounded,
+        };
         Ok(keys
-            .iter()
-            .filter(|k| after.is_none_or(|a| k.as_slice() > a))
+            .range((from, Bound::Unbounded))
             .take(limit)
             .cloned()
             .collect())

@@ -487,7 +487,21 @@ fn failures_in_json_strings_without_quotes_and_remembered_bundles() {
 #[test]
 fn an_instantiate_dry_run_of_new_code_runs_with_the_code() {
     let dir = tempfile::tempdir().expect("tempdir");
-    let node = NodeProcess::start(&dir.path().join("chain"));
+    // Elsewhere checking code for free is refused: the dry run says CodeNotFound.
+    let plain = NodeProcess::start(&dir.path().join("plain"));
+    let bundle_path = common::ink_dir().join("flipper/flipper.contract");
+    let dry = common::json(
+        &plain.url(),
+        &[
+            "instantiate",
+            bundle_path.to_str().expect("utf-8"),
+            "--args",
+            "false",
+        ],
+    )
+    .expect("dry run");
+    assert_eq!(dry["dryRun"]["errorName"], "CodeNotFound", "{dry}");
+    let node = NodeProcess::start_with(&dir.path().join("chain"), &["--dev"]);
     let url = node.url();
     let bundle = common::ink_dir().join("flipper/flipper.contract");
     let bundle = bundle.to_str().expect("utf-8");

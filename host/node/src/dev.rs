@@ -13,8 +13,8 @@ pub const MAX_DEV_BLOCKS: u32 = 10_000;
 /// asked for, never before the parent block.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub(crate) struct Clock {
-    /// Added to the wall clock.
-    offset: u64,
+    /// Added to the wall clock (negative after a time set before it).
+    offset: i128,
     /// The exact timestamp of the next block, once.
     next: Option<Timestamp>,
 }
@@ -23,14 +23,23 @@ impl Clock {
     /// The timestamp the next block gets, without using it up.
     pub(crate) fn peek(&self, wall: Timestamp, parent: &Header) -> Timestamp {
         self.next
-            .unwrap_or_else(|| wall.saturating_add(self.offset))
+            .unwrap_or_else(|| {
+                let moved = i128::from(wall).saturating_add(self.offset);
+                u64::try_from(moved.max(0)).unwrap_or(u64::MAX)
+            })
             .max(parent.timestamp)
     }
 
-    /// The timestamp for the block being sealed now; a set timestamp is used once.
-    pub(crate) fn take(&mut self, wall: Timestamp, parent: &Header) -> Timestamp {
-        let ts = self.peek(wall, parent);
+    /// A block with the set timestamp was committed: it is used up.
+    pub(crate) fn sealed(&mut self) {
         self.next = None;
+    }
+
+    /// The timestamp for the block being sealed now, used up at once (tests).
+    #[cfg(test)]
+    fn take(&mut self, wall: Timestamp, parent: &Header) -> Timestamp {
+        let ts = self.peek(wall, parent);
+        self.sealed();
         ts
     }
 
@@ -51,7 +60,7 @@ impl Clock {
             ));
         }
         self.next = Some(at);
-        self.offset = at.saturating_sub(wall);
+        self.offset = i128::from(at) - i128::from(wall);
         Ok(())
     }
 
@@ -60,7 +69,7 @@ impl Clock {
         let from = self.peek(wall, parent);
         let to = from.saturating_add(by);
         self.next = Some(to);
-        self.offset = to.saturating_sub(wall);
+        self.offset = i128::from(to) - i128::from(wall);
         to
     }
 }
@@ -92,6 +101,11 @@ impl Snapshots {
             clock: clock.clone(),
         });
         self.next_id
+    }
+
+    /// The snapshot `id`, if it is still there.
+    pub(crate) fn get(&self, id: u64) -> Option<Snapshot> {
+        self.taken.iter().find(|s| s.id == id).cloned()
     }
 
     /// The snapshot `id`, removed with every later one (as anvil's `evm_revert`).
@@ -131,6 +145,14 @@ mod tests {
         assert_eq!(clock.take(1_500, &parent(0)), 10_000);
         // 500 ms of wall time later the clock reads 10_000 + 500.
         assert_eq!(clock.take(1_500, &parent(10_000)), 10_500);
+    }
+
+    #[test]
+    fn a_time_before_the_wall_clock_counts_on_from_itself() {
+        let mut clock = Clock::default();
+        clock.set_next(500, 10_000, &parent(0)).expect("set");
+        assert_eq!(clock.take(10_000, &parent(0)), 500);
+        assert_eq!(clock.take(10_100, &parent(500)), 600, "100 ms later");
     }
 
     #[test]

@@ -445,6 +445,9 @@ impl Node {
         code: &[u8],
         call: (Balance, &[u8], &[u8]),
     ) -> Result<DryRun, NodeError> {
+        // Checking code compiles it (and keeps the module): free for the caller, so
+        // only a dev node does it without a paid upload.
+        self.require_dev("a dry run with code that is not on chain")?;
         let chain = self.chain();
         let max = chain.config().schedule.limits.max_tx_gas;
         let gas_limit = gas_limit.unwrap_or(max);
@@ -556,12 +559,13 @@ impl Node {
             .chain
             .write()
             .unwrap_or_else(PoisonError::into_inner);
-        let snapshot = lock(&self.shared.snapshots).remove(id).ok_or_else(|| {
+        let snapshot = lock(&self.shared.snapshots).get(id).ok_or_else(|| {
             NodeError::BadRequest(format!(
                 "no snapshot {id} (a snapshot is used once, and reverting drops later ones)"
             ))
         })?;
         chain.revert_to(snapshot.number)?;
+        lock(&self.shared.snapshots).remove(id);
         if chain.head().hash() != snapshot.hash {
             return Err(NodeError::Chain(format!(
                 "block #{} is not the snapshot's block {}",
@@ -640,7 +644,18 @@ impl Node {
         let Some(at) = chain.store().transaction(tx_hash)? else {
             return Ok(None);
         };
-        let (_, trace) = chain.trace_transaction(at, &self.shared.vm)?;
+        let (replayed, trace) = chain.trace_transaction(at, &self.shared.vm)?;
+        // A replay that does not give the stored receipt (another VM or schedule, a
+        // damaged store) would describe a run that never happened.
+        let stored = Self::header_at(&chain, BlockAt::Number(at.block))
+            .and_then(|h| Ok(chain.store().receipts(&h.hash())?))?
+            .and_then(|r| r.into_iter().nth(usize::try_from(at.index).ok()?));
+        if stored.as_ref() != Some(&replayed) {
+            return Err(NodeError::Chain(format!(
+                "replaying transaction {} of block #{} does not give its receipt",
+                at.index, at.block
+            )));
+        }
         Ok(Some(trace))
     }
 
@@ -751,6 +766,11 @@ impl Node {
         limit: Option<u32>,
     ) -> Result<(Header, carechain_runtime::StoragePage), NodeError> {
         let limit = limit.unwrap_or(MAX_STORAGE_CELLS).min(MAX_STORAGE_CELLS);
+        if limit == 0 {
+            return Err(NodeError::BadRequest(
+                "a storage page of 0 keys: ask for 1 to 1,000".into(),
+            ));
+        }
         let chain = self.chain();
         let header = Self::header_at(&chain, at)?;
         let entries = chain

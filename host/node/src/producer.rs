@@ -114,9 +114,10 @@ pub(super) fn wall_clock() -> Timestamp {
         .map_or(0, |d| u64::try_from(d.as_millis()).unwrap_or(u64::MAX))
 }
 
-/// The timestamp of the block being sealed on `parent`.
+/// The timestamp of the block being sealed on `parent` (a set one is used up only
+/// when the block is committed: [`publish`]).
 fn timestamp(shared: &Shared, parent: &Header) -> Timestamp {
-    super::lock(&shared.clock).take(wall_clock(), parent)
+    super::lock(&shared.clock).peek(wall_clock(), parent)
 }
 
 /// Seals `count` empty blocks one after another (a dev node's request); returns the
@@ -132,6 +133,7 @@ pub(super) fn empty_blocks(shared: &Shared, count: u32) -> Result<Header, NodeEr
 }
 
 fn publish(shared: &Shared, produced: &Produced) {
+    super::lock(&shared.clock).sealed();
     tracing::info!(
         number = produced.block.header.number,
         hash = %produced.block.header.hash(),

@@ -33,10 +33,9 @@ const TOPICS: MultimapTableDefinition<&[u8; 32], &[u8; 16]> =
     MultimapTableDefinition::new("event_topics");
 /// Transaction index: transaction hash -> SCALE-encoded [`TxLocation`].
 const TRANSACTIONS: TableDefinition<&[u8; 32], &[u8]> = TableDefinition::new("transactions");
-/// Contract storage keys ever written: trie id -> the contract's key (an index for
-/// listing a contract's storage; the trie itself hashes keys).
-const CONTRACT_KEYS: MultimapTableDefinition<&[u8; 32], &[u8]> =
-    MultimapTableDefinition::new("contract_keys");
+/// Contract storage keys ever written, as `trie id ‖ the contract's key` (an index
+/// for listing a contract's storage, read by range; the trie itself hashes keys).
+const CONTRACT_KEYS: TableDefinition<&[u8], ()> = TableDefinition::new("contract_key_index");
 /// Singletons: "head" -> header hash.
 const META: TableDefinition<&str, &[u8]> = TableDefinition::new("meta");
 
@@ -122,7 +121,7 @@ impl RedbStore {
         tx.open_table(NUMBERS).map_err(backend)?;
         tx.open_multimap_table(TOPICS).map_err(backend)?;
         tx.open_table(TRANSACTIONS).map_err(backend)?;
-        tx.open_multimap_table(CONTRACT_KEYS).map_err(backend)?;
+        tx.open_table(CONTRACT_KEYS).map_err(backend)?;
         tx.open_table(META).map_err(backend)?;
         tx.commit().map_err(backend)
     }
@@ -240,10 +239,14 @@ impl ChainStore for RedbStore {
                     .insert(&tx_hash.0, at.encode().as_slice())
                     .map_err(backend)?;
             }
-            let mut contract_keys = tx.open_multimap_table(CONTRACT_KEYS).map_err(backend)?;
+            let mut contract_keys = tx.open_table(CONTRACT_KEYS).map_err(backend)?;
+            let mut indexed = Vec::new();
             for (trie_id, key) in &commit.contract_keys {
+                indexed.clear();
+                indexed.extend_from_slice(&trie_id.0);
+                indexed.extend_from_slice(key);
                 contract_keys
-                    .insert(&trie_id.0, key.as_slice())
+                    .insert(indexed.as_slice(), ())
                     .map_err(backend)?;
             }
             let mut meta = tx.open_table(META).map_err(backend)?;
@@ -263,18 +266,23 @@ impl ChainStore for RedbStore {
         limit: usize,
     ) -> Result<Vec<Vec<u8>>, StoreError> {
         let tx = self.db.begin_read().map_err(backend)?;
-        let table = tx.open_multimap_table(CONTRACT_KEYS).map_err(backend)?;
+        let table = tx.open_table(CONTRACT_KEYS).map_err(backend)?;
+        let mut start = trie_id.0.to_vec();
+        start.extend_from_slice(after.unwrap_or_default());
         let mut out = Vec::new();
-        // Values of one key come in byte order.
-        for value in table.get(&trie_id.0).map_err(backend)? {
-            let key = value.map_err(backend)?.value().to_vec();
-            if after.is_some_and(|a| key.as_slice() <= a) {
-                continue;
-            }
+        // Keys sort as bytes: the contract's keys are one run from its trie id on.
+        for entry in table.range(start.as_slice()..).map_err(backend)? {
             if out.len() >= limit {
                 break;
             }
-            out.push(key);
+            let (indexed, _) = entry.map_err(backend)?;
+            let Some(key) = indexed.value().strip_prefix(&trie_id.0[..]) else {
+                break;
+            };
+            if after.is_some_and(|a| key == a) {
+                continue;
+            }
+            out.push(key.to_vec());
         }
         Ok(out)
     }

@@ -53,6 +53,18 @@ pub struct BatchFailure {
 }
 
 impl ClientError {
+    /// Whether a node refused because it is not a dev node.
+    pub fn is_not_dev(&self) -> bool {
+        matches!(
+            self,
+            ClientError::Node(NodeError::NotDev(_))
+                | ClientError::Rpc {
+                    code: codes::NOT_DEV,
+                    ..
+                }
+        )
+    }
+
     /// The failed transaction, if this is a batch failure.
     pub fn batch_failure(&self) -> Option<BatchFailure> {
         match self {
@@ -124,9 +136,10 @@ impl Client {
     /// # Errors
     /// The directory or database cannot be opened (for example, a node holds it).
     pub fn local(dir: &Path) -> std::result::Result<Self, String> {
+        // Not a dev node: a clock or snapshots would live only as long as this
+        // process, and whoever opens a node's files must not spend from its accounts
+        // without keys. Dev verbs need `carechain node --dev`.
         let node = Node::open(dir, Sealing::Instant)?;
-        // A state directory opened in-process is the user's own chain.
-        node.enable_dev();
         Ok(Client::Local(Box::new(node)))
     }
 

@@ -45,8 +45,11 @@ pub struct TraceFrameView {
     pub error: Option<String>,
     /// Gas the frame took from its caller, its callees' included.
     pub gas_consumed: Gas,
-    /// The events this frame emitted itself (a reverted frame's were rolled back).
+    /// The events this frame emitted itself.
     pub events: Vec<EventView>,
+    /// Its changes and events were undone: it, or a frame that called it, reverted
+    /// or failed.
+    pub rolled_back: bool,
 }
 
 impl From<&TraceFrame> for TraceFrameView {
@@ -80,6 +83,7 @@ impl From<&TraceFrame> for TraceFrameView {
             error,
             gas_consumed: f.gas_consumed.into(),
             events: f.events.iter().map(|e| EventView::new(e, None)).collect(),
+            rolled_back: f.rolled_back,
         }
     }
 }

@@ -363,8 +363,8 @@ impl Session {
             .position(|(i, _, _)| *i == id)
             .ok_or(SessionError::NoSnapshot(id))?;
         let (_, number, time) = self.snapshots[at];
-        self.snapshots.truncate(at);
         self.chain.revert_to(number)?;
+        self.snapshots.truncate(at);
         self.time = time;
         Ok(())
     }

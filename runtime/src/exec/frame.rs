@@ -227,6 +227,7 @@ fn opening(req: &FrameRequest<'_>) -> TraceFrame {
         result: TraceResult::Returned,
         gas_consumed: Weight::ZERO,
         events: Vec::new(),
+        rolled_back: false,
     }
 }
 

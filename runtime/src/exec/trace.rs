@@ -59,6 +59,9 @@ pub struct TraceFrame {
     pub gas_consumed: Weight,
     /// The events this frame emitted itself (also those a revert rolled back).
     pub events: Vec<Event>,
+    /// Its changes and events were undone: it, or a frame that called it, reverted
+    /// or failed.
+    pub rolled_back: bool,
 }
 
 /// A trace being recorded.
@@ -111,8 +114,17 @@ impl Trace {
         }
     }
 
-    /// The finished frames.
-    pub fn into_frames(self) -> Vec<TraceFrame> {
+    /// The finished frames, each marked rolled back when it or a caller did not
+    /// return.
+    pub fn into_frames(mut self) -> Vec<TraceFrame> {
+        for i in 0..self.frames.len() {
+            let parent_undone = self.frames[i]
+                .parent
+                .and_then(|p| self.frames.get(p))
+                .is_some_and(|p| p.rolled_back);
+            let frame = &mut self.frames[i];
+            frame.rolled_back = parent_undone || frame.result != TraceResult::Returned;
+        }
         self.frames
     }
 }
@@ -135,7 +147,26 @@ mod tests {
             result: TraceResult::Returned,
             gas_consumed: Weight::ZERO,
             events: Vec::new(),
+            rolled_back: false,
         }
+    }
+
+    #[test]
+    fn what_a_reverted_caller_called_is_rolled_back() {
+        let mut trace = Trace::default();
+        let top = trace.open(frame(TraceKind::Call));
+        let child = trace.open(frame(TraceKind::Call));
+        trace.close(child, None, b"", TraceResult::Returned, Weight::ZERO);
+        trace.close(top, None, b"", TraceResult::Reverted, Weight::ZERO);
+        let frames = trace.into_frames();
+        assert!(frames[0].rolled_back && frames[1].rolled_back);
+        let mut kept = Trace::default();
+        let top = kept.open(frame(TraceKind::Call));
+        let child = kept.open(frame(TraceKind::Call));
+        kept.close(child, None, b"", TraceResult::Reverted, Weight::ZERO);
+        kept.close(top, None, b"", TraceResult::Returned, Weight::ZERO);
+        let frames = kept.into_frames();
+        assert!(!frames[0].rolled_back && frames[1].rolled_back);
     }
 
     #[test]

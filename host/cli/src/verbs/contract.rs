@@ -472,13 +472,23 @@ pub(super) fn instantiate(args: &InstantiateArgs, out: &Out) -> Result<()> {
         let receipt = signer.submit(&client, Call::UploadCode { code }, limit, None)?;
         require_success(&receipt, None).context("uploading the code")?;
         run = client.dry_run(&request)?;
-    } else if code_missing {
-        // A dry run of the whole thing: the code is stored in the dry run's state first.
+    }
+    let mut ran_with_code = false;
+    if code_missing && !args.signing.execute {
+        // A dry run of the whole thing, the code stored in the dry run's state first:
+        // a dev node does it; another answers NOT_DEV, and the run above stands.
         let mut with_code = request.clone();
         if let DryRunCall::Instantiate { code, .. } = &mut with_code.call {
             *code = Some(Bytes(bundle.wasm()?.to_vec()));
         }
-        run = client.dry_run(&with_code)?;
+        match client.dry_run(&with_code) {
+            Ok(with_code) => {
+                run = with_code;
+                ran_with_code = true;
+            }
+            Err(e) if e.is_not_dev() => {}
+            Err(e) => return Err(e.into()),
+        }
     }
     let value = (run.outcome != OutcomeKind::Failed)
         .then(|| {
@@ -516,10 +526,12 @@ pub(super) fn instantiate(args: &InstantiateArgs, out: &Out) -> Result<()> {
             if let Some(frames) = &report.trace {
                 trace::print(frames);
             }
-            if code_missing {
+            if ran_with_code {
                 println!(
                     "  the code is not on chain yet: this dry run stored it first (its deposit is counted); --execute uploads it, then instantiates"
                 );
+            } else if code_missing {
+                println!("  the code is not uploaded yet: --execute uploads it first (a dev node dry-runs it with the code)");
             }
         })?;
         if args.signing.execute {
@@ -584,11 +596,15 @@ impl Submission<'_> {
         report.result = result.clone();
         report.dry_run = None;
         report.trace = match self.trace {
-            // The node replays the block up to the transaction.
-            Some((dirs, known)) => self
-                .client
-                .trace(receipt.tx_hash.0)?
-                .map(|frames| trace::decode(&frames, dirs, known, decoder)),
+            // The node replays the block up to the transaction. The transaction is in
+            // a block either way: a trace that fails must not hide its receipt.
+            Some((dirs, known)) => match self.client.trace(receipt.tx_hash.0) {
+                Ok(frames) => frames.map(|frames| trace::decode(&frames, dirs, known, decoder)),
+                Err(e) => {
+                    eprintln!("warning: no trace of the included transaction: {e}");
+                    None
+                }
+            },
             None => None,
         };
         report.receipt = Some(receipt);

@@ -134,11 +134,16 @@ pub(super) fn print(frames: &[DecodedFrame]) {
             f.frame.gas_consumed.ref_time,
             f.frame.gas_consumed.proof_size
         );
+        let undone = if f.frame.rolled_back {
+            " (rolled back)"
+        } else {
+            ""
+        };
         for e in &f.decoded_events {
             match &e.decoded {
-                Some(text) => println!("{pad}  event    {text}"),
+                Some(text) => println!("{pad}  event    {text}{undone}"),
                 None => println!(
-                    "{pad}  event    from {} data {}",
+                    "{pad}  event    from {} data {}{undone}",
                     e.event.contract.0, e.event.data
                 ),
             }
