@@ -171,6 +171,28 @@ impl<S: ChainStore> Chain<S> {
         })
     }
 
+    /// Opens the chain already in `store`, whatever genesis made it (one opened
+    /// later, by a tool, with no genesis of its own to check against).
+    ///
+    /// # Errors
+    /// [`ChainError::MissingHead`] if the store holds no chain, or a store error.
+    pub fn open_existing(store: S) -> Result<Self, ChainError> {
+        let genesis_hash = store
+            .block_hash(0)?
+            .ok_or(ChainError::MissingHead(Hash::ZERO))?;
+        let head_hash = store.head()?.ok_or(ChainError::MissingHead(genesis_hash))?;
+        let head = store
+            .header(&head_hash)?
+            .ok_or(ChainError::MissingHead(head_hash))?;
+        let config = StateDb::new(&store, head.state_root).config()?;
+        Ok(Chain {
+            store,
+            genesis_hash,
+            head,
+            config,
+        })
+    }
+
     /// The genesis block's hash, which every transaction must carry.
     pub fn genesis_hash(&self) -> Hash {
         self.genesis_hash

@@ -254,6 +254,34 @@ fn a_node_without_dev_refuses_time_travel_and_snapshots() {
     assert!(ok && text.contains("false"), "{text}");
     let (ok, text) = cli(&url, &["dev", "time", "advance", "soon"]);
     assert!(!ok && text.contains("soon"), "{text}");
+
+    // Nor is a node's state directory opened with --state a dev node.
+    node.kill_9();
+    let state = dir.path().join("chain");
+    let state = state.to_str().expect("utf-8");
+    for verb in [
+        &["dev", "snapshot", "--state", state][..],
+        &["dev", "time", "advance", "1h", "--state", state],
+        &[
+            "call",
+            &at,
+            "--message",
+            "add_delegate",
+            "--args",
+            "//Dave",
+            "--as",
+            &whale,
+            "-x",
+            "--state",
+            state,
+        ],
+    ] {
+        let (ok, text) = cli(&url, verb);
+        assert!(
+            !ok && text.contains("only available on a dev node"),
+            "{verb:?}: {text}"
+        );
+    }
 }
 
 /// `--trace` on a dry run and on a submitted call: ehr_access asks consent, and both

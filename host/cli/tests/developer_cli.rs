@@ -287,6 +287,15 @@ fn the_consent_storage_lists_decoded_with_proofs() {
         .iter()
         .all(|c| c["proof"].as_str().is_some_and(|p| p.len() > 2)));
 
+    // Pages: one key at a time, then on from `next`; a page of 0 is refused.
+    let first = common::json(&url, &["storage", &at, "--limit", "1"]).expect("page");
+    let next = first["next"].as_str().expect("more follow").to_string();
+    let second =
+        common::json(&url, &["storage", &at, "--limit", "1", "--after", &next]).expect("page");
+    assert_ne!(first["cells"][0]["rawKey"], second["cells"][0]["rawKey"]);
+    let (ok, text) = cli(&url, &["storage", &at, "--limit", "0"]);
+    assert!(!ok && text.contains("0 keys"), "{text}");
+
     // For people.
     let (ok, text) = cli(&url, &["storage", &at]);
     assert!(ok, "{text}");

@@ -237,6 +237,23 @@ impl Node {
         sealing: Sealing,
         genesis: &Genesis,
     ) -> Result<Self, String> {
+        Self::start(base_path, sealing, Some(genesis))
+    }
+
+    /// Opens the chain already at `base_path/chain.redb`, whatever genesis made it
+    /// (`--endow`, `--sandbox-compatible`), and starts the block producer.
+    ///
+    /// # Errors
+    /// As [`Node::open`], and a directory that holds no chain.
+    pub fn open_existing(base_path: &Path, sealing: Sealing) -> Result<Self, String> {
+        Self::start(base_path, sealing, None)
+    }
+
+    fn start(
+        base_path: &Path,
+        sealing: Sealing,
+        genesis: Option<&Genesis>,
+    ) -> Result<Self, String> {
         std::fs::create_dir_all(base_path)
             .map_err(|e| format!("cannot create {}: {e}", base_path.display()))?;
         let db = base_path.join("chain.redb");
@@ -246,7 +263,11 @@ impl Node {
                 db.display()
             )
         })?;
-        let chain = Chain::open(store, genesis).map_err(|e| e.to_string())?;
+        let chain = match genesis {
+            Some(genesis) => Chain::open(store, genesis),
+            None => Chain::open_existing(store),
+        }
+        .map_err(|e| e.to_string())?;
         let vm = WasmtimeVm::builder()
             .cache_dir(base_path.join("module-cache"))
             .build()

@@ -131,7 +131,8 @@ pub enum Client {
 type Result<T> = std::result::Result<T, ClientError>;
 
 impl Client {
-    /// Opens the chain in `dir` (creating a dev chain there if empty).
+    /// Opens the chain in `dir`, whatever genesis made it (creating a dev chain
+    /// there if it holds none).
     ///
     /// # Errors
     /// The directory or database cannot be opened (for example, a node holds it).
@@ -139,7 +140,11 @@ impl Client {
         // Not a dev node: a clock or snapshots would live only as long as this
         // process, and whoever opens a node's files must not spend from its accounts
         // without keys. Dev verbs need `carechain node --dev`.
-        let node = Node::open(dir, Sealing::Instant)?;
+        let node = if dir.join("chain.redb").is_file() {
+            Node::open_existing(dir, Sealing::Instant)?
+        } else {
+            Node::open(dir, Sealing::Instant)?
+        };
         Ok(Client::Local(Box::new(node)))
     }
 
