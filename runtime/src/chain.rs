@@ -158,17 +158,7 @@ impl<S: ChainStore> Chain<S> {
         if stored != expected {
             return Err(ChainError::GenesisMismatch { stored, expected });
         }
-        let head_hash = store.head()?.ok_or(ChainError::MissingHead(expected))?;
-        let head = store
-            .header(&head_hash)?
-            .ok_or(ChainError::MissingHead(head_hash))?;
-        let config = StateDb::new(&store, head.state_root).config()?;
-        Ok(Chain {
-            store,
-            genesis_hash: expected,
-            head,
-            config,
-        })
+        Self::open_existing(store)
     }
 
     /// Opens the chain already in `store`, whatever genesis made it (one opened

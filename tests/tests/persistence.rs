@@ -20,7 +20,7 @@ fn open(path: &Path) -> Chain<RedbStore> {
 }
 
 /// Produces `blocks` blocks of `per_block` transfers from Alice to Bob on `chain`.
-fn transfers(chain: &mut Chain<RedbStore>, blocks: u64, per_block: u64) {
+fn transfers<S: ChainStore>(chain: &mut Chain<S>, blocks: u64, per_block: u64) {
     let alice = dev("Alice");
     let bob = dev("Bob").account_id();
     let g = chain.genesis_hash();
@@ -229,7 +229,7 @@ fn a_sigkill_mid_write_leaves_the_last_committed_block_intact() {
 fn reverting_forgets_later_blocks_in_redb_and_in_memory() {
     fn check<S: ChainStore>(mut chain: Chain<S>, reopen: impl FnOnce(S) -> Chain<S>) {
         let topic = Hash([0x42; 32]);
-        transfers_on(&mut chain, 1);
+        transfers(&mut chain, 1, 1);
         let kept = chain.head().clone();
         let g = chain.genesis_hash();
         let alice = dev("Alice");
@@ -260,7 +260,7 @@ fn reverting_forgets_later_blocks_in_redb_and_in_memory() {
         chain
             .produce_block(later.clone(), ts, &ScriptVm)
             .expect("block");
-        transfers_on(&mut chain, 2);
+        transfers(&mut chain, 2, 1);
         assert_eq!(
             chain.store().events_by_topic(&topic).expect("read").len(),
             1
@@ -305,28 +305,6 @@ fn reverting_forgets_later_blocks_in_redb_and_in_memory() {
     check(memory, |store| {
         Chain::open(store, &genesis()).expect("reopen")
     });
-}
-
-fn transfers_on<S: ChainStore>(chain: &mut Chain<S>, blocks: u64) {
-    let alice = dev("Alice");
-    let bob = dev("Bob").account_id();
-    let g = chain.genesis_hash();
-    for _ in 0..blocks {
-        let nonce = chain.account(&alice.account_id()).expect("read").nonce;
-        let tx = signed(
-            &alice,
-            g,
-            nonce,
-            GAS,
-            Call::Transfer {
-                dest: bob,
-                value: 1_000_000_000,
-            },
-        );
-        let ts = chain.head().timestamp + 6_000;
-        let produced = chain.produce_block(vec![tx], ts, &NoVm).expect("block");
-        assert!(produced.rejected.is_empty());
-    }
 }
 
 /// The storage listing reads the key index a page at a time, in key order, in redb

@@ -4,7 +4,14 @@
 //! `evm_snapshot` and `evm_revert`). A node that is not a dev node refuses all of it
 //! ([`crate::NodeError::NotDev`]), so a shared chain's history cannot be rewritten.
 
-use carechain_runtime::{BlockNumber, Hash, Header, Timestamp};
+use std::sync::atomic::Ordering;
+use std::sync::PoisonError;
+
+use carechain_runtime::{
+    BlockNumber, Hash, Header, Signature, SignedTransaction, Timestamp, Transaction,
+};
+
+use crate::{lock, Included, Node, NodeError};
 
 /// Most blocks one request produces (each is a durable commit).
 pub const MAX_DEV_BLOCKS: u32 = 10_000;
@@ -112,6 +119,130 @@ impl Snapshots {
     pub(crate) fn remove(&mut self, id: u64) -> Option<Snapshot> {
         let at = self.taken.iter().position(|s| s.id == id)?;
         self.taken.drain(at..).next()
+    }
+}
+
+/// A node's dev requests; each refuses with [`NodeError::NotDev`] unless
+/// [`Node::enable_dev`] was called.
+impl Node {
+    /// Dev nodes only: submits `tx` as its signer without the signer's key (anvil's
+    /// impersonation); every check but the signature's applies. Waits as
+    /// [`Node::submit`] does.
+    ///
+    /// # Errors
+    /// [`NodeError::NotDev`], or as [`Node::submit`].
+    pub fn dev_submit_as(&self, tx: Transaction) -> Result<Included, NodeError> {
+        self.require_dev("submitting as an account without its key")?;
+        let unsigned = SignedTransaction {
+            transaction: tx,
+            // Never checked: the block producer is told this one is impersonated.
+            signature: Signature::Sr25519([0; 64]),
+        };
+        let mut receipts = self.enqueue(vec![unsigned], false, true)?;
+        receipts
+            .pop()
+            .ok_or_else(|| NodeError::Chain("the producer returned no receipt".into()))
+    }
+
+    /// Makes this a dev node: its clock can be moved, blocks produced on request and
+    /// the chain reverted to snapshots. For a chain of one's own only.
+    pub fn enable_dev(&self) {
+        self.shared.dev.store(true, Ordering::SeqCst);
+    }
+
+    /// Whether this is a dev node.
+    pub fn is_dev(&self) -> bool {
+        self.shared.dev.load(Ordering::SeqCst)
+    }
+
+    pub(crate) fn require_dev(&self, what: &'static str) -> Result<(), NodeError> {
+        if self.is_dev() {
+            Ok(())
+        } else {
+            Err(NodeError::NotDev(what))
+        }
+    }
+
+    /// The next block gets exactly `timestamp` (ms since the Unix epoch); later
+    /// blocks count on from it.
+    ///
+    /// # Errors
+    /// [`NodeError::NotDev`]; [`NodeError::BadRequest`] if it is before the head's.
+    pub fn dev_set_next_timestamp(&self, timestamp: Timestamp) -> Result<(), NodeError> {
+        self.require_dev("setting the block time")?;
+        let chain = self.chain();
+        lock(&self.shared.clock)
+            .set_next(timestamp, crate::producer::wall_clock(), chain.head())
+            .map_err(NodeError::BadRequest)
+    }
+
+    /// Moves block time forward by `milliseconds`; returns the next block's timestamp.
+    ///
+    /// # Errors
+    /// [`NodeError::NotDev`].
+    pub fn dev_advance_time(&self, milliseconds: u64) -> Result<Timestamp, NodeError> {
+        self.require_dev("advancing the block time")?;
+        let chain = self.chain();
+        Ok(lock(&self.shared.clock).advance(
+            milliseconds,
+            crate::producer::wall_clock(),
+            chain.head(),
+        ))
+    }
+
+    /// Seals `count` empty blocks (at most [`MAX_DEV_BLOCKS`]); returns the new head.
+    ///
+    /// # Errors
+    /// [`NodeError::NotDev`], [`NodeError::BadRequest`] for a count of 0 or too many.
+    pub fn dev_produce_blocks(&self, count: u32) -> Result<Header, NodeError> {
+        self.require_dev("producing blocks on request")?;
+        if count == 0 || count > MAX_DEV_BLOCKS {
+            return Err(NodeError::BadRequest(format!(
+                "{count} blocks: between 1 and {MAX_DEV_BLOCKS} per request"
+            )));
+        }
+        crate::producer::empty_blocks(&self.shared, count)
+    }
+
+    /// Remembers the head (and the clock) to revert to; returns the snapshot's id.
+    ///
+    /// # Errors
+    /// [`NodeError::NotDev`].
+    pub fn dev_snapshot(&self) -> Result<u64, NodeError> {
+        self.require_dev("taking a snapshot")?;
+        let chain = self.chain();
+        let clock = lock(&self.shared.clock);
+        Ok(lock(&self.shared.snapshots).take(chain.head(), &clock))
+    }
+
+    /// Reverts the whole chain to snapshot `id`: its head, state, blocks, events and
+    /// clock. The snapshot and every later one are used up; returns the head.
+    ///
+    /// # Errors
+    /// [`NodeError::NotDev`]; [`NodeError::BadRequest`] for an unknown (or used) id.
+    pub fn dev_revert(&self, id: u64) -> Result<Header, NodeError> {
+        self.require_dev("reverting to a snapshot")?;
+        let mut chain = self
+            .shared
+            .chain
+            .write()
+            .unwrap_or_else(PoisonError::into_inner);
+        let snapshot = lock(&self.shared.snapshots).get(id).ok_or_else(|| {
+            NodeError::BadRequest(format!(
+                "no snapshot {id} (a snapshot is used once, and reverting drops later ones)"
+            ))
+        })?;
+        chain.revert_to(snapshot.number)?;
+        lock(&self.shared.snapshots).remove(id);
+        if chain.head().hash() != snapshot.hash {
+            return Err(NodeError::Chain(format!(
+                "block #{} is not the snapshot's block {}",
+                snapshot.number, snapshot.hash
+            )));
+        }
+        *lock(&self.shared.clock) = snapshot.clock;
+        tracing::info!(number = snapshot.number, id, "reverted to snapshot");
+        Ok(chain.head().clone())
     }
 }
 

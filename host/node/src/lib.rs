@@ -14,7 +14,7 @@ mod producer;
 mod redb;
 
 use std::path::Path;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::AtomicBool;
 use std::sync::{mpsc, Arc, Condvar, Mutex, MutexGuard, PoisonError, RwLock, RwLockReadGuard};
 use std::thread::JoinHandle;
 
@@ -22,8 +22,8 @@ use carechain_runtime::exec::TraceFrame;
 use carechain_runtime::{
     block_events, contract_storage_key, AccountId, AccountInfo, Balance, Block, BlockNumber, Chain,
     ChainError, ChainStore, CodeHash, ContractCall, DryRun, Event, EventRef, Genesis, Hash, Header,
-    Outcome, Proof, Receipt, Signature, SignedTransaction, StateDb, StateExt, Timestamp,
-    Transaction, TxError, TxLocation, Weight,
+    Outcome, Proof, Receipt, SignedTransaction, StateDb, StateExt, Timestamp, Transaction, TxError,
+    TxLocation, Weight,
 };
 use carechain_vm::WasmtimeVm;
 use parity_scale_codec::DecodeAll;
@@ -325,13 +325,7 @@ impl Node {
     /// # Errors
     /// [`NodeError::InvalidTransaction`] or [`NodeError::BadRequest`].
     pub fn decode_transaction(&self, bytes: &[u8]) -> Result<SignedTransaction, NodeError> {
-        let max = self.chain().config().schedule.limits.max_tx_len;
-        if bytes.len() > usize::try_from(max).unwrap_or(usize::MAX) {
-            return Err(NodeError::InvalidTransaction(TxError::TooLarge {
-                len: bytes.len(),
-                max,
-            }));
-        }
+        self.check_tx_len(bytes)?;
         SignedTransaction::decode_all(&mut &bytes[..])
             .map_err(|e| NodeError::BadRequest(format!("not a SCALE signed transaction: {e}")))
     }
@@ -342,6 +336,13 @@ impl Node {
     /// # Errors
     /// [`NodeError::InvalidTransaction`] or [`NodeError::BadRequest`].
     pub fn decode_unsigned_transaction(&self, bytes: &[u8]) -> Result<Transaction, NodeError> {
+        self.check_tx_len(bytes)?;
+        Transaction::decode_all(&mut &bytes[..])
+            .map_err(|e| NodeError::BadRequest(format!("not a SCALE transaction: {e}")))
+    }
+
+    /// Refuses transaction bytes over the chain's `max_tx_len` before decoding them.
+    fn check_tx_len(&self, bytes: &[u8]) -> Result<(), NodeError> {
         let max = self.chain().config().schedule.limits.max_tx_len;
         if bytes.len() > usize::try_from(max).unwrap_or(usize::MAX) {
             return Err(NodeError::InvalidTransaction(TxError::TooLarge {
@@ -349,8 +350,7 @@ impl Node {
                 max,
             }));
         }
-        Transaction::decode_all(&mut &bytes[..])
-            .map_err(|e| NodeError::BadRequest(format!("not a SCALE transaction: {e}")))
+        Ok(())
     }
 
     /// Submits one transaction and waits until it is in a committed block.
@@ -374,25 +374,6 @@ impl Node {
             return Ok(Vec::new());
         }
         self.enqueue(txs, true, false)
-    }
-
-    /// Dev nodes only: submits `tx` as its signer without the signer's key (anvil's
-    /// impersonation); every check but the signature's applies. Waits as
-    /// [`Node::submit`] does.
-    ///
-    /// # Errors
-    /// [`NodeError::NotDev`], or as [`Node::submit`].
-    pub fn dev_submit_as(&self, tx: Transaction) -> Result<Included, NodeError> {
-        self.require_dev("submitting as an account without its key")?;
-        let unsigned = SignedTransaction {
-            transaction: tx,
-            // Never checked: the block producer is told this one is impersonated.
-            signature: Signature::Sr25519([0; 64]),
-        };
-        let mut receipts = self.enqueue(vec![unsigned], false, true)?;
-        receipts
-            .pop()
-            .ok_or_else(|| NodeError::Chain("the producer returned no receipt".into()))
     }
 
     fn enqueue(
@@ -434,13 +415,7 @@ impl Node {
         call: ContractCall<'_>,
     ) -> Result<DryRun, NodeError> {
         let chain = self.chain();
-        let max = chain.config().schedule.limits.max_tx_gas;
-        let gas_limit = gas_limit.unwrap_or(max);
-        if gas_limit.any_gt(max) {
-            return Err(NodeError::BadRequest(format!(
-                "gas limit {gas_limit:?} is above the per-transaction maximum {max:?}"
-            )));
-        }
+        let gas_limit = Self::dry_run_gas(&chain, gas_limit)?;
         let timestamp = self.dry_run_time(&chain);
         Ok(chain.dry_run_at(
             timestamp,
@@ -470,13 +445,7 @@ impl Node {
         // only a dev node does it without a paid upload.
         self.require_dev("a dry run with code that is not on chain")?;
         let chain = self.chain();
-        let max = chain.config().schedule.limits.max_tx_gas;
-        let gas_limit = gas_limit.unwrap_or(max);
-        if gas_limit.any_gt(max) {
-            return Err(NodeError::BadRequest(format!(
-                "gas limit {gas_limit:?} is above the per-transaction maximum {max:?}"
-            )));
-        }
+        let gas_limit = Self::dry_run_gas(&chain, gas_limit)?;
         let timestamp = self.dry_run_time(&chain);
         Ok(chain.dry_run_instantiate_with_code(
             timestamp,
@@ -489,6 +458,22 @@ impl Node {
         ))
     }
 
+    /// A dry run's gas limit: the one given, or the per-transaction maximum, which it
+    /// may not exceed.
+    fn dry_run_gas(
+        chain: &Chain<RedbStore>,
+        gas_limit: Option<Weight>,
+    ) -> Result<Weight, NodeError> {
+        let max = chain.config().schedule.limits.max_tx_gas;
+        let gas_limit = gas_limit.unwrap_or(max);
+        if gas_limit.any_gt(max) {
+            return Err(NodeError::BadRequest(format!(
+                "gas limit {gas_limit:?} is above the per-transaction maximum {max:?}"
+            )));
+        }
+        Ok(gas_limit)
+    }
+
     /// The block time a dry run sees: a dev node's clock may have been moved, so
     /// there the call sees the next block's time and a dry run of a time-locked call
     /// agrees with the transaction that follows; elsewhere the head's, as on
@@ -499,103 +484,6 @@ impl Node {
         } else {
             chain.head().timestamp
         }
-    }
-
-    /// Makes this a dev node: its clock can be moved, blocks produced on request and
-    /// the chain reverted to snapshots. For a chain of one's own only.
-    pub fn enable_dev(&self) {
-        self.shared.dev.store(true, Ordering::SeqCst);
-    }
-
-    /// Whether this is a dev node.
-    pub fn is_dev(&self) -> bool {
-        self.shared.dev.load(Ordering::SeqCst)
-    }
-
-    fn require_dev(&self, what: &'static str) -> Result<(), NodeError> {
-        if self.is_dev() {
-            Ok(())
-        } else {
-            Err(NodeError::NotDev(what))
-        }
-    }
-
-    /// The next block gets exactly `timestamp` (ms since the Unix epoch); later
-    /// blocks count on from it.
-    ///
-    /// # Errors
-    /// [`NodeError::NotDev`]; [`NodeError::BadRequest`] if it is before the head's.
-    pub fn dev_set_next_timestamp(&self, timestamp: Timestamp) -> Result<(), NodeError> {
-        self.require_dev("setting the block time")?;
-        let chain = self.chain();
-        lock(&self.shared.clock)
-            .set_next(timestamp, producer::wall_clock(), chain.head())
-            .map_err(NodeError::BadRequest)
-    }
-
-    /// Moves block time forward by `milliseconds`; returns the next block's timestamp.
-    ///
-    /// # Errors
-    /// [`NodeError::NotDev`].
-    pub fn dev_advance_time(&self, milliseconds: u64) -> Result<Timestamp, NodeError> {
-        self.require_dev("advancing the block time")?;
-        let chain = self.chain();
-        Ok(lock(&self.shared.clock).advance(milliseconds, producer::wall_clock(), chain.head()))
-    }
-
-    /// Seals `count` empty blocks (at most [`MAX_DEV_BLOCKS`]); returns the new head.
-    ///
-    /// # Errors
-    /// [`NodeError::NotDev`], [`NodeError::BadRequest`] for a count of 0 or too many.
-    pub fn dev_produce_blocks(&self, count: u32) -> Result<Header, NodeError> {
-        self.require_dev("producing blocks on request")?;
-        if count == 0 || count > MAX_DEV_BLOCKS {
-            return Err(NodeError::BadRequest(format!(
-                "{count} blocks: between 1 and {MAX_DEV_BLOCKS} per request"
-            )));
-        }
-        producer::empty_blocks(&self.shared, count)
-    }
-
-    /// Remembers the head (and the clock) to revert to; returns the snapshot's id.
-    ///
-    /// # Errors
-    /// [`NodeError::NotDev`].
-    pub fn dev_snapshot(&self) -> Result<u64, NodeError> {
-        self.require_dev("taking a snapshot")?;
-        let chain = self.chain();
-        let clock = lock(&self.shared.clock);
-        Ok(lock(&self.shared.snapshots).take(chain.head(), &clock))
-    }
-
-    /// Reverts the whole chain to snapshot `id`: its head, state, blocks, events and
-    /// clock. The snapshot and every later one are used up; returns the head.
-    ///
-    /// # Errors
-    /// [`NodeError::NotDev`]; [`NodeError::BadRequest`] for an unknown (or used) id.
-    pub fn dev_revert(&self, id: u64) -> Result<Header, NodeError> {
-        self.require_dev("reverting to a snapshot")?;
-        let mut chain = self
-            .shared
-            .chain
-            .write()
-            .unwrap_or_else(PoisonError::into_inner);
-        let snapshot = lock(&self.shared.snapshots).get(id).ok_or_else(|| {
-            NodeError::BadRequest(format!(
-                "no snapshot {id} (a snapshot is used once, and reverting drops later ones)"
-            ))
-        })?;
-        chain.revert_to(snapshot.number)?;
-        lock(&self.shared.snapshots).remove(id);
-        if chain.head().hash() != snapshot.hash {
-            return Err(NodeError::Chain(format!(
-                "block #{} is not the snapshot's block {}",
-                snapshot.number, snapshot.hash
-            )));
-        }
-        *lock(&self.shared.clock) = snapshot.clock;
-        tracing::info!(number = snapshot.number, id, "reverted to snapshot");
-        Ok(chain.head().clone())
     }
 
     fn header_at(chain: &Chain<RedbStore>, at: BlockAt) -> Result<Header, NodeError> {
